@@ -1,0 +1,193 @@
+"""Loading documents (.txt, .md, .html) and cleaning them into titled blocks of headings and paragraphs.
+
+The cleaned text is what offsets point into: blocks are joined by blank lines, so a sentence's (start, end)
+highlights it in place on the document page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentError
+from .html_text import html_blocks
+
+SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+MAX_BYTES = 5_000_000
+# Page debris seen on blogs: whole lines that carry no content.
+_DEBRIS_LINES = re.compile(
+    r"^(leave a (reply|comment)|share this( post)?:?|related posts?:?|click to share.*|posted in .*|"
+    r"tags?:.*|categories:.*|read more|skip to content|comments?( \(\d+\))?|you may also like:?)$",
+    re.I,
+)
+_LABEL_PREFIX = re.compile(r"^(blog post|summary|article|post)\s*:\s*", re.I)
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TERMINAL = (".", "!", "?", ":", ";", '"', "\u201d", ")", ",")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading" or "paragraph"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    path: str
+    title: str
+    text: str
+    blocks: tuple[Block, ...]
+    checksum: str
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[str]]:
+    """Text of `data`: UTF-8 (or UTF-16 with a BOM), else cp1252 with a warning; binary raises DocumentError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as e:
+            raise DocumentError(path, f"invalid UTF-16 ({e.reason})") from e
+    if b"\x00" in data[:65536]:
+        raise DocumentError(path, "binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1252", errors="replace")
+    if text.count("\ufffd") > max(8, len(text) // 100) or len(_CONTROL.findall(text[:65536])) > 64:
+        raise DocumentError(path, "binary file (not valid text in UTF-8 or cp1252)")
+    return text, [f"{path}: not valid UTF-8; read as cp1252"]
+
+
+def _plain_blocks(text: str, markdown: bool) -> list[tuple[str, str]]:
+    blocks = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        kind = ""
+        if line.startswith("**") and line.rstrip(":").endswith("**"):
+            kind = "heading"
+        if markdown:
+            if line.startswith("#"):
+                line, kind = line.lstrip("#").strip(), "heading"
+            line = re.sub(r"^[-+*]\s+", "", line)
+            line = _MD_LINK.sub(r"\1", line)
+        line = " ".join(_MARKUP.sub("", line).split())
+        if line:
+            blocks.append((kind or _guess_kind(line), line))
+    return blocks
+
+
+def _guess_kind(line: str) -> str:
+    """Headings in plain text are short lines without closing punctuation ("1. Restore your body")."""
+    if line.endswith("?") and len(line.split()) <= 12:
+        return "heading"
+    if line.endswith(_TERMINAL) or len(line.split()) > 14:
+        return "paragraph"
+    return "heading"
+
+
+def _norm(line: str) -> str:
+    return " ".join(_LABEL_PREFIX.sub("", line).lower().split())
+
+
+def clean(raw_blocks: list[tuple[str, str]], title: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """Title and content blocks with page debris removed (labels, debris lines, the title repeated)."""
+    blocks = [(k, t) for k, t in raw_blocks if not _DEBRIS_LINES.match(t)]
+    if title is None and blocks:
+        title = blocks.pop(0)[1]
+    title = _LABEL_PREFIX.sub("", title or "").strip() or "Untitled"
+    kept = []
+    for kind, line in blocks:
+        if _norm(line) == _norm(title):
+            continue  # the title repeated mid-text by the page template
+        line = _LABEL_PREFIX.sub("", line).strip()
+        if line:
+            kept.append((kind, line))
+    return title, kept
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")[:80] or "doc"
+
+
+def document_id(path: Path) -> str:
+    """A stable id from the file name, so a document keeps its id (and its reviews) across edits and rebuilds."""
+    return _slug(path.stem)
+
+
+def parse(text: str, kind: str) -> tuple[str | None, list[tuple[str, str]]]:
+    if kind == "html":
+        return html_blocks(text)
+    return None, _plain_blocks(text, markdown=kind == "markdown")
+
+
+def load_document(path: str | Path, max_bytes: int = MAX_BYTES, doc_id: str | None = None) -> Document:
+    """Read and clean one file; raises DocumentError naming the file when it must be skipped."""
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise DocumentError(str(path), f"unsupported file type '{path.suffix}' (use .txt, .md or .html)")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+        data = path.read_bytes()
+    except OSError as e:
+        raise DocumentError(str(path), f"cannot read ({e.strerror or e})") from e
+    if not data.strip():
+        raise DocumentError(str(path), "empty file")
+    text, warnings = decode(data, str(path))
+    title, blocks = clean(*reversed(parse(text, kind)))
+    if not blocks:
+        raise DocumentError(str(path), "no text left after cleaning")
+    body, spans, pos = [], [], 0
+    for block_kind, line in blocks:
+        body.append(line)
+        spans.append(Block(block_kind, pos, pos + len(line)))
+        pos += len(line) + 2
+    return Document(
+        id=doc_id or document_id(path), path=str(path), title=title, text="\n\n".join(body),
+        blocks=tuple(spans), checksum=hashlib.sha256(data).hexdigest(), warnings=tuple(warnings),
+    )
+
+
+def find_files(paths: list[str | Path]) -> tuple[list[Path], list[DocumentError]]:
+    """Document files under `paths` (files or folders, recursively; symlinked folders are not followed)."""
+    found, problems = [], []
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs.sort()
+                found.extend(Path(root) / f for f in sorted(files) if Path(f).suffix.lower() in SUFFIXES)
+        else:
+            problems.append(DocumentError(str(path), "no such file or folder"))
+    return found, problems
+
+
+def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES):
+    """Yield a Document or a DocumentError (a skipped file and why) for every file under `paths`."""
+    files, problems = find_files(paths)
+    yield from problems
+    taken: dict[str, Path] = {}
+    for path in files:
+        doc_id = document_id(path)
+        if doc_id in taken and taken[doc_id] != path:
+            doc_id = f"{doc_id}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+        taken[doc_id] = path
+        try:
+            yield load_document(path, max_bytes, doc_id)
+        except DocumentError as e:
+            yield e

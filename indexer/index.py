@@ -1,0 +1,208 @@
+"""Building the index into a fresh folder and swapping it in atomically; opening the current index.
+
+Layout of an index folder:
+    current            symlink to the build being served (replaced atomically with os.replace)
+    build-<stamp>/     a whoosh index, documents.jsonl (cleaned text and checks per document), manifest.json
+    .lock              flock held by the running build; the kernel drops it if the build dies
+A failed or interrupted build never touches `current`, so the previous index keeps serving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .analysis import CheckedDocument, check_document
+from .documents import Document, DocumentError, load_corpus
+from .errors import BuildError, BuildLockedError, IndexNotFoundError
+from .evidence import Checker
+from .knowledge import KnowledgeBase, default_knowledge_base
+from .schema import build_schema
+from .store import DocumentStore, write_store
+
+DEFAULT_INDEX_DIR = "var/index"
+CURRENT = "current"
+
+
+def default_index_dir() -> Path:
+    """`SOURCECHECK_INDEX_DIR` if set, else var/index under the working directory."""
+    return Path(os.environ.get("SOURCECHECK_INDEX_DIR") or DEFAULT_INDEX_DIR)
+
+
+@dataclass
+class BuildSummary:
+    documents: int = 0
+    passages: int = 0
+    sentences: Counter = field(default_factory=Counter)
+    reused: int = 0
+    skipped: list[DocumentError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    path: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": self.documents, "passages": self.passages, "sentences": dict(self.sentences),
+            "reused": self.reused, "skipped": [{"path": e.path, "reason": e.reason} for e in self.skipped],
+            "warnings": self.warnings, "seconds": round(self.seconds, 3), "path": self.path,
+        }
+
+
+@contextmanager
+def build_lock(root: Path, wait: float = 0.0):
+    """Hold the folder's build lock; waits up to `wait` seconds, then raises BuildLockedError."""
+    handle = open(root / ".lock", "a+")
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildLockedError(f"{root}: another build is running; try again when it has finished")
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()
+
+
+def current_build(root: str | Path) -> Path | None:
+    """The build folder `current` points to, or None before the first build."""
+    link = Path(root) / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = Path(root) / target
+    return path if (path / "manifest.json").is_file() else None
+
+
+def _previous_checks(build: Path | None, kb: KnowledgeBase) -> dict[str, CheckedDocument]:
+    if build is None:
+        return {}
+    manifest = json.loads((build / "manifest.json").read_text())
+    if manifest.get("knowledge") != kb.fingerprint:
+        return {}  # rules changed: everything is checked again
+    return {doc.checksum: doc for doc in DocumentStore(build).all()}
+
+
+def _write_passages(writer, checked: CheckedDocument) -> None:
+    doc = checked.document
+    for passage in checked.passages:
+        writer.add_document(
+            passage_id=passage.id, doc_id=doc.id, title=doc.title, heading=passage.heading,
+            text=doc.text[passage.start : passage.end], status=passage.status,
+            topics=",".join(passage.topics), position=passage.position, start=passage.start, end=passage.end,
+            sentences=[s.as_dict() for s in passage.checks],
+        )
+
+
+def _swap(root: Path, build: Path) -> None:
+    tmp = root / f".{CURRENT}.{os.getpid()}"
+    if tmp.is_symlink():
+        tmp.unlink()
+    os.symlink(build.name, tmp)
+    os.replace(tmp, root / CURRENT)  # atomic on POSIX: readers see the old or the new build, never neither
+
+
+def _prune(root: Path, keep: set[Path]) -> None:
+    """Remove builds other than the ones kept (the new one, and the previous one for readers still on it)."""
+    for path in root.glob("build-*"):
+        if path not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def build_index(
+    paths: Iterable[str | Path],
+    index_dir: str | Path | None = None,
+    kb: KnowledgeBase | None = None,
+    progress: Callable[[str], None] | None = None,
+    wait: float = 0.0,
+) -> BuildSummary:
+    """Load, check and index every document under `paths`, then swap the new index in atomically."""
+    root = Path(index_dir) if index_dir else default_index_dir()
+    kb = kb or default_knowledge_base()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(f"{root}: cannot create the index folder ({e.strerror or e})") from e
+    started = time.perf_counter()
+    with build_lock(root, wait):
+        previous = current_build(root)
+        build = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        try:
+            summary = _build_into(build, list(paths), kb, _previous_checks(previous, kb), progress)
+            _swap(root, build)
+        except BaseException as e:
+            shutil.rmtree(build, ignore_errors=True)
+            if isinstance(e, OSError):
+                raise BuildError(f"{root}: build failed, the previous index is kept ({e.strerror or e})") from e
+            raise
+        _prune(root, {build} | ({previous} if previous else set()))
+    summary.seconds = time.perf_counter() - started
+    summary.path = str(build)
+    return summary
+
+
+def _build_into(build: Path, paths: list, kb: KnowledgeBase, cache: dict, progress) -> BuildSummary:
+    build.mkdir(parents=True)
+    summary = BuildSummary()
+    checker = Checker(kb)
+    ix = whoosh_index.create_in(str(build), build_schema())
+    writer = ix.writer(limitmb=256)
+    checked_docs: list[CheckedDocument] = []
+    try:
+        for item in load_corpus(paths):
+            if isinstance(item, DocumentError):
+                summary.skipped.append(item)
+                if progress:
+                    progress(f"skipped {item}")
+                continue
+            checked = _checked(item, checker, cache, summary)
+            _write_passages(writer, checked)
+            checked_docs.append(checked)
+            summary.documents += 1
+            summary.passages += len(checked.passages)
+            summary.sentences.update(s.status for p in checked.passages for s in p.checks)
+            if progress:
+                progress(item.path)
+    except BaseException:
+        writer.cancel()
+        raise
+    if not summary.documents:
+        writer.cancel()
+        raise BuildError(f"no documents could be indexed from {', '.join(map(str, paths))}; previous index kept")
+    writer.commit()
+    write_store(build, checked_docs)
+    manifest = {"knowledge": kb.fingerprint, "created": time.time(), "summary": summary.as_dict()}
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    return summary
+
+
+def _checked(doc: Document, checker: Checker, cache: dict, summary: BuildSummary) -> CheckedDocument:
+    summary.warnings.extend(doc.warnings)
+    cached = cache.get(doc.checksum)
+    if cached is not None and cached.document.id == doc.id:
+        summary.reused += 1
+        return cached
+    return check_document(doc, checker)
+
+
+def open_index(index_dir: str | Path | None = None):
+    """The whoosh index and document store currently served from `index_dir`."""
+    root = Path(index_dir) if index_dir else default_index_dir()
+    build = current_build(root)
+    if build is None:
+        raise IndexNotFoundError(f"{root}: no index here yet; run 'sourcecheck build' first")
+    return build, whoosh_index.open_dir(str(build)), DocumentStore(build)

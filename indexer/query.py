@@ -1,0 +1,154 @@
+"""Turning what a person typed into a whoosh query: lenient parsing, synonym expansion, capped wildcards."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import qparser, query as wq
+
+from .errors import QueryError
+from .knowledge import KnowledgeBase
+from .schema import SEARCH_FIELDS, analyzer
+
+MAX_QUERY_CHARS = 500
+MAX_EXPANSIONS = 64  # terms a wildcard may stand for: keeps "a*" from scanning the whole vocabulary
+MIN_PREFIX = 2
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
+_QUOTED = re.compile(r'"[^"]*"')
+_OPERATOR_WORDS = {"and", "or", "not", "andnot", "andmaybe"}
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str  # the query as typed, cleaned of control characters
+    query: wq.Query
+    expansions: tuple[str, ...]  # synonym groups applied, as readable strings
+    notes: tuple[str, ...]  # what was changed or ignored, in plain words
+
+
+def clean_query(text: str) -> str:
+    """The query with control and invisible characters removed; QueryError if it is too long."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})", "q")
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _balance(text: str) -> str:
+    """Close what the person left open: an odd quote, unbalanced parentheses."""
+    if text.count('"') % 2:
+        text = text[::-1].replace('"', "", 1)[::-1]
+    depth = 0
+    out = []
+    for ch in text:
+        if ch == ")" and depth == 0:
+            continue
+        depth += (ch == "(") - (ch == ")")
+        out.append(ch)
+    return "".join(out) + ")" * depth
+
+
+def _quote(phrase: str) -> str:
+    return f'"{phrase}"' if " " in phrase else phrase
+
+
+def expand_synonyms(text: str, kb: KnowledgeBase) -> tuple[str, list[str]]:
+    """Replace each known phrase outside quotes with an OR-group of its synonyms (longest phrases first)."""
+    applied = []
+    pieces = []
+    last = 0
+    for quoted in _QUOTED.finditer(text):
+        pieces.append((text[last : quoted.start()], True))
+        pieces.append((quoted.group(), False))
+        last = quoted.end()
+    pieces.append((text[last:], True))
+    phrases = sorted(
+        ((p, group) for group in kb.synonyms for p in group), key=lambda item: len(item[0]), reverse=True
+    )
+    groups: list[str] = []
+    out = []
+    for piece, expandable in pieces:
+        if expandable:
+            for phrase, group in phrases:
+                # a trailing plural "s" still counts; placeholders keep later phrases out of earlier expansions
+                pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?:s|es)?(?!\w)", re.I)
+                if pattern.search(piece):
+                    alternatives = "(" + " OR ".join(_quote(p) for p in group) + ")"
+                    groups.append(alternatives)
+                    piece = pattern.sub(f" \x03{len(groups) - 1}\x03 ", piece)
+                    label = " / ".join(group)
+                    if label not in applied:
+                        applied.append(label)
+            piece = re.sub("\x03(\\d+)\x03", lambda m: groups[int(m.group(1))], piece)
+        out.append(piece)
+    return "".join(out), applied
+
+
+def _parser(schema) -> qparser.MultifieldParser:
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=qparser.OrGroup.factory(0.9))
+    for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin,
+                   qparser.BoostPlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+def _cap_wildcards(q: wq.Query, reader, notes: list[str]) -> wq.Query:
+    """Replace each wildcard or prefix with an OR of at most MAX_EXPANSIONS matching terms."""
+    if isinstance(q, wq.Every):
+        notes.append("'*' alone matches everything; add a word to search for")
+        return wq.NullQuery
+    if isinstance(q, (wq.Wildcard, wq.Prefix)):
+        text = q.text + ("*" if isinstance(q, wq.Prefix) else "")
+        prefix = re.split(r"[*?]", text, maxsplit=1)[0]
+        if len(prefix) < MIN_PREFIX:
+            notes.append(f"'{text}' is too broad to search for and was ignored")
+            return wq.NullQuery
+        pattern = re.compile(re.escape(text).replace(r"\*", ".*").replace(r"\?", ".") + "$")
+        terms = []
+        for term in reader.expand_prefix(q.fieldname, prefix):
+            term = term.decode() if isinstance(term, bytes) else term
+            if pattern.match(term):
+                terms.append(wq.Term(q.fieldname, term))
+            if len(terms) >= MAX_EXPANSIONS:
+                notes.append(f"'{text}' matches many words; only the first {MAX_EXPANSIONS} were searched")
+                break
+        return wq.Or(terms) if terms else wq.NullQuery
+    if q.is_leaf():
+        return q
+    return q.apply(lambda sub: _cap_wildcards(sub, reader, notes))
+
+
+def _and_not(q: wq.Query) -> wq.Query:
+    """In an OR group, "a NOT b" means a without b, not "a, or anything without b"."""
+    if isinstance(q, wq.Or):
+        negatives = [sub.query for sub in q.subqueries if isinstance(sub, wq.Not)]
+        positives = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
+        if negatives and positives:
+            return wq.AndNot(wq.Or(positives), wq.Or(negatives))
+        if negatives:
+            return wq.NullQuery
+    if isinstance(q, wq.Not):
+        return wq.NullQuery
+    return q
+
+
+def _fallback(text: str, schema) -> wq.Query:
+    """Plain words OR-ed together: used when the typed syntax cannot be parsed."""
+    words = [t.text for t in analyzer()(text)]
+    return wq.Or([wq.Term(field, w) for w in words for field in SEARCH_FIELDS]) if words else wq.NullQuery
+
+
+def parse_query(text: str, schema, kb: KnowledgeBase, reader) -> ParsedQuery:
+    """Parse what a person typed; never raises on odd syntax (QueryError only for a query that is too long)."""
+    cleaned = clean_query(text)
+    notes: list[str] = []
+    expanded, applied = expand_synonyms(_balance(cleaned), kb)
+    if all(w.lower() in _OPERATOR_WORDS for w in re.findall(r"\w+", expanded)):
+        expanded = expanded.lower()  # a query of only "AND"/"OR" means the words themselves
+    try:
+        q = _parser(schema).parse(expanded)
+    except Exception:  # whoosh's parser raises assorted errors on odd syntax; plain words are a fair reading
+        notes.append("the query's syntax could not be read, so its words were searched for")
+        q = _fallback(cleaned, schema)
+    q = _and_not(_cap_wildcards(q, reader, notes).normalize())
+    return ParsedQuery(cleaned, q, tuple(applied), tuple(dict.fromkeys(notes)))
