@@ -128,3 +128,55 @@ def check(paths, fmt, knowledge_dir) -> None:
                     click.echo(json.dumps(record, ensure_ascii=False))
                 else:
                     click.echo(f"{Path(item.path).name}\t{sentence.status}\t{sentence.rule or '-'}\t{sentence.text}")
+
+
+@main.command(name="eval")
+@click.argument("labels", type=click.Path(dir_okay=False))
+@click.option("--docs", "docs_dir", type=click.Path(file_okay=False), help="Folder of the documents the labels name.")
+@click.option("--knowledge-dir", type=click.Path(file_okay=False), help="Knowledge base folder (default: built in).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(labels, docs_dir, knowledge_dir, fmt) -> None:
+    """Score the checker against LABELS.jsonl ({"doc", "sentence", "label"} per line)."""
+    from .evaluate import evaluate_labels
+
+    try:
+        report = evaluate_labels(labels, docs_dir, _kb(knowledge_dir))
+    except SourcecheckError as e:
+        raise _fail(e) from e
+    click.echo(json.dumps(report.as_dict(), indent=2) if fmt == "json" else report.as_text())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--index-dir", type=click.Path(file_okay=False), help=INDEX_DIR_HELP)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Server threads or processes.")
+def serve(host, port, index_dir, workers) -> None:
+    """Serve the web app with a production server; builds the index from seeds/ first if there is none."""
+    from webapp.server import serve as run_server  # the web app is optional for library users
+
+    try:
+        run_server(host=host, port=port, index_dir=index_dir, workers=workers)
+    except SourcecheckError as e:
+        raise _fail(e) from e
+
+
+class _LazyGroup(click.Group):
+    """A command group defined in another package, imported only when used (keeps `indexer` free of flask)."""
+
+    def __init__(self, name: str, target: str, help_text: str) -> None:
+        super().__init__(name=name, help=help_text)
+        self._target = target
+
+    def _load(self) -> click.Group:
+        module, attr = self._target.split(":")
+        return getattr(__import__(module, fromlist=[attr]), attr)
+
+    def list_commands(self, ctx):
+        return self._load().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._load().get_command(ctx, name)
+
+
+main.add_command(_LazyGroup("reviewer", "webapp.accounts_cli:reviewer", "Manage reviewer accounts and API tokens."))
