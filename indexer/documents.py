@@ -58,9 +58,13 @@ def decode(data: bytes, path: str) -> tuple[str, list[str]]:
     if b"\x00" in data[:65536]:
         raise DocumentError(path, "binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig"), []
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:
+        if len(_CONTROL.findall(text[:65536])) > max(64, len(text[:65536]) // 20):
+            raise DocumentError(path, "binary file (mostly control characters)")
+        return text, []
     text = data.decode("cp1252", errors="replace")
     if text.count("\ufffd") > max(8, len(text) // 100) or len(_CONTROL.findall(text[:65536])) > 64:
         raise DocumentError(path, "binary file (not valid text in UTF-8 or cp1252)")

@@ -23,7 +23,7 @@ ABBREVIATIONS = {
     "oct", "nov", "dec", "m.d", "ph.d", "d.o", "r.n", "b.sc", "m.sc", "mph", "u.s", "u.k", "min", "max", "wk",
     "wks", "mo", "mos", "yr", "yrs", "hr", "hrs", "mg", "ml", "kg", "approx", "resp", "pp",
 }
-_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*\u2022])\s+$")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*\u2022])\s*$")
 
 
 @dataclass(frozen=True)
