@@ -1,0 +1,57 @@
+"""Errors raised by the reviewer store.
+
+    SourcecheckError (indexer)
+    └── ReviewError                 base of every reviewer-workflow error shown to a user
+        ├── NotFoundError           no claim or reviewer with that id or name
+        ├── InvalidRequestError     a decision or a filter is invalid (names the parameter)
+        ├── ConflictError           a claim changed since the caller read it (carries the current claim)
+        ├── AuthenticationError     wrong name, password or token, or a disabled account
+        │   └── LoginThrottledError too many failed logins; `retry_after` seconds to wait
+        └── AccountError            an account operation cannot be done (duplicate name, weak password)
+
+The web layer maps each to one HTTP status in one place (`webapp.review.web.STATUS_CODES`).
+"""
+
+from __future__ import annotations
+
+from indexer import SourcecheckError
+
+
+class ReviewError(SourcecheckError):
+    """Base of the reviewer workflow's errors."""
+
+
+class NotFoundError(ReviewError):
+    """A claim or reviewer does not exist."""
+
+
+class InvalidRequestError(ReviewError):
+    """A request is invalid; `param` names the offending parameter."""
+
+    def __init__(self, message: str, param: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+class ConflictError(ReviewError):
+    """Someone else decided on the claim first; `current` is the claim as it is now."""
+
+    def __init__(self, message: str, current) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class AuthenticationError(ReviewError):
+    """Credentials were wrong, or the account is disabled."""
+
+
+class LoginThrottledError(AuthenticationError):
+    """Too many failed logins for this account or client."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed logins; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+class AccountError(ReviewError):
+    """An account operation cannot be done."""

@@ -1,0 +1,126 @@
+"""Versioned schema migrations, recorded in `schema_version`; `migrate` applies the pending ones in order.
+
+Each migration is frozen once released: it declares the tables as they were at that version (not the live
+`models.py`), so a fresh database and an old one reach the same schema. A test compares the migrated schema with
+`models.py`. Migrations run in one transaction; on PostgreSQL an advisory lock stops two web processes starting at
+the same moment from migrating twice (SQLite's BEGIN IMMEDIATE does the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from . import models
+
+_LOCK_ID = 0x5C_0C4E_C4  # arbitrary constant: the advisory lock for schema changes
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sa.Connection], None]
+
+
+def _v1_tables(conn: sa.Connection) -> None:
+    md = sa.MetaData()
+    big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    when = sa.DateTime(timezone=True)
+    col = sa.Column
+    sa.Table("reviewers", md, col("id", sa.Integer, primary_key=True),
+             col("name", sa.String(80), nullable=False, unique=True), col("password_hash", sa.Text, nullable=False),
+             col("active", sa.Boolean, nullable=False), col("created_at", when, nullable=False))
+    sa.Table("api_tokens", md, col("id", sa.Integer, primary_key=True),
+             col("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
+             col("token_hash", sa.String(64), nullable=False, unique=True),
+             col("created_at", when, nullable=False), col("revoked_at", when, nullable=True))
+    sa.Table("login_throttle", md, col("key", sa.String(300), primary_key=True),
+             col("failures", sa.Integer, nullable=False), col("last_failure", when, nullable=False))
+    sa.Table("meta", md, col("key", sa.String(100), primary_key=True), col("value", sa.Text, nullable=False))
+    sa.Table(
+        "claims", md, col("id", sa.String(32), primary_key=True),
+        col("doc_id", sa.String(300), nullable=False, index=True), col("title", sa.Text, nullable=False),
+        col("sentence", sa.Text, nullable=False), col("passage_id", sa.String(300), nullable=False),
+        col("position", sa.Integer, nullable=False), col("start", sa.Integer, nullable=False),
+        col("end", sa.Integer, nullable=False), col("topic", sa.String(100), nullable=False),
+        col("repeats", sa.Integer, nullable=False), col("present", sa.Boolean, nullable=False),
+        col("build", sa.String(300), nullable=False), col("first_seen", when, nullable=False),
+        col("auto_status", sa.String(20), nullable=False, index=True),
+        col("auto_rule", sa.String(200), nullable=False, index=True), col("auto_reason", sa.Text, nullable=False),
+        col("auto_correction", sa.Text, nullable=False), col("auto_sources", sa.JSON, nullable=False),
+        col("status", sa.String(20), nullable=True, index=True), col("reason", sa.Text, nullable=True),
+        col("correction", sa.Text, nullable=True), col("sources", sa.JSON, nullable=True),
+        col("decision_auto_status", sa.String(20), nullable=True),
+        col("needs_second_review", sa.Boolean, nullable=False), col("decision_id", sa.BigInteger, nullable=True),
+        col("decided_by", sa.String(80), nullable=True), col("decided_at", when, nullable=True),
+        col("version", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "audit_log", md, col("id", big_id, primary_key=True), col("at", when, nullable=False, index=True),
+        col("actor", sa.String(80), nullable=False, index=True),
+        col("claim_id", sa.String(32), sa.ForeignKey("claims.id"), nullable=True, index=True),
+        col("action", sa.String(100), nullable=False), col("status_before", sa.String(20), nullable=True),
+        col("status_after", sa.String(20), nullable=True), col("note", sa.Text, nullable=False),
+        col("details", sa.JSON, nullable=False),
+    )
+    md.create_all(conn)
+
+
+_SQLITE_APPEND_ONLY = [
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+]
+_POSTGRES_APPEND_ONLY = [
+    "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+]
+
+
+def _v2_append_only_audit(conn: sa.Connection) -> None:
+    """The database itself refuses to change or remove audit entries, whatever code runs against it."""
+    statements = _POSTGRES_APPEND_ONLY if conn.dialect.name == "postgresql" else _SQLITE_APPEND_ONLY
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "reviewers, tokens, throttle, claims, audit log", _v1_tables),
+    Migration(2, "audit log is append-only (triggers)", _v2_append_only_audit),
+)
+
+
+def applied_versions(conn: sa.Connection) -> list[int]:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return []
+    return list(conn.scalars(sa.select(models.schema_version.c.version).order_by(models.schema_version.c.version)))
+
+
+def migrate(conn: sa.Connection) -> list[int]:
+    """Apply every pending migration inside the caller's write transaction; the versions applied now."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+    models.schema_version.create(conn, checkfirst=True)
+    done = set(applied_versions(conn))
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        migration.apply(conn)
+        conn.execute(models.schema_version.insert().values(
+            version=migration.version, name=migration.name, applied_at=datetime.now(UTC)))
+        applied.append(migration.version)
+    return applied
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version

@@ -1,0 +1,105 @@
+"""The reviewer store's tables (SQLAlchemy Core), as of the latest migration in `migrations.py`.
+
+    claims          one row per claim fingerprint: the automatic verdict from the latest build, and the current
+                    decision (status, reason, correction, sources overrides) with its optimistic-lock `version`
+    audit_log       append-only: every decision and every system event (database triggers refuse UPDATE/DELETE)
+    reviewers       accounts, argon2 password hashes
+    api_tokens      hashed API tokens (SHA-256 of a 256-bit random token)
+    login_throttle  failed-login counters per account name and per client address
+    meta            key/value: the build the claims were last synced from
+    schema_version  applied migrations
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# SQLite only auto-increments INTEGER PRIMARY KEY columns.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+When = sa.DateTime(timezone=True)
+
+schema_version = sa.Table(
+    "schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", When, nullable=False),
+)
+
+reviewers = sa.Table(
+    "reviewers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("revoked_at", When, nullable=True),
+)
+
+login_throttle = sa.Table(
+    "login_throttle", metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure", When, nullable=False),
+)
+
+meta = sa.Table(
+    "meta", metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # fingerprint of (doc id, normalised sentence)
+    sa.Column("doc_id", sa.String(300), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("passage_id", sa.String(300), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("topic", sa.String(100), nullable=False),
+    sa.Column("repeats", sa.Integer, nullable=False),  # passages in the library that contain this sentence
+    sa.Column("present", sa.Boolean, nullable=False),  # in the latest synced build
+    sa.Column("build", sa.String(300), nullable=False),
+    sa.Column("first_seen", When, nullable=False),
+    sa.Column("auto_status", sa.String(20), nullable=False, index=True),
+    sa.Column("auto_rule", sa.String(200), nullable=False, index=True),
+    sa.Column("auto_reason", sa.Text, nullable=False),
+    sa.Column("auto_correction", sa.Text, nullable=False),
+    sa.Column("auto_sources", sa.JSON, nullable=False),
+    # The current decision; NULL until a reviewer decides. reason/correction/sources NULL = the automatic ones.
+    sa.Column("status", sa.String(20), nullable=True, index=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("correction", sa.Text, nullable=True),
+    sa.Column("sources", sa.JSON, nullable=True),
+    sa.Column("decision_auto_status", sa.String(20), nullable=True),  # automatic status the decision was made on
+    sa.Column("needs_second_review", sa.Boolean, nullable=False),
+    sa.Column("decision_id", sa.BigInteger, nullable=True),  # latest audit_log entry of a decision
+    sa.Column("decided_by", sa.String(80), nullable=True),
+    sa.Column("decided_at", When, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("at", When, nullable=False, index=True),
+    sa.Column("actor", sa.String(80), nullable=False, index=True),  # reviewer name, "system" or "cli"
+    sa.Column("claim_id", sa.String(32), sa.ForeignKey("claims.id"), nullable=True, index=True),
+    sa.Column("action", sa.String(100), nullable=False),
+    sa.Column("status_before", sa.String(20), nullable=True),
+    sa.Column("status_after", sa.String(20), nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+)

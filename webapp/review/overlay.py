@@ -1,0 +1,90 @@
+"""Reviewers' decisions laid over the automatic checks, for search results, document pages and the API.
+
+Each sentence becomes a `ReviewedCheck`: the same fields (status, reason, correction and sources as decided),
+plus `review` (who and when, or None) — so templates show "reviewed by a person, <date>" and `as_dict()` carries a
+"review" object. Passage statuses are recomputed from the decided sentence statuses. One query per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+
+from indexer import CheckedDocument, Hit, SearchPage, SentenceCheck, Source, most_severe
+
+from .claims import Claim, decided_claims, fingerprint
+from .store import ReviewStore
+
+
+@dataclass(frozen=True)
+class Review:
+    claim_id: str
+    by: str
+    at: datetime
+    automatic_status: str
+    changed: bool  # a rebuild changed the automatic status since the decision
+
+    @property
+    def date(self) -> str:
+        return self.at.date().isoformat()
+
+    def as_dict(self) -> dict:
+        return {"claim_id": self.claim_id, "reviewed_by_person": True, "by": self.by, "at": self.at.isoformat(),
+                "date": self.date, "automatic_status": self.automatic_status, "changed": self.changed}
+
+
+@dataclass(frozen=True)
+class ReviewedCheck(SentenceCheck):
+    review: Review | None = None
+    claim_id: str = ""
+
+    def as_dict(self) -> dict:
+        review = self.review.as_dict() if self.review else None
+        return {**super().as_dict(), "claim_id": self.claim_id, "review": review}
+
+
+def _sources(claim: Claim) -> tuple[Source, ...]:
+    return tuple(Source("", s["publisher"], s["title"], s["url"]) for s in claim.sources)
+
+
+def _reviewed(check: SentenceCheck, claim_id: str, claim: Claim | None) -> ReviewedCheck:
+    base = {f.name: getattr(check, f.name) for f in fields(SentenceCheck)}
+    if claim is None:
+        return ReviewedCheck(**base, claim_id=claim_id)
+    base.update(status=claim.status, reason=claim.reason, correction=claim.correction, sources=_sources(claim))
+    review = Review(claim.id, claim.decided_by, claim.decided_at, claim.auto_status, claim.changed)
+    return ReviewedCheck(**base, review=review, claim_id=claim_id)
+
+
+def review_checks(store: ReviewStore, items: Iterable[tuple[str, SentenceCheck]]) -> list[ReviewedCheck]:
+    """(doc id, check) pairs, each check with the decision on its sentence applied (if any)."""
+    items = list(items)
+    ids = [fingerprint(doc_id, check.text) for doc_id, check in items]
+    decided = decided_claims(store, ids)
+    return [_reviewed(check, claim_id, decided.get(claim_id)) for (_, check), claim_id in zip(items, ids, strict=True)]
+
+
+def review_hits(store: ReviewStore, hits: Iterable[Hit]) -> tuple[Hit, ...]:
+    hits = tuple(hits)
+    checks = iter(review_checks(store, ((h.doc_id, s) for h in hits for s in h.sentences)))
+    out = []
+    for hit in hits:
+        sentences = tuple(next(checks) for _ in hit.sentences)
+        by_text = dict(zip(hit.sentences, sentences, strict=True))
+        snippet = tuple(replace(s, check=by_text.get(s.check, s.check)) for s in hit.snippet)
+        out.append(replace(hit, sentences=sentences, snippet=snippet, status=most_severe(s.status for s in sentences)))
+    return tuple(out)
+
+
+def review_page(store: ReviewStore, page: SearchPage) -> SearchPage:
+    """The search page with decisions applied to every hit."""
+    return replace(page, hits=review_hits(store, page.hits))
+
+
+def review_document(store: ReviewStore, checked: CheckedDocument) -> CheckedDocument:
+    """The checked document with decisions applied to every sentence (passage statuses follow)."""
+    doc_id = checked.document.id
+    checks = iter(review_checks(store, ((doc_id, c) for p in checked.passages for c in p.checks)))
+    passages = tuple(replace(p, checks=tuple(next(checks) for _ in p.checks)) for p in checked.passages)
+    return replace(checked, passages=passages)

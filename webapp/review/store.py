@@ -1,0 +1,131 @@
+"""The reviewer store: one SQLAlchemy engine, short transactions, and the settings it needs. No flask here.
+
+SQLite (the default, a file in the instance folder) runs in WAL mode so readers never wait for the writer; write
+transactions start with BEGIN IMMEDIATE so two writers queue instead of failing half-way. PostgreSQL
+(`SOURCECHECK_DATABASE_URL=postgresql+psycopg://...`) is for several web processes or machines sharing one store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from . import models
+from .errors import ReviewError
+from .migrations import latest_version, migrate
+
+SQLITE_FILE = "review.sqlite3"
+
+
+def default_database_url(instance_path: str | Path) -> str:
+    """The SQLite file in the instance folder."""
+    return f"sqlite:///{Path(instance_path).resolve() / SQLITE_FILE}"
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """A timezone-aware UTC datetime (SQLite hands back naive ones)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_setup(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # pysqlite's own BEGIN handling off: we issue BEGIN below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+class ReviewStore:
+    """Reviewer accounts, claims, decisions and the audit log in one database."""
+
+    def __init__(self, url: str, clock: Callable[[], datetime] | None = None) -> None:
+        try:
+            parsed = make_url(url)
+        except sa.exc.ArgumentError as e:
+            raise ReviewError(f"invalid database URL {url!r}: {e}") from e
+        self.url = url
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = sa.create_engine(parsed, pool_pre_ping=self.dialect != "sqlite")
+        if self.dialect == "sqlite":
+            _sqlite_setup(self.engine)
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    @classmethod
+    def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> ReviewStore:
+        """A store with its schema migrated to the latest version."""
+        store = cls(url, clock)
+        store.migrate()
+        return store
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A read transaction (a consistent snapshot)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """A write transaction: committed at the end of the block, rolled back on any exception."""
+        with self.engine.connect() as conn:
+            conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations; the versions applied now."""
+        try:
+            with self.write() as conn:
+                return migrate(conn)
+        except sa.exc.OperationalError as e:
+            raise ReviewError(f"cannot open the reviewer database {self.safe_url}: {e.orig}") from e
+
+    def schema_version(self) -> int:
+        with self.read() as conn:
+            return conn.scalar(sa.select(sa.func.max(models.schema_version.c.version))) or 0
+
+    def is_current(self) -> bool:
+        return self.schema_version() == latest_version()
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password hidden (for messages and logs)."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def get_meta(self, conn: sa.Connection, key: str) -> str | None:
+        return conn.scalar(sa.select(models.meta.c.value).where(models.meta.c.key == key))
+
+    def set_meta(self, conn: sa.Connection, key: str, value: str) -> None:
+        if conn.execute(models.meta.update().where(models.meta.c.key == key).values(value=value)).rowcount == 0:
+            conn.execute(models.meta.insert().values(key=key, value=value))
+
+    def upsert(self, conn: sa.Connection, table: sa.Table, values: dict, key: str, update: dict) -> None:
+        """Insert `values`, or apply `update` to the row with the same `key` (atomic on both databases)."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(table).values(**values)
+        conn.execute(statement.on_conflict_do_update(index_elements=[key], set_=update))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

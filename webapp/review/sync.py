@@ -1,0 +1,126 @@
+"""Syncing claims from the current index build into the store.
+
+Runs once per build: the store remembers the build it last synced (`meta.synced_build`), so every web process can
+call `sync_claims` cheaply and only the first one after a rebuild does the work (under a lock, so two processes
+never sync the same build twice). A decided claim whose automatic verdict changed gets a version bump (a reviewer
+still looking at the old verdict gets a conflict), an audit entry, and shows as "changed" in the queue.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from indexer import Library
+
+from .audit import append
+from .claims import CLAIM_STATUSES, fingerprint, normalise
+from .models import claims
+from .store import ReviewStore
+
+SYNCED_BUILD = "synced_build"
+_LOCK_ID = 0x5C_5F_4E_C0  # the advisory lock for syncing on PostgreSQL
+_AUTO = ("auto_status", "auto_rule", "auto_reason", "auto_correction", "auto_sources")
+_PLACE = ("title", "sentence", "passage_id", "position", "start", "end", "topic", "repeats")
+
+
+@dataclass
+class SyncSummary:
+    build: str
+    added: int = 0
+    updated: int = 0
+    gone: int = 0
+    changed: list[str] = field(default_factory=list)  # decided claims whose automatic status changed
+
+    def as_dict(self) -> dict:
+        return {"build": self.build, "added": self.added, "updated": self.updated, "gone": self.gone,
+                "changed": self.changed}
+
+
+def _sentences(library: Library) -> tuple[dict[str, dict], Counter]:
+    """Every sentence of the build by fingerprint (first occurrence), and passages per normalised sentence."""
+    found: dict[str, dict] = {}
+    repeats: Counter = Counter()
+    for info in library.documents():
+        checked = library.document(info["id"])
+        if checked is None:
+            continue
+        for passage in checked.passages:
+            seen = set()
+            for check in passage.checks:
+                norm = normalise(check.text)
+                if norm not in seen:
+                    seen.add(norm)
+                    repeats[norm] += 1
+                found.setdefault(fingerprint(info["id"], check.text), {
+                    "doc_id": info["id"], "title": checked.document.title, "sentence": check.text,
+                    "passage_id": passage.id, "position": passage.position, "start": check.start,
+                    "end": check.end, "topic": check.topic, "norm": norm, "auto_status": check.status,
+                    "auto_rule": check.rule, "auto_reason": check.reason, "auto_correction": check.correction,
+                    "auto_sources": [s.as_dict() for s in check.sources],
+                })
+    return found, repeats
+
+
+def needs_sync(store: ReviewStore, library: Library) -> bool:
+    build = library.build
+    if build is None:
+        return False
+    with store.read() as conn:
+        return store.get_meta(conn, SYNCED_BUILD) != build.name
+
+
+def sync_claims(store: ReviewStore, library: Library, force: bool = False) -> SyncSummary | None:
+    """Bring the claims up to date with the library's current build; None if it was already synced."""
+    library.refresh()
+    build = library.build
+    if build is None or not (force or needs_sync(store, library)):
+        return None
+    found, repeats = _sentences(library)
+    summary = SyncSummary(build.name)
+    with store.write() as conn:
+        if store.dialect == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+        if not force and store.get_meta(conn, SYNCED_BUILD) == build.name:
+            return None  # another process synced it while we read the build
+        existing = {row.id: row for row in conn.execute(sa.select(claims))}
+        now = store.now()
+        for claim_id, values in found.items():
+            norm = values.pop("norm")
+            values["repeats"] = repeats[norm]
+            old = existing.get(claim_id)
+            if old is None:
+                if values["auto_status"] in CLAIM_STATUSES:
+                    conn.execute(claims.insert().values(
+                        id=claim_id, present=True, build=build.name, first_seen=now, needs_second_review=False,
+                        version=0, **values))
+                    summary.added += 1
+                continue
+            _update(conn, old, values, build.name, now, summary)
+        for claim_id, old in existing.items():
+            if claim_id not in found and old.present:
+                conn.execute(claims.update().where(claims.c.id == claim_id).values(present=False, build=build.name))
+                summary.gone += 1
+        store.set_meta(conn, SYNCED_BUILD, build.name)
+    return summary
+
+
+def _update(conn: sa.Connection, old, values: dict, build: str, now, summary: SyncSummary) -> None:
+    auto_changed = any(getattr(old, k) != values[k] for k in _AUTO)
+    moved = not old.present or any(getattr(old, k) != values[k] for k in _PLACE)
+    if not (auto_changed or moved):
+        if old.build != build:
+            conn.execute(claims.update().where(claims.c.id == old.id).values(build=build))
+        return
+    update = {**values, "present": True, "build": build}
+    if auto_changed:
+        update["version"] = claims.c.version + 1
+        if old.status is not None and old.auto_status != values["auto_status"]:
+            summary.changed.append(old.id)
+            append(conn, now, "system", "automatic_status_changed", old.id, old.auto_status, values["auto_status"],
+                   note=f"a rebuild ({build}) changed the automatic status; the decision ({old.status}) needs review",
+                   details={"build": build, "rule_before": old.auto_rule, "rule_after": values["auto_rule"]})
+    conn.execute(claims.update().where(claims.c.id == old.id).values(**update))
+    summary.updated += 1
