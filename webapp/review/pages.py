@@ -1,0 +1,86 @@
+"""The reviewers' pages: the queue (/review), a claim with its history and decision forms, and the audit log.
+
+Reading them needs no account; every form post needs a logged-in reviewer and a CSRF token. Each page has a JSON
+twin under /api/v1 built from the same store function.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from indexer import STATUSES
+
+from .adapter import audit_query, claim_query, form_decision
+from .audit import find_entries
+from .auth import require_reviewer
+from .claims import STATES, facets, find_claims, get_claim
+from .decisions import decide
+from .errors import ConflictError, InvalidRequestError
+from .web import store, synced_library
+
+bp = Blueprint("review", __name__, url_prefix="/review", static_folder="static")
+
+
+@bp.get("")
+def queue():
+    """Claims to review, most severe and most repeated first, with filters and counts."""
+    synced_library()
+    page = find_claims(store(), claim_query(request.args))
+    args = {k: request.args.getlist(k) for k in request.args if k != "page"}
+    return render_template("review/queue.html", page=page, facets=facets(store()), args=args,
+                           statuses=STATUSES, states=STATES, twin=url_for("review_api.claims", **request.args))
+
+
+def _passage(claim):
+    library = synced_library()
+    return library.passage(claim.passage_id) if library is not None else None
+
+
+def _context(claim, passage) -> dict | None:
+    """The passage split around the claim's sentence, so the page can mark the sentence in place."""
+    if passage is None:
+        return None
+    a, b = claim.start - passage.start, claim.end - passage.start
+    if not (0 <= a <= b <= len(passage.text)) or passage.text[a:b] != claim.sentence:
+        return {"before": "", "sentence": passage.text, "after": ""}  # the build moved it: show the passage
+    return {"before": passage.text[:a], "sentence": passage.text[a:b], "after": passage.text[b:]}
+
+
+def _claim_page(claim_id: str, status: int = 200, message: str = "", conflict=None, form=None):
+    claim = conflict.current if conflict else get_claim(store(), claim_id)
+    passage = _passage(claim)
+    return render_template(
+        "review/claim.html", claim=claim, passage=passage, context=_context(claim, passage), statuses=STATUSES,
+        message=message, conflict=conflict, form=form or {}, twin=url_for("review_api.claim", claim_id=claim.id),
+    ), status
+
+
+@bp.get("/claims/<claim_id>")
+def claim(claim_id: str):
+    """One claim: the sentence in its passage and document, automatic verdict, decision, sources, history."""
+    synced_library()
+    return _claim_page(claim_id)
+
+
+@bp.post("/claims/<claim_id>")
+def decide_claim(claim_id: str):
+    """Record one decision form; a conflict or a bad value shows the page again with the reason."""
+    reviewer = require_reviewer()
+    claim = get_claim(store(), claim_id, with_history=False)
+    try:
+        decide(store(), claim_id, reviewer, form_decision(request.form, claim))
+    except ConflictError as e:
+        return _claim_page(claim_id, 409, str(e), conflict=e, form=request.form)
+    except InvalidRequestError as e:
+        return _claim_page(claim_id, 400, str(e), form=request.form)
+    return redirect(url_for("review.claim", claim_id=claim_id, saved=1), 303)
+
+
+@bp.get("/audit")
+def audit():
+    """The audit log, newest first, with filters; exportable as CSV."""
+    page = find_entries(store(), audit_query(request.args))
+    args = {k: request.args.getlist(k) for k in request.args if k != "page"}
+    return render_template("review/audit.html", page=page, args=args, statuses=STATUSES,
+                           twin=url_for("review_api.audit", **request.args),
+                           export=url_for("review_api.audit_export", **args))

@@ -1,0 +1,147 @@
+"""Wiring the reviewer workflow into the Flask app: settings, the store per process, sync on a new build,
+session cookie policy, error mapping and the blueprints.
+
+Settings (app config; `SOURCECHECK_` + name in the environment):
+    DATABASE_URL           SQLAlchemy URL of the reviewer store; default: SQLite in the instance folder
+    ORGANISATION_NAME      author of the ClaimReview export (default: SITE_NAME)
+    ORGANISATION_URL       its web address (default: the site's own root URL)
+    LOGIN_MAX_FAILURES     failed logins per account or client before throttling (default 5)
+    LOGIN_LOCKOUT_SECONDS  first lockout; it doubles with each further failure, up to 15 minutes (default 30)
+"""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+
+from indexer import IndexNotFoundError, Library
+
+from .accounts import Throttle
+from .errors import (
+    AccountError,
+    AuthenticationError,
+    ConflictError,
+    InvalidRequestError,
+    LoginThrottledError,
+    NotFoundError,
+    ReviewError,
+)
+from .exports import STATUS_WORDS
+from .store import ReviewStore, default_database_url
+from .sync import sync_claims
+
+EXTENSION = "sourcecheck.review"
+DOCUMENT_ENDPOINT = "search.document"  # the web app's document page: /doc/<doc_id>
+# Domain errors to HTTP status codes and error codes, in one place.
+STATUS_CODES: dict[type[ReviewError], tuple[int, str]] = {
+    InvalidRequestError: (400, "invalid_parameter"),
+    AuthenticationError: (401, "unauthorized"),
+    NotFoundError: (404, "not_found"),
+    ConflictError: (409, "conflict"),
+    LoginThrottledError: (429, "too_many_requests"),
+    AccountError: (400, "invalid_account"),
+}
+
+
+def status_for(error: ReviewError) -> tuple[int, str]:
+    for cls in type(error).__mro__:
+        if cls in STATUS_CODES:
+            return STATUS_CODES[cls]
+    return 500, "internal_error"
+
+
+class ReviewService:
+    """The store for this process, and which build its claims were last synced from."""
+
+    def __init__(self, store: ReviewStore, throttle: Throttle) -> None:
+        self.store = store
+        self.throttle = throttle
+        self._synced: str | None = None
+        self._lock = threading.Lock()
+
+    def sync(self, library: Library) -> None:
+        """Sync claims once per new build (cheap when nothing changed: a path comparison)."""
+        build = library.build
+        if build is None or build.name == self._synced:
+            return
+        with self._lock:
+            if build.name != self._synced:
+                sync_claims(self.store, library)
+                self._synced = build.name
+
+
+def service() -> ReviewService:
+    return current_app.extensions[EXTENSION]
+
+
+def store() -> ReviewStore:
+    return service().store
+
+
+def synced_library() -> Library | None:
+    """This request's library with the claims synced to its build; None before the first build."""
+    from ..library import get_library
+
+    if "review_library" not in g:
+        try:
+            library = get_library()
+        except IndexNotFoundError:
+            library = None
+        if library is not None:
+            service().sync(library)
+        g.review_library = library
+    return g.review_library
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie gets the Secure flag whenever the request came over HTTPS (or the setting forces it)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def document_url(claim, external: bool = False) -> str:
+    """The document page, at the claim's passage."""
+    return url_for(DOCUMENT_ENDPOINT, doc_id=claim.doc_id, _anchor=claim.anchor, _external=external)
+
+
+def safe_url(url: str) -> str:
+    """`url` if it is an http(s) link, else "#": reviewer-entered links never run script."""
+    return url if urlsplit(url.strip()).scheme in ("http", "https") else "#"
+
+
+def _review_error(e: ReviewError) -> Response:
+    from ..errors import error_response
+
+    status, code = status_for(e)
+    response = error_response(status, str(e), code, getattr(e, "param", None))
+    if isinstance(e, LoginThrottledError):
+        response.headers["Retry-After"] = str(e.retry_after)
+    if isinstance(e, AuthenticationError) and request.path.startswith("/api/"):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="sourcecheck"'
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from .api import bp as api
+    from .auth import bp as auth
+    from .auth import template_globals
+    from .pages import bp as pages
+
+    for key, value in {"DATABASE_URL": None, "ORGANISATION_NAME": None, "ORGANISATION_URL": None,
+                       "LOGIN_MAX_FAILURES": 5, "LOGIN_LOCKOUT_SECONDS": 30}.items():
+        app.config.setdefault(key, value)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    url = app.config["DATABASE_URL"] or default_database_url(app.instance_path)
+    throttle = Throttle(int(app.config["LOGIN_MAX_FAILURES"]), int(app.config["LOGIN_LOCKOUT_SECONDS"]))
+    app.extensions[EXTENSION] = ReviewService(ReviewStore.open(url), throttle)
+    app.session_interface = _SessionInterface()
+    app.register_error_handler(ReviewError, _review_error)
+    app.context_processor(template_globals)
+    app.jinja_env.globals.update(status_words=STATUS_WORDS, document_url=document_url)
+    app.jinja_env.filters["review_safe_url"] = safe_url
+    for blueprint in (auth, pages, api):
+        app.register_blueprint(blueprint)
