@@ -1,0 +1,143 @@
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import indexer.index as index_module
+from indexer import BuildError, BuildLockedError, IndexNotFoundError, Library, SearchRequest, build_index, current_build
+
+
+def corpus(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_build_swaps_in_a_searchable_index(tmp_path, seeds_dir):
+    summary = build_index([seeds_dir], tmp_path / "ix")
+    assert summary.documents == 5 and summary.passages > 50
+    assert summary.sentences["inaccurate"] >= 1
+    build = current_build(tmp_path / "ix")
+    assert build is not None and build.name.startswith("build-")
+    assert os.path.islink(tmp_path / "ix" / "current")
+    page = Library(tmp_path / "ix").search(SearchRequest("insemination"))
+    assert page.total > 0
+
+
+def test_failed_build_keeps_previous_index(tmp_path, seeds_dir, monkeypatch):
+    root = tmp_path / "ix"
+    build_index([seeds_dir], root)
+    before = current_build(root)
+
+    def explode(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_module, "write_store", explode)
+    with pytest.raises(BuildError, match="previous index is kept"):
+        build_index([seeds_dir], root)
+    assert current_build(root) == before
+    assert [p for p in root.glob("build-*")] == [before]  # the half-built folder is removed
+    assert Library(root).search(SearchRequest("miscarriage")).total > 0
+
+
+def test_build_with_no_documents_fails_and_keeps_old(tmp_path, seeds_dir):
+    root = tmp_path / "ix"
+    build_index([seeds_dir], root)
+    before = current_build(root)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.txt").write_text("")
+    with pytest.raises(BuildError, match="no documents"):
+        build_index([empty], root)
+    assert current_build(root) == before
+
+
+def test_unchanged_documents_are_not_rechecked(tmp_path):
+    folder = corpus(tmp_path, {"a.txt": "A\n\nMiscarriage is common.", "b.txt": "B\n\nICI is the same as IUI."})
+    root = tmp_path / "ix"
+    assert build_index([folder], root).reused == 0
+    (folder / "b.txt").write_text("B\n\nICI places sperm at the cervix.")
+    second = build_index([folder], root)
+    assert second.reused == 1 and second.documents == 2
+    hits = Library(root).search(SearchRequest("cervix")).hits
+    assert hits and hits[0].doc_id == "b"
+
+
+def test_bad_files_are_skipped_and_rest_indexed(tmp_path):
+    folder = corpus(tmp_path, {"good.txt": "Good\n\nMiscarriage is common.", "empty.txt": ""})
+    (folder / "bin.txt").write_bytes(b"\x00\x00binary")
+    summary = build_index([folder], tmp_path / "ix")
+    assert summary.documents == 1
+    assert sorted(Path(e.path).name for e in summary.skipped) == ["bin.txt", "empty.txt"]
+
+
+def test_second_concurrent_build_is_refused(tmp_path, seeds_dir):
+    root = tmp_path / "ix"
+    root.mkdir()
+    with index_module.build_lock(root):
+        with pytest.raises(BuildLockedError, match="another build is running"):
+            build_index([seeds_dir], root)
+
+
+def test_waiting_build_proceeds_when_lock_is_released(tmp_path, seeds_dir):
+    root = tmp_path / "ix"
+    root.mkdir()
+    acquired = threading.Event()
+
+    def hold():
+        with index_module.build_lock(root):
+            acquired.set()
+            threading.Event().wait(0.5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    acquired.wait(5)
+    summary = build_index([seeds_dir], root, wait=10)
+    holder.join()
+    assert summary.documents == 5
+
+
+def test_killed_build_leaves_previous_index_and_next_build_succeeds(tmp_path, seeds_dir):
+    root = tmp_path / "ix"
+    build_index([seeds_dir], root)
+    before = current_build(root)
+    # A child process takes the lock, starts a build folder, and is killed with SIGKILL mid-way.
+    script = (
+        "import os, sys, time, indexer.index as m\n"
+        f"root = m.Path({str(root)!r})\n"
+        "with m.build_lock(root):\n"
+        "    (root / 'build-stale').mkdir()\n"
+        "    print('locked', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "locked"
+    child.kill()
+    child.wait()
+    child.stdout.close()
+    assert current_build(root) == before
+    assert Library(root).search(SearchRequest("miscarriage")).total > 0
+    summary = build_index([seeds_dir], root)
+    assert summary.documents == 5
+    assert not (root / "build-stale").exists()
+
+
+def test_open_without_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="sourcecheck build"):
+        Library(tmp_path / "nothing")
+
+
+def test_library_picks_up_a_swapped_index(tmp_path):
+    folder = corpus(tmp_path, {"a.txt": "A\n\nMiscarriage is common."})
+    root = tmp_path / "ix"
+    build_index([folder], root)
+    library = Library(root)
+    assert library.search(SearchRequest("tampons")).total == 0
+    (folder / "b.txt").write_text("B\n\nAvoid tampons for two weeks after a miscarriage.")
+    build_index([folder], root)
+    assert library.search(SearchRequest("tampons")).total == 1
