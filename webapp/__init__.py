@@ -14,7 +14,7 @@ from flask import Flask
 
 from indexer import FLAGGED, STATUSES
 
-from . import errors, library, security
+from . import errors, library, review, security
 from .config import load_config
 from .labels import LABELS, label
 
@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     security.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
+    review.init_app(app)  # reviewer workflow (issue 4): /login, /review, review API, decisions on results
     return app
 
 

@@ -18,53 +18,56 @@ from .review.store import ReviewStore
 DB_HELP = "SQLAlchemy URL of the reviewer store (default: the web app's setting, or SQLite in its instance folder)."
 
 
-def _store(url: str | None) -> ReviewStore:
-    try:
-        if url:
-            return ReviewStore.open(url)
-        from . import create_app
-        from .review.web import EXTENSION
+def _open(url: str | None) -> ReviewStore:
+    if url:
+        return ReviewStore.open(url)
+    from . import create_app
+    from .review.web import EXTENSION
 
-        return create_app().extensions[EXTENSION].store
+    return create_app().extensions[EXTENSION].store
+
+
+def _run(database_url: str | None, fn, *args):
+    """`fn(store, *args)` on the reviewer store; library errors become "Error: ..." (exit 1)."""
+    store = None
+    try:
+        store = _open(database_url)
+        return fn(store, *args)
     except SourcecheckError as e:
         raise click.ClickException(str(e)) from e
-
-
-def _run(fn, *args):
-    try:
-        return fn(*args)
-    except SourcecheckError as e:
-        raise click.ClickException(str(e)) from e
+    finally:
+        if store is not None:
+            store.dispose()
 
 
 @click.group(help="Manage reviewer accounts and API tokens.")
-@click.option("--database-url", envvar="SOURCECHECK_DATABASE_URL", help=DB_HELP)
-@click.pass_context
-def reviewer(ctx: click.Context, database_url: str | None) -> None:
-    ctx.obj = {"database_url": database_url}
+def reviewer() -> None:
+    pass
 
 
-def _ctx_store() -> ReviewStore:
-    return _store(click.get_current_context().obj["database_url"])
+# On each command, not the group: `sourcecheck reviewer` is loaded lazily and only its commands are forwarded.
+database_option = click.option("--database-url", envvar="SOURCECHECK_DATABASE_URL", help=DB_HELP)
 
 
 @reviewer.command()
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
-def add(name: str, password_stdin: bool) -> None:
+@database_option
+def add(name: str, password_stdin: bool, database_url: str | None) -> None:
     """Create reviewer NAME (asks for a password)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    created = _run(add_reviewer, _ctx_store(), name, password)
+    created = _run(database_url, add_reviewer, name, password)
     click.echo(f"Added reviewer {created.name}.")
 
 
 @reviewer.command(name="list")
-def list_() -> None:
+@database_option
+def list_(database_url: str | None) -> None:
     """List reviewers: name, state, live API tokens, created."""
-    found = _run(list_reviewers, _ctx_store())
+    found = _run(database_url, list_reviewers)
     if not found:
         click.echo("No reviewers yet; add one with 'sourcecheck reviewer add NAME'.")
     for r in found:
@@ -74,24 +77,27 @@ def list_() -> None:
 
 @reviewer.command()
 @click.argument("name")
-def disable(name: str) -> None:
+@database_option
+def disable(name: str, database_url: str | None) -> None:
     """Disable reviewer NAME: ends their sessions and revokes their API tokens."""
-    _run(set_active, _ctx_store(), name, False)
+    _run(database_url, set_active, name, False)
     click.echo(f"Disabled reviewer {name}; their sessions and API tokens no longer work.")
 
 
 @reviewer.command()
 @click.argument("name")
-def enable(name: str) -> None:
+@database_option
+def enable(name: str, database_url: str | None) -> None:
     """Enable reviewer NAME again (issue a new API token if they need one)."""
-    _run(set_active, _ctx_store(), name, True)
+    _run(database_url, set_active, name, True)
     click.echo(f"Enabled reviewer {name}.")
 
 
 @reviewer.command()
 @click.argument("name")
-def token(name: str) -> None:
+@database_option
+def token(name: str, database_url: str | None) -> None:
     """Issue a new API token for NAME (earlier ones stop working). It is shown once and stored only hashed."""
-    value = _run(issue_token, _ctx_store(), name)
+    value = _run(database_url, issue_token, name)
     click.echo(value)
     click.echo("Send it as 'Authorization: Bearer <token>'. It is not stored: keep it now.", err=True)

@@ -19,6 +19,7 @@ from .library import get_library
 from .openapi import openapi_document
 from .reading import find_document
 from .results import search_results
+from .review.web import reviewed_hit
 from .topics import topic_views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,7 +60,7 @@ def search():
 
 @bp.get("/passages/<passage_id>")
 def passage(passage_id: str):
-    hit = get_library().passage(passage_id)
+    hit = reviewed_hit(get_library().passage(passage_id))
     if hit is None:
         raise NotFoundError(f"there is no passage {passage_id[:80]!r} in the index", "passage_id")
     html = url_for("pages.document", doc_id=hit.doc_id, _anchor=hit.anchor)

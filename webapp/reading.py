@@ -13,6 +13,7 @@ from indexer import STATUSES, CheckedDocument, CheckedPassage, SentenceCheck
 
 from .errors import NotFoundError
 from .library import get_library
+from .review.web import reviewed_document
 
 EXPLAINED = ("inaccurate", "unsupported", "supported")  # statuses that come with a reason and sources
 
@@ -119,7 +120,7 @@ def document_view(checked: CheckedDocument) -> DocumentView:
 
 def find_document(doc_id: str) -> DocumentView:
     """The document page's data; NotFound naming `doc_id` when the index has no such document."""
-    checked = get_library().document(doc_id)
+    checked = reviewed_document(get_library().document(doc_id))
     if checked is None:
         raise NotFoundError(f"there is no document {doc_id[:80]!r} in the index", "doc_id")
     return document_view(checked)

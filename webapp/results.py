@@ -12,6 +12,7 @@ from indexer import Hit, QueryError, SearchPage, SearchRequest
 
 from .adapter import query_args, search_request
 from .library import get_library
+from .review.web import reviewed_page
 
 MAX_DOC_OPTIONS = 300  # past this many documents the document filter is a URL parameter only
 
@@ -62,6 +63,6 @@ def search_results(args: MultiDict, strict: bool) -> SearchResults:
     config = current_app.config
     documents = tuple({"id": d["id"], "title": d["title"]} for d in library.documents())
     request = search_request(args, config, library.kb, (d["id"] for d in documents), strict)
-    page = library.search(request) if request.query else None
+    page = reviewed_page(library.search(request)) if request.query else None
     offered = documents if len(documents) <= MAX_DOC_OPTIONS else ()
     return SearchResults(request, page, offered, config["PER_PAGE"])

@@ -25,10 +25,11 @@ from .web import document_url, store, synced_library
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 
 
-def _ok(data, status: int = 200) -> Response:
+def _ok(data, html: str | None = None, status: int = 200) -> Response:
+    """The web app's one success envelope; `html` is the review page with the same data."""
     from ..api import ok
 
-    response = ok(data)
+    response = ok(data, html)
     response.status_code = status
     return response
 
@@ -40,13 +41,13 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 @bp.get("/claims")
 def claims():
     synced_library()
-    return _ok(find_claims(store(), claim_query(request.args)).as_dict())
+    return _ok(find_claims(store(), claim_query(request.args)).as_dict(), url_for("review.queue", **request.args))
 
 
 @bp.get("/claims/<claim_id>")
 def claim(claim_id: str):
     synced_library()
-    return _ok(get_claim(store(), claim_id).as_dict())
+    return _ok(get_claim(store(), claim_id).as_dict(), url_for("review.claim", claim_id=claim_id))
 
 
 @bp.post("/claims/<claim_id>/decisions")
@@ -54,7 +55,8 @@ def decisions(claim_id: str):
     reviewer = token_reviewer()
     decision = json_decision(request.get_json(silent=True))
     try:
-        return _ok(decide(store(), claim_id, reviewer, decision).as_dict(), 201)
+        return _ok(decide(store(), claim_id, reviewer, decision).as_dict(), url_for("review.claim", claim_id=claim_id),
+                   201)
     except ConflictError as e:
         from ..errors import error_response
 
@@ -67,7 +69,7 @@ def decisions(claim_id: str):
 
 @bp.get("/audit")
 def audit():
-    return _ok(find_entries(store(), audit_query(request.args)).as_dict())
+    return _ok(find_entries(store(), audit_query(request.args)).as_dict(), url_for("review.audit", **request.args))
 
 
 @bp.get("/export/claims.csv")

@@ -99,7 +99,6 @@ def login():
         return response, status, headers
     session.clear()  # a new session for the new identity (and a new CSRF token)
     session["reviewer_id"] = reviewer.id
-    session.permanent = False
     return redirect(next_url, 303)
 
 

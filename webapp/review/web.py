@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, g, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from indexer import IndexNotFoundError, Library
+from indexer import CheckedDocument, Hit, IndexNotFoundError, Library, SearchPage
 
 from .accounts import Throttle
 from .errors import (
@@ -30,11 +30,12 @@ from .errors import (
     ReviewError,
 )
 from .exports import STATUS_WORDS
+from .overlay import review_document, review_hits, review_page
 from .store import ReviewStore, default_database_url
 from .sync import sync_claims
 
 EXTENSION = "sourcecheck.review"
-DOCUMENT_ENDPOINT = "search.document"  # the web app's document page: /doc/<doc_id>
+DOCUMENT_ENDPOINT = "pages.document"  # the web app's document page: /doc/<doc_id>
 # Domain errors to HTTP status codes and error codes, in one place.
 STATUS_CODES: dict[type[ReviewError], tuple[int, str]] = {
     InvalidRequestError: (400, "invalid_parameter"),
@@ -94,6 +95,24 @@ def synced_library() -> Library | None:
             service().sync(library)
         g.review_library = library
     return g.review_library
+
+
+def reviewed_page(page: SearchPage | None) -> SearchPage | None:
+    """A search page with reviewers' decisions applied (for the web app's search page and API)."""
+    if page is None:
+        return None
+    synced_library()
+    return review_page(store(), page)
+
+
+def reviewed_document(checked: CheckedDocument | None) -> CheckedDocument | None:
+    """A checked document with reviewers' decisions applied (for the document page and API)."""
+    return None if checked is None else review_document(store(), checked)
+
+
+def reviewed_hit(hit: Hit | None) -> Hit | None:
+    """One passage with reviewers' decisions applied (for /api/v1/passages/<id>)."""
+    return None if hit is None else review_hits(store(), [hit])[0]
 
 
 class _SessionInterface(SecureCookieSessionInterface):

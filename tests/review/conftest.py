@@ -1,0 +1,181 @@
+"""Fixtures for the reviewer workflow: a real SQLite file and a real PostgreSQL server started by the suite itself,
+real whoosh indexes built from seeds/, and the app wired to both.
+
+PostgreSQL: initdb/pg_ctl from the Debian packages (as the postgres user when we are root), on a free loopback
+port, torn down at the end of the session. Without PostgreSQL the postgres cases are skipped locally, but fail
+when the CI variable is set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from indexer import build_index
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+PASSWORD = "correct horse battery staple"
+ICI_DOC = "000_71f14f984e23f40f"
+ICI_SENTENCE = (
+    "Intra cervical insemination, also known as intrauterine insemination (ICI), is a fertility treatment that "
+    "involves placing sperm directly into the cervix to increase the chances of fertilization."
+)
+_db_counter = itertools.count()
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: [int(x) for x in p.parent.name.split(".")
+                                                                          if x.isdigit()])
+    return found[-1] if found and (found[-1] / "initdb").exists() else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster in a temporary folder."""
+
+    def __init__(self) -> None:
+        self.bin = _pg_bin()
+        if self.bin is None:
+            raise RuntimeError("PostgreSQL binaries not found under /usr/lib/postgresql")
+        self.dir = Path(tempfile.mkdtemp(prefix="sourcecheck-pg-"))
+        self.port = _free_port()
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            shutil.chown(self.dir, "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=60)
+
+    def start(self) -> PostgresServer:
+        data = self.dir / "data"
+        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                  "--no-sync")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "server.log"), "-w", "-t", "30",
+                  "start", "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off")
+        return self
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self) -> str:
+        import psycopg
+
+        name = f"review_{os.getpid()}_{next(_db_counter)}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The session's PostgreSQL server (skipped without PostgreSQL, except in CI where that is a failure)."""
+    try:
+        server = PostgresServer().start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL could not start, and CI must test it: {e}")
+        pytest.skip(f"PostgreSQL not available: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database: a SQLite file, or a new database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.sqlite3'}"
+    return request.getfixturevalue("postgres").create_database()
+
+
+@pytest.fixture()
+def store(db_url):
+    from webapp.review.store import ReviewStore
+
+    opened = ReviewStore.open(db_url)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture()
+def index_dir(tmp_path) -> Path:
+    """A fresh index of the seed documents that a test may rebuild."""
+    folder = tmp_path / "index"
+    build_index([SEEDS], folder)
+    return folder
+
+
+@pytest.fixture()
+def library(index_dir):
+    from indexer import Library
+
+    return Library(index_dir)
+
+
+@pytest.fixture()
+def synced(store, library):
+    """The store with the claims of the seed index synced in."""
+    from webapp.review.sync import sync_claims
+
+    sync_claims(store, library)
+    return store
+
+
+@pytest.fixture()
+def alice(store):
+    from webapp.review.accounts import add_reviewer
+
+    return add_reviewer(store, "alice", PASSWORD)
+
+
+@pytest.fixture()
+def bob(store):
+    from webapp.review.accounts import add_reviewer
+
+    return add_reviewer(store, "bob", PASSWORD + "!")
+
+
+@pytest.fixture()
+def ici_id() -> str:
+    from webapp.review.claims import fingerprint
+
+    return fingerprint(ICI_DOC, ICI_SENTENCE)
+
+
+@pytest.fixture()
+def app(db_url, index_dir, tmp_path):
+    from webapp import create_app
+
+    instance = tmp_path / "instance"
+    application = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": db_url,
+                              "SECRET_KEY": "test-secret", "ORGANISATION_NAME": "Sourcecheck Test Org",
+                              "ORGANISATION_URL": "https://example.org/"}, instance_path=str(instance))
+    yield application
+    from webapp.review.web import EXTENSION
+
+    application.extensions[EXTENSION].store.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()

@@ -1,0 +1,102 @@
+"""The store itself: migrations, schema, the append-only audit log, SQLite settings, and no flask in the core."""
+
+from __future__ import annotations
+
+import ast
+import socket
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from webapp.review import models
+from webapp.review.audit import append
+from webapp.review.migrations import MIGRATIONS, latest_version
+from webapp.review.store import ReviewStore, default_database_url
+
+REVIEW = Path(__file__).resolve().parents[2] / "webapp" / "review"
+CORE = ("store", "models", "migrations", "accounts", "claims", "sync", "decisions", "audit", "exports", "overlay",
+        "errors")
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_modules_never_import_flask(module):
+    tree = ast.parse((REVIEW / f"{module}.py").read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] in ("flask", "werkzeug")}
+    assert not any(name.startswith(".") and name.lstrip(".") in ("web", "auth", "pages", "api") for name in imported)
+
+
+def test_fresh_database_is_migrated_to_the_latest_version(store):
+    assert store.schema_version() == latest_version() == MIGRATIONS[-1].version
+    assert store.is_current()
+    with store.read() as conn:
+        rows = conn.execute(sa.select(models.schema_version).order_by(models.schema_version.c.version)).all()
+    assert [r.version for r in rows] == [m.version for m in MIGRATIONS]
+
+
+def test_migrating_again_applies_nothing(store, db_url):
+    assert store.migrate() == []
+    again = ReviewStore.open(db_url)
+    assert again.migrate() == []
+    again.dispose()
+
+
+def test_migrated_schema_matches_the_models(store):
+    inspector = sa.inspect(store.engine)
+    for table in models.metadata.sorted_tables:
+        columns = {c["name"]: c for c in inspector.get_columns(table.name)}
+        assert set(columns) == {c.name for c in table.columns}, table.name
+        for column in table.columns:
+            assert columns[column.name]["nullable"] == column.nullable, f"{table.name}.{column.name}"
+
+
+def test_audit_log_refuses_update_and_delete_at_the_database_level(store):
+    with store.write() as conn:
+        entry = append(conn, store.now(), "tester", "test.entry", note="original")
+    for statement in (models.audit_log.update().where(models.audit_log.c.id == entry).values(note="rewritten"),
+                      models.audit_log.delete().where(models.audit_log.c.id == entry)):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), store.write() as conn:
+            conn.execute(statement)
+    with store.read() as conn:
+        assert conn.scalar(sa.select(models.audit_log.c.note).where(models.audit_log.c.id == entry)) == "original"
+
+
+def test_postgres_refuses_truncate_of_the_audit_log(postgres):
+    opened = ReviewStore.open(postgres.create_database())
+    try:
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), opened.write() as conn:
+            conn.exec_driver_sql("TRUNCATE audit_log CASCADE")
+    finally:
+        opened.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    opened = ReviewStore.open(f"sqlite:///{tmp_path / 'x' / 'review.sqlite3'}")
+    with opened.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    opened.dispose()
+
+
+def test_default_url_is_sqlite_in_the_instance_folder(tmp_path):
+    assert default_database_url(tmp_path) == f"sqlite:///{tmp_path.resolve()}/review.sqlite3"
+
+
+def test_a_bad_url_is_a_clear_error():
+    from webapp.review.errors import ReviewError
+
+    with pytest.raises(ReviewError, match="invalid database URL"):
+        ReviewStore("not a url")
+
+
+def test_unreachable_postgres_is_a_clear_error_with_the_password_hidden():
+    from webapp.review.errors import ReviewError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    with pytest.raises(ReviewError, match=r"cannot open the reviewer database .*\*\*\*") as info:
+        ReviewStore.open(f"postgresql+psycopg://u:secret@127.0.0.1:{port}/nope?connect_timeout=2")
+    assert "secret" not in str(info.value)
