@@ -179,3 +179,40 @@ def app(db_url, index_dir, tmp_path):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (Playwright cannot download its own here); missing Chromium fails in CI."""
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}, and CI must run the browser tests")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture()
+def live_app(tmp_path, index_dir):
+    """The app on a fresh SQLite store and index, served by werkzeug from a thread on a free loopback port."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    application = create_app({"INDEX_DIR": str(index_dir), "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+                              "SECRET_KEY": "browser-test"}, instance_path=str(tmp_path / "instance"))
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield application, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+    from webapp.review.web import EXTENSION
+
+    application.extensions[EXTENSION].store.dispose()
