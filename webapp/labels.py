@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer import FLAGGED, STATUSES
+from indexer import FLAGGED
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ class LibraryHolder:
         if self._kb is None:
             with self._lock:
                 if self._kb is None:
-                    self._kb = load_knowledge_base(self.knowledge_dir) if self.knowledge_dir else default_knowledge_base()
+                    folder = self.knowledge_dir
+                    self._kb = load_knowledge_base(folder) if folder else default_knowledge_base()
         return self._kb
 
     def get(self) -> Library:
