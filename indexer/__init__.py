@@ -4,7 +4,7 @@ A library: it never imports the web app or flask.
 """
 
 from .analysis import CheckedDocument, CheckedPassage, check_document
-from .documents import Document, load_corpus, load_document
+from .documents import Document, SourceFile, SourceText, document_from_text, load_corpus, load_document
 from .errors import (
     BuildError,
     BuildLockedError,
@@ -15,7 +15,7 @@ from .errors import (
     SourcecheckError,
 )
 from .evidence import FLAGGED, SEVERITY, Checker, SentenceCheck, most_severe
-from .index import BuildSummary, build_index, current_build, default_index_dir, open_index
+from .index import BuildSummary, build_index, build_index_from, current_build, default_index_dir, open_index
 from .knowledge import STATUSES, KnowledgeBase, Source, default_knowledge_base, load_knowledge_base
 from .passages import Passage, split_passages, split_sentences
 from .search import Hit, Library, SearchPage, SearchRequest
@@ -24,7 +24,8 @@ __all__ = [
     "BuildError", "BuildLockedError", "BuildSummary", "CheckedDocument", "CheckedPassage", "Checker",
     "Document", "DocumentError", "FLAGGED", "Hit", "IndexNotFoundError", "KnowledgeBase", "KnowledgeBaseError",
     "Library", "Passage", "QueryError", "SEVERITY", "STATUSES", "SearchPage", "SearchRequest", "SentenceCheck",
-    "Source", "SourcecheckError", "build_index", "check_document", "current_build", "default_index_dir",
-    "default_knowledge_base", "load_corpus", "load_document", "load_knowledge_base", "most_severe",
+    "Source", "SourceFile", "SourceText", "SourcecheckError", "build_index", "build_index_from", "check_document",
+    "current_build", "default_index_dir", "default_knowledge_base", "document_from_text", "load_corpus",
+    "load_document", "load_knowledge_base", "most_severe",
     "open_index", "split_passages", "split_sentences",
 ]

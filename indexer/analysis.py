@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .documents import Block, Document
 from .evidence import Checker, SentenceCheck, most_severe
@@ -82,7 +82,29 @@ def passage_from_dict(data: dict) -> CheckedPassage:
     )
 
 
-def check_document(doc: Document, checker: Checker | None = None) -> CheckedDocument:
+class VerdictCache:
+    """Verdicts by sentence text, so a sentence repeated across a corpus (boilerplate, shared sections) is checked
+    once. A check depends only on the sentence's text; offsets are filled in per use. Bounded: cleared when full."""
+
+    def __init__(self, checker: Checker, size: int = 100_000) -> None:
+        self.checker = checker
+        self.size = size
+        self._verdicts: dict[str, SentenceCheck] = {}
+        self.hits = self.misses = 0
+
+    def check(self, text: str, start: int, end: int) -> SentenceCheck:
+        verdict = self._verdicts.get(text)
+        if verdict is None:
+            self.misses += 1
+            if len(self._verdicts) >= self.size:
+                self._verdicts.clear()
+            verdict = self._verdicts[text] = self.checker.check(text, start, end)
+        else:
+            self.hits += 1
+        return verdict if verdict.start == start and verdict.end == end else replace(verdict, start=start, end=end)
+
+
+def check_document(doc: Document, checker: Checker | VerdictCache | None = None) -> CheckedDocument:
     """Split `doc` into passages and check every sentence."""
     checker = checker or Checker()
     passages = tuple(

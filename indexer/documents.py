@@ -16,6 +16,7 @@ from .errors import DocumentError
 from .html_text import html_blocks
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+_KINDS = set(SUFFIXES.values())
 MAX_BYTES = 5_000_000
 # Page debris seen on blogs: whole lines that carry no content.
 _DEBRIS_LINES = re.compile(
@@ -107,12 +108,14 @@ def _norm(line: str) -> str:
 def clean(raw_blocks: list[tuple[str, str]], title: str | None) -> tuple[str, list[tuple[str, str]]]:
     """Title and content blocks with page debris removed (labels, debris lines, the title repeated)."""
     blocks = [(k, t) for k, t in raw_blocks if not _DEBRIS_LINES.match(t)]
+    lone = title is None and len(blocks) == 1
     if title is None and blocks:
-        title = blocks.pop(0)[1]
+        # a lone paragraph is the content, not a title: name the document by its opening words instead
+        title = " ".join(blocks[0][1].split()[:10]) if lone else blocks.pop(0)[1]
     title = _LABEL_PREFIX.sub("", title or "").strip() or "Untitled"
     kept = []
     for kind, line in blocks:
-        if _norm(line) == _norm(title):
+        if not lone and _norm(line) == _norm(title):
             continue  # the title repeated mid-text by the page template
         line = _LABEL_PREFIX.sub("", line).strip()
         if line:
@@ -151,17 +154,41 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES, doc_id: str | No
     if not data.strip():
         raise DocumentError(str(path), "empty file")
     text, warnings = decode(data, str(path))
-    title, blocks = clean(*reversed(parse(text, kind)))
+    return document_from_text(
+        text, doc_id or document_id(path), str(path), kind, checksum=hashlib.sha256(data).hexdigest(),
+        warnings=tuple(warnings),
+    )
+
+
+def document_from_text(
+    text: str,
+    doc_id: str,
+    path: str = "",
+    kind: str = "text",
+    title: str | None = None,
+    checksum: str | None = None,
+    warnings: tuple[str, ...] = (),
+) -> Document:
+    """Clean `text` (kind "text", "markdown" or "html") into a Document, as if read from a file.
+
+    For documents that do not come from files (a corpus dump, a database); `title`, if given, is used instead of
+    the first line. Raises DocumentError when nothing is left after cleaning.
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {', '.join(sorted(_KINDS))}, not {kind!r}")
+    parsed_title, raw_blocks = parse(text, kind)
+    title, blocks = clean(raw_blocks, title if title is not None else parsed_title)
     if not blocks:
-        raise DocumentError(str(path), "no text left after cleaning")
+        raise DocumentError(path or doc_id, "no text left after cleaning")
     body, spans, pos = [], [], 0
     for block_kind, line in blocks:
         body.append(line)
         spans.append(Block(block_kind, pos, pos + len(line)))
         pos += len(line) + 2
+    checksum = checksum or hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
     return Document(
-        id=doc_id or document_id(path), path=str(path), title=title, text="\n\n".join(body),
-        blocks=tuple(spans), checksum=hashlib.sha256(data).hexdigest(), warnings=tuple(warnings),
+        id=doc_id, path=path, title=title, text="\n\n".join(body), blocks=tuple(spans), checksum=checksum,
+        warnings=tuple(warnings),
     )
 
 
@@ -181,8 +208,35 @@ def find_files(paths: list[str | Path]) -> tuple[list[Path], list[DocumentError]
     return found, problems
 
 
-def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES):
-    """Yield a Document or a DocumentError (a skipped file and why) for every file under `paths`."""
+@dataclass(frozen=True)
+class SourceFile:
+    """A document file to load, with the id it will have (made unique within one corpus)."""
+
+    path: Path
+    doc_id: str
+
+    def load(self, max_bytes: int = MAX_BYTES) -> Document:
+        return load_document(self.path, max_bytes, self.doc_id)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A document's text that does not come from a file (a corpus dump, a database row); cleaned when loaded."""
+
+    text: str
+    doc_id: str
+    title: str | None = None
+    kind: str = "text"
+    path: str = ""
+
+    def load(self, max_bytes: int = MAX_BYTES) -> Document:
+        if len(self.text) > max_bytes:
+            raise DocumentError(self.path or self.doc_id, f"too large ({len(self.text):,} characters)")
+        return document_from_text(self.text, self.doc_id, self.path or self.doc_id, self.kind, self.title)
+
+
+def corpus_files(paths: list[str | Path]):
+    """Yield a SourceFile, or a DocumentError for a path that does not exist, for every file under `paths`."""
     files, problems = find_files(paths)
     yield from problems
     taken: dict[str, Path] = {}
@@ -191,7 +245,16 @@ def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES):
         if doc_id in taken and taken[doc_id] != path:
             doc_id = f"{doc_id}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
         taken[doc_id] = path
+        yield SourceFile(path, doc_id)
+
+
+def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES):
+    """Yield a Document or a DocumentError (a skipped file and why) for every file under `paths`."""
+    for item in corpus_files(paths):
+        if isinstance(item, DocumentError):
+            yield item
+            continue
         try:
-            yield load_document(path, max_bytes, doc_id)
+            yield item.load(max_bytes)
         except DocumentError as e:
             yield e

@@ -15,20 +15,21 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .analysis import CheckedDocument, check_document
-from .documents import Document, DocumentError, load_corpus
+from .documents import Document, DocumentError, SourceFile, SourceText, corpus_files
 from .errors import BuildError, BuildLockedError, IndexNotFoundError
-from .evidence import Checker
 from .knowledge import KnowledgeBase, default_knowledge_base
+from .pipeline import Pipeline
 from .schema import build_schema
-from .store import DocumentStore, write_store
+from .segments import commit_segments
+from .spelling import write_vocabulary
+from .store import DocumentStore, StoreRecord, write_store
 
 DEFAULT_INDEX_DIR = "var/index"
 CURRENT = "current"
@@ -68,9 +69,11 @@ def build_lock(root: Path, wait: float = 0.0):
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except BlockingIOError as e:
                 if time.monotonic() >= deadline:
-                    raise BuildLockedError(f"{root}: another build is running; try again when it has finished")
+                    raise BuildLockedError(
+                        f"{root}: another build is running; try again when it has finished"
+                    ) from e
                 time.sleep(0.2)
         yield
     finally:
@@ -88,24 +91,12 @@ def current_build(root: str | Path) -> Path | None:
     return path if (path / "manifest.json").is_file() else None
 
 
-def _previous_checks(build: Path | None, kb: KnowledgeBase) -> dict[str, CheckedDocument]:
+def _reusable(build: Path | None, kb: KnowledgeBase) -> Path | None:
+    """The previous build, if its checks can be reused (checked with the same rules)."""
     if build is None:
-        return {}
+        return None
     manifest = json.loads((build / "manifest.json").read_text())
-    if manifest.get("knowledge") != kb.fingerprint:
-        return {}  # rules changed: everything is checked again
-    return {doc.checksum: doc for doc in DocumentStore(build).all()}
-
-
-def _write_passages(writer, checked: CheckedDocument) -> None:
-    doc = checked.document
-    for passage in checked.passages:
-        writer.add_document(
-            passage_id=passage.id, doc_id=doc.id, title=doc.title, heading=passage.heading,
-            text=doc.text[passage.start : passage.end], status=passage.status,
-            topics=",".join(passage.topics), position=passage.position, start=passage.start, end=passage.end,
-            sentences=[s.as_dict() for s in passage.checks],
-        )
+    return build if manifest.get("knowledge") == kb.fingerprint else None  # rules changed: check everything again
 
 
 def _swap(root: Path, build: Path) -> None:
@@ -129,8 +120,29 @@ def build_index(
     kb: KnowledgeBase | None = None,
     progress: Callable[[str], None] | None = None,
     wait: float = 0.0,
+    procs: int | None = None,
 ) -> BuildSummary:
-    """Load, check and index every document under `paths`, then swap the new index in atomically."""
+    """Load, check and index every document under `paths`, then swap the new index in atomically.
+
+    `procs` worker processes share the work (default: one per CPU; small corpora are built in this process).
+    """
+    paths = list(paths)
+    return _build(corpus_files(paths), ", ".join(map(str, paths)), index_dir, kb, progress, wait, procs)
+
+
+def build_index_from(
+    sources: Iterable[Document | SourceText | SourceFile],
+    index_dir: str | Path | None = None,
+    kb: KnowledgeBase | None = None,
+    progress: Callable[[str], None] | None = None,
+    wait: float = 0.0,
+    procs: int | None = None,
+) -> BuildSummary:
+    """Like build_index, for documents that do not come from a folder: Documents, or sources loaded by workers."""
+    return _build(sources, "the documents given", index_dir, kb, progress, wait, procs)
+
+
+def _build(sources, where: str, index_dir, kb, progress, wait, procs) -> BuildSummary:
     root = Path(index_dir) if index_dir else default_index_dir()
     kb = kb or default_knowledge_base()
     try:
@@ -142,7 +154,7 @@ def build_index(
         previous = current_build(root)
         build = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         try:
-            summary = _build_into(build, list(paths), kb, _previous_checks(previous, kb), progress)
+            summary = _build_into(build, sources, where, kb, _reusable(previous, kb), progress, procs)
             _swap(root, build)
         except BaseException as e:
             shutil.rmtree(build, ignore_errors=True)
@@ -155,48 +167,37 @@ def build_index(
     return summary
 
 
-def _build_into(build: Path, paths: list, kb: KnowledgeBase, cache: dict, progress) -> BuildSummary:
+def _build_into(build: Path, sources, where: str, kb, previous: Path | None, progress, procs) -> BuildSummary:
     build.mkdir(parents=True)
     summary = BuildSummary()
-    checker = Checker(kb)
     ix = whoosh_index.create_in(str(build), build_schema())
-    writer = ix.writer(limitmb=256)
-    checked_docs: list[CheckedDocument] = []
-    try:
-        for item in load_corpus(paths):
-            if isinstance(item, DocumentError):
-                summary.skipped.append(item)
-                if progress:
-                    progress(f"skipped {item}")
-                continue
-            checked = _checked(item, checker, cache, summary)
-            _write_passages(writer, checked)
-            checked_docs.append(checked)
-            summary.documents += 1
-            summary.passages += len(checked.passages)
-            summary.sentences.update(s.status for p in checked.passages for s in p.checks)
-            if progress:
-                progress(item.path)
-    except BaseException:
-        writer.cancel()
-        raise
-    if not summary.documents:
-        writer.cancel()
-        raise BuildError(f"no documents could be indexed from {', '.join(map(str, paths))}; previous index kept")
-    writer.commit()
-    write_store(build, checked_docs)
+    with Pipeline(build, kb, previous, procs) as pipeline:
+        write_store(build, _summarised(pipeline.run(sources), summary, progress))
+        if not summary.documents:
+            raise BuildError(f"no documents could be indexed from {where}; previous index kept")
+        commit_segments(ix, pipeline.segments)
+    write_vocabulary(build, pipeline.words)
     manifest = {"knowledge": kb.fingerprint, "created": time.time(), "summary": summary.as_dict()}
     (build / "manifest.json").write_text(json.dumps(manifest))
     return summary
 
 
-def _checked(doc: Document, checker: Checker, cache: dict, summary: BuildSummary) -> CheckedDocument:
-    summary.warnings.extend(doc.warnings)
-    cached = cache.get(doc.checksum)
-    if cached is not None and cached.document.id == doc.id:
-        summary.reused += 1
-        return cached
-    return check_document(doc, checker)
+def _summarised(results, summary: BuildSummary, progress) -> Iterator[StoreRecord]:
+    """The store records of `results`, counting each document (or skipped file) into `summary`."""
+    for item in results:
+        if isinstance(item, DocumentError):
+            summary.skipped.append(item)
+            if progress:
+                progress(f"skipped {item}")
+            continue
+        summary.documents += 1
+        summary.passages += item.passages
+        summary.reused += item.reused
+        summary.sentences.update(item.store.counts)
+        summary.warnings.extend(item.warnings)
+        if progress:
+            progress(item.path)
+        yield item.store
 
 
 def open_index(index_dir: str | Path | None = None):

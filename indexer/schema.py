@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from .text import stem
 
@@ -30,11 +32,25 @@ def build_schema() -> Schema:
         doc_id=ID(stored=True),
         title=TEXT(analyzer=text_analyzer, stored=True, field_boost=TITLE_BOOST),
         heading=TEXT(analyzer=text_analyzer, stored=True, field_boost=HEADING_BOOST),
-        text=TEXT(analyzer=text_analyzer, stored=True, spelling=True),
+        # spelling suggestions come from the build's vocabulary (spelling.py), not a whoosh spelling field
+        text=TEXT(analyzer=text_analyzer, stored=True),
         status=ID(stored=True),
         topics=KEYWORD(stored=True, commas=True, lowercase=True),
-        position=NUMERIC(stored=True),
-        start=NUMERIC(stored=True),
-        end=NUMERIC(stored=True),
+        # offsets are only displayed, never searched or sorted on: stored, not indexed as numeric terms
+        position=STORED(),
+        start=STORED(),
+        end=STORED(),
         sentences=STORED(),
     )
+
+
+def passage_fields(checked) -> Iterator[dict]:
+    """The fields of each passage of a CheckedDocument, as whoosh's add_document takes them."""
+    doc = checked.document
+    for passage in checked.passages:
+        yield {
+            "passage_id": passage.id, "doc_id": doc.id, "title": doc.title, "heading": passage.heading,
+            "text": doc.text[passage.start : passage.end], "status": passage.status,
+            "topics": ",".join(passage.topics), "position": passage.position, "start": passage.start,
+            "end": passage.end, "sentences": [s.as_dict() for s in passage.checks],
+        }

@@ -23,6 +23,7 @@ from .index import current_build, default_index_dir, open_index
 from .knowledge import STATUSES, Clarification, KnowledgeBase, default_knowledge_base
 from .query import parse_query
 from .schema import analyzer
+from .spelling import Vocabulary
 from .text import stem, stems
 
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -174,6 +175,7 @@ class Library:
         self._lock = threading.Lock()
         self._build: Path | None = None
         self._ix = self._store = None
+        self._words: tuple[Path | None, Vocabulary | None] = (None, None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -232,18 +234,27 @@ class Library:
         return SearchPage(request, total, page_hits, suggestion, parsed.expansions, parsed.notes,
                           self._clarifications(parsed.text))
 
+    def _vocabulary(self) -> Vocabulary:
+        """The current build's word list, read the first time a suggestion is needed."""
+        build, vocabulary = self._words
+        if build != self._build:
+            vocabulary = Vocabulary.load(self._build)
+            self._words = (self._build, vocabulary)
+        return vocabulary
+
     def _suggest(self, searcher, parsed, total: int) -> str | None:
         """The query with each word the index does not know replaced by its closest known word."""
         if total > 3 or not parsed.text:
             return None
-        corrector = searcher.corrector("text")
+        corrector = self._vocabulary()
         reader = searcher.reader()
         known = {w for group in self.kb.synonyms for phrase in group for w in phrase.split()}
         changed = False
         words = []
         for word in re.findall(r"[^\W\d_]{3,}|\S+", parsed.text):
             lowered = word.lower()
-            if word not in _OPERATORS and lowered.isalpha() and lowered not in known and not reader.frequency("text", stem(lowered)):
+            unknown = lowered.isalpha() and lowered not in known and not reader.frequency("text", stem(lowered))
+            if word not in _OPERATORS and unknown:
                 found = corrector.suggest(lowered, limit=1, maxdist=2)
                 if found:
                     word, changed = found[0], True

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis import CheckedDocument
@@ -15,14 +16,31 @@ DOCUMENTS = "documents.jsonl"
 OFFSETS = "documents.offsets.json"
 
 
-def write_store(build: Path, docs: Iterable[CheckedDocument]) -> None:
+@dataclass(frozen=True)
+class StoreRecord:
+    """One document as the store keeps it: its JSON line, and what the offsets file says about it."""
+
+    doc_id: str
+    title: str
+    checksum: str
+    counts: dict[str, int]
+    line: bytes
+
+    @classmethod
+    def of(cls, doc: CheckedDocument) -> StoreRecord:
+        line = json.dumps(doc.as_dict(), ensure_ascii=False).encode() + b"\n"
+        return cls(doc.document.id, doc.document.title, doc.checksum, dict(doc.status_counts()), line)
+
+
+def write_store(build: Path, records: Iterable[StoreRecord | CheckedDocument]) -> None:
+    """Write the documents in the order given (records may be produced while the store is being written)."""
     offsets: dict[str, list] = {}
     with open(build / DOCUMENTS, "wb") as out:
-        for doc in docs:
-            line = json.dumps(doc.as_dict(), ensure_ascii=False).encode() + b"\n"
-            counts = doc.status_counts()
-            offsets[doc.document.id] = [out.tell(), len(line), doc.document.title, dict(counts)]
-            out.write(line)
+        for record in records:
+            if isinstance(record, CheckedDocument):
+                record = StoreRecord.of(record)
+            offsets[record.doc_id] = [out.tell(), len(record.line), record.title, record.counts, record.checksum]
+            out.write(record.line)
     (build / OFFSETS).write_text(json.dumps(offsets))
 
 
@@ -44,8 +62,13 @@ class DocumentStore:
 
     def summary(self, doc_id: str) -> dict:
         """Title and sentence counts per status, without reading the document."""
-        _, _, title, counts = self._offsets[doc_id]
+        _, _, title, counts = self._offsets[doc_id][:4]
         return {"id": doc_id, "title": title, "statuses": counts}
+
+    def checksum(self, doc_id: str) -> str | None:
+        """The checksum of the document's source, without reading the document (None if unknown)."""
+        entry = self._offsets.get(doc_id)
+        return entry[4] if entry and len(entry) > 4 else None
 
     def get(self, doc_id: str) -> CheckedDocument | None:
         entry = self._offsets.get(doc_id)
