@@ -57,6 +57,12 @@ def serving(app):
 
 
 @pytest.fixture(scope="session")
+def serve_app():
+    """`serving`, for tests that start an app of their own."""
+    return serving
+
+
+@pytest.fixture(scope="session")
 def live_url(make_app):
     """Base URL of the app over the seed index (make_app comes from tests/webapp/conftest.py)."""
     with serving(make_app()) as url:

@@ -93,10 +93,11 @@ def test_result_opens_the_document_at_the_passage_and_leads_back(page: Page, liv
     # each checked sentence is marked in place, with its explanation reachable from a numbered note
     expect(page.locator(".claim-inaccurate").first).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("What the check", re.I))).to_be_visible()
-    note_link = page.locator(".claim-inaccurate + sup a, .note-ref a").first
+    note_link = page.locator(".claim-inaccurate + sup a").first  # the numbered note after the wrong sentence
     note_link.click()
-    target = page.locator(urlparse(page.url).fragment and f"#{urlparse(page.url).fragment}")
-    expect(target).to_contain_text("Correction")
+    note = page.locator(f"#{urlparse(page.url).fragment}")
+    expect(note).to_contain_text("Correction")
+    expect(note.locator("a[href^='http']").first).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("Back to the results", re.I)).click()
     assert urlparse(page.url).path == "/" and parse_qs(urlparse(page.url).query)["q"] == ["IUI"]
