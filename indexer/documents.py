@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,7 +146,10 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES, doc_id: str | No
     if kind is None:
         raise DocumentError(str(path), f"unsupported file type '{path.suffix}' (use .txt, .md or .html)")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentError(str(path), "not a regular file (a pipe, device or folder)")
+        size = info.st_size
         if size > max_bytes:
             raise DocumentError(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         data = path.read_bytes()

@@ -1,0 +1,135 @@
+"""Hostile documents: the build never crashes, skips bad files with a clear reason, and indexes the rest."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer import Checker, DocumentError, Library, SearchRequest, build_index, check_document, load_document
+from indexer.html_text import html_blocks
+
+GOOD = "Good document\n\nMiscarriage ends about 10-20% of known pregnancies.\n"
+NASTY_HTML = "<div>" * 5000 + "<p>Deep <b>text" + "</i></span>" * 300 + "<script>never" + "<!-- unclosed"
+
+
+def nasty_files(folder: Path) -> dict[str, str]:
+    """Writes the nasty corpus; returns file name -> what should happen ("skip" or "index")."""
+    expected = {}
+
+    def put(name, data, outcome):
+        (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+        expected[name] = outcome
+
+    put("good.txt", GOOD, "index")
+    put("random.txt", os.urandom(4096), "skip")
+    put("nul.txt", b"Title\n\nSome text\x00 with a NUL byte.", "skip")
+    put("invalid-utf8.txt", b"Title\n\nCaf\xe9 \xff\xfe text that is not UTF-8.", "index")
+    put("utf16.txt", "Title\n\nUTF-16 text about miscarriage.".encode("utf-16"), "index")
+    put("zero-width.txt", "Ti\u200btle\n\nICI\u200b is\u200d the same as IUI.\u202e reversed \u202c text.", "index")
+    put("rtl.md", "# \u05e9\u05dc\u05d5\u05dd\n\n\u0645\u0631\u062d\u0628\u0627 miscarriage \u05e2\u05d1\u05e8\u05d9\u05ea.", "index")
+    put("nested.html", NASTY_HTML, "index")
+    put("empty.html", "<html><script>only script</script></html>", "skip")
+    put("huge-line.txt", b"Title\n\n" + b"word " * (10 * 1024 * 1024 // 5), "skip")  # 10 MB on one line
+    return expected
+
+
+def test_nasty_corpus_builds_and_skips_with_reasons(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    expected = nasty_files(docs)
+    (docs / "loop-a.txt").symlink_to(docs / "loop-b.txt")
+    (docs / "loop-b.txt").symlink_to(docs / "loop-a.txt")
+    summary = build_index([docs], tmp_path / "ix")
+    skipped = {Path(e.path).name: e.reason for e in summary.skipped}
+    for name, outcome in expected.items():
+        assert (name in skipped) == (outcome == "skip"), (name, skipped.get(name))
+    assert {"loop-a.txt", "loop-b.txt"} <= set(skipped)
+    assert all(reason for reason in skipped.values())
+    assert summary.documents == sum(1 for o in expected.values() if o == "index")
+    assert Library(tmp_path / "ix").search(SearchRequest("miscarriage")).total >= 1
+
+
+def test_fifty_megabyte_file_is_skipped_without_reading_it(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text(GOOD)
+    with open(docs / "huge.txt", "wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: 50 MB without using the disk
+    summary = build_index([docs], tmp_path / "ix")
+    assert summary.documents == 1
+    assert [(Path(e.path).name, "too large" in e.reason) for e in summary.skipped] == [("huge.txt", True)]
+
+
+def test_file_vanishing_during_build_is_skipped(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(3):
+        (docs / f"doc{n}.txt").write_text(GOOD)
+
+    def vanish(_path):
+        target = docs / "doc2.txt"
+        if target.exists():
+            target.unlink()
+
+    summary = build_index([docs], tmp_path / "ix", progress=vanish)
+    assert summary.documents == 2
+    assert [Path(e.path).name for e in summary.skipped] == ["doc2.txt"]
+
+
+def test_unreadable_file_is_skipped(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text(GOOD)
+    os.mkfifo(docs / "pipe.txt")  # not a regular file: reading would block forever
+    summary = build_index([docs], tmp_path / "ix")
+    assert summary.documents == 1
+    assert [Path(e.path).name for e in summary.skipped] == ["pipe.txt"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000))
+def test_loading_any_bytes_returns_a_document_or_a_clear_error(tmp_path, data):
+    path = tmp_path / "fuzz.txt"
+    path.write_bytes(data)
+    try:
+        doc = load_document(path)
+    except DocumentError as e:
+        assert "fuzz.txt" in str(e) and e.reason
+        return
+    check_document(doc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=2000))
+def test_html_extraction_never_raises(text):
+    html_blocks("<html><body>" + text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentence=st.text(max_size=600))
+def test_checker_never_raises(sentence):
+    check = Checker().check(sentence)
+    assert check.status in ("inaccurate", "unsupported", "unverified", "supported", "no_claim")
+    if check.status in ("inaccurate", "unsupported", "supported"):
+        assert check.rule and check.reason and check.sources
+
+
+@pytest.mark.parametrize("name", ["doc.md", "doc.html", "doc.txt"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=1500))
+def test_any_text_document_is_indexable_or_skipped(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    try:
+        doc = load_document(path)
+    except DocumentError as e:
+        assert e.reason
+        return
+    checked = check_document(doc)
+    for passage in checked.passages:
+        for s in passage.checks:
+            assert doc.text[s.start : s.end] == s.text
