@@ -1,0 +1,5 @@
+from .figures import write
+
+
+def pytest_sessionfinish(session, exitstatus):
+    write()
