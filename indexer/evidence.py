@@ -3,21 +3,34 @@
 Topic rules (specific facts) outrank generic detectors (vague attribution, promises); among the rules that match,
 the most severe status wins. A rule does not fire when a negation or contrast cue sits inside or just before its
 match ("ICI, unlike IUI, ..."), when the sentence is correcting a myth, or (for `needs_no_citation` rules) when the
-sentence names a checkable source.
+sentence names a checkable source. A topic rule's claim that is denied that way states the fact instead, and the
+sentence is `supported` by the rule's sources ("ICI does not place sperm in the uterus"). Questions assert nothing.
+
+Speed matters (a corpus is checked sentence by sentence): each pattern lists tokens it cannot match without, an
+index from those tokens to rules picks the few candidate rules of a sentence, and only their regexes run.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .knowledge import KnowledgeBase, Rule, Source, default_knowledge_base
-from .text import stemmed_line
+from .text import FeatureIndex, claim_line, claim_tokens
 
 SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, "no_claim": 0}
 FLAGGED = ("inaccurate", "unsupported")
-_NEGATION_LOOKBACK = 3  # tokens before a match that can still negate it ("is not ...", "it is a myth that")
+_NEGATION_LOOKBACK = 3  # words before a match (and after the last clause break) that can still deny it
 _CHECKABLE_CITATION = re.compile(r"\b(?:19|20)\d\d\b|https?://|\bwww\.|\bdoi\b|\bet al\b|\bPMID\b", re.I)
+# Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
+_NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
+_QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
+# Common words make poor index keys: a pattern is indexed under its rarest required piece.
+_COMMON = frozenset(
+    "=the =a =an =is =are =be =was =were =of =to =in =on =at =for =and =or =it =this =that =can =may =with =by "
+    "=as =you =your =not =no =n't =have =has =do =doe =will".split()
+)
 UNVERIFIED_REASON = (
     "This is a medical claim that our knowledge base does not cover yet. It is not marked right or wrong; "
     "a reviewer will check it."
@@ -52,13 +65,29 @@ def most_severe(statuses) -> str:
 
 
 def _window_before(line: str, start: int, tokens: int) -> int:
+    """Where the words that can deny a match at `start` begin: a few words back, not past a clause break."""
     pos = start
     for _ in range(tokens + 1):
         found = line.rfind(" ", 0, pos - 1)
         if found < 0:
             return 0
+        if line[found + 1] in ",;:(-" and found + 1 < start:  # "While there is no guarantee, ICI ..."
+            return pos
         pos = found + 1
     return pos
+
+
+def _cost(need: frozenset[str]) -> float:
+    """How often a piece's features are likely to occur in a sentence: short prefixes and common words are costly."""
+    return sum(50 if f in _COMMON else 4 if f.startswith("^") and len(f) < 6 else 1 for f in need)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A rule that fired on a sentence, and the status it gives (its own, or `supported` when denied)."""
+
+    rule: Rule
+    status: str
 
 
 class Checker:
@@ -68,41 +97,89 @@ class Checker:
         self.kb = kb or default_knowledge_base()
         order = sorted(self.kb.rules, key=lambda r: (r.kind != "topic", -SEVERITY[r.status]))
         self._rules: tuple[Rule, ...] = tuple(order)
+        index: dict[str, set[int]] = defaultdict(set)
+        for number, rule in enumerate(self._rules):
+            for pattern in rule.patterns:
+                for feature in min(pattern.needs, key=_cost):
+                    index[feature].add(number)
+        self._index = {feature: tuple(numbers) for feature, numbers in index.items()}
+        patterns = [p for r in self._rules for p in (*r.patterns, *r.unless)] + list(self.kb.special.values())
+        self._features = FeatureIndex({f for p in patterns for need in p.needs for f in need})
 
-    def _any(self, concept: str, text: str) -> bool:
-        return any(p.search(text) for p in self.kb.special[concept])
+    def prepare(self, sentence: str) -> tuple[str, set[str]]:
+        """The sentence as rules see it: its token line and its features."""
+        tokens = claim_tokens(sentence)
+        return claim_line(tokens), self._features.features(tokens)
 
-    def _fires(self, rule: Rule, line: str, raw: str) -> bool:
-        match = next((m for p in rule.patterns if (m := p.search(line))), None)
-        if match is None or any(p.search(line) for p in rule.unless):
-            return False
-        if rule.negation_veto:
-            window = line[_window_before(line, match.start(), _NEGATION_LOOKBACK) : match.end()]
-            window = window.replace(" not onli ", " onli ")  # "not only X but also Y" asserts X
-            if self._any("negation", " " + window.lstrip()):
-                return False
-            if rule.status != "supported" and self._any("debunk", line):
-                return False
-        if rule.needs_no_citation and (_CHECKABLE_CITATION.search(raw) or self._any("citation", line)):
-            return False
-        return True
+    def _any(self, concept: str, line: str, feats) -> bool:
+        return self.kb.special[concept].occurs(line, feats)
+
+    def _candidates(self, feats: set[str]) -> list[int]:
+        found: set[int] = set()
+        for feature in feats:
+            numbers = self._index.get(feature)
+            if numbers:
+                found.update(numbers)
+        return sorted(found)
+
+    def _denied(self, rule: Rule, line: str, match: re.Match[str], feats) -> bool:
+        """True when a negation (or, for a flagging rule, a contrast or a debunking cue) takes back the match."""
+        window = line[_window_before(line, match.start(), _NEGATION_LOOKBACK) : match.end()]
+        window = _NOT_DENIALS.sub(" ", " " + window.lstrip())
+        cues = self.kb.special["negation"].regex.search(window)
+        if rule.status == "supported":
+            return cues is not None
+        return (
+            cues is not None
+            or self.kb.special["contrast"].regex.search(window) is not None
+            or self._any("debunk", line, feats)
+        )
+
+    def _verdict(self, rule: Rule, line: str, feats, raw: str) -> Verdict | None:
+        match = None
+        for pattern in rule.patterns:
+            match = pattern.search(line, feats)
+            if match:
+                break
+        if match is None or any(p.occurs(line, feats) for p in rule.unless):
+            return None
+        if rule.negation_veto and self._denied(rule, line, match, feats):
+            return Verdict(rule, rule.negated_status) if rule.negated_status else None
+        if rule.needs_no_citation and (_CHECKABLE_CITATION.search(raw) or self._any("citation", line, feats)):
+            return None
+        return Verdict(rule, rule.status)
+
+    def verdicts(self, sentence: str) -> list[Verdict]:
+        """Every rule that fires on `sentence` with the status it gives, topic rules first, most severe first."""
+        return self._verdicts(sentence, *self.prepare(sentence))
+
+    def _verdicts(self, sentence: str, line: str, feats: set[str]) -> list[Verdict]:
+        out = []
+        for number in self._candidates(feats):
+            verdict = self._verdict(self._rules[number], line, feats, sentence)
+            if verdict is not None:
+                out.append(verdict)
+        return out
 
     def matching_rules(self, sentence: str) -> list[Rule]:
-        """Every rule that fires on `sentence`, topic rules first, most severe first."""
-        line = stemmed_line(sentence)
-        return [rule for rule in self._rules if self._fires(rule, line, sentence)]
+        """Every rule whose claim `sentence` makes (not denied), topic rules first, most severe first."""
+        return [v.rule for v in self.verdicts(sentence) if v.status == v.rule.status]
 
     def check(self, sentence: str, start: int = 0, end: int | None = None) -> SentenceCheck:
         """The verdict on one sentence; never raises on any text."""
         end = start + len(sentence) if end is None else end
-        fired = self.matching_rules(sentence)
-        specific = [r for r in fired if r.kind == "topic"] or fired
+        if _QUESTION.search(sentence):
+            return SentenceCheck(sentence, start, end, "no_claim")
+        line, feats = self.prepare(sentence)
+        fired = self._verdicts(sentence, line, feats)
+        specific = [v for v in fired if v.rule.kind == "topic"] or fired
         if specific:
-            rule = max(specific, key=lambda r: SEVERITY[r.status])  # stable: first of the most severe
+            best = max(specific, key=lambda v: SEVERITY[v.status])  # stable: the first of the most severe
+            rule = best.rule
+            correction = rule.correction if best.status == "inaccurate" else ""
             return SentenceCheck(
-                sentence, start, end, rule.status, rule.id, rule.reason, rule.correction, rule.sources, rule.topic
+                sentence, start, end, best.status, rule.id, rule.reason, correction, rule.sources, rule.topic
             )
-        line = stemmed_line(sentence)
-        if self._any("medical", line) and self._any("claim", line):
+        if self._any("medical", line, feats) and self._any("claim", line, feats):
             return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON)
         return SentenceCheck(sentence, start, end, "no_claim")

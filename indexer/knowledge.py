@@ -19,13 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KnowledgeBaseError
-from .patterns import PatternError, compile_pattern
+from .patterns import Pattern, PatternError, compile_pattern
 
 DEFAULT_DIR = Path(__file__).parent / "knowledge"
 STATUSES = ("inaccurate", "unsupported", "unverified", "supported", "no_claim")
 RULE_STATUSES = ("inaccurate", "unsupported", "supported")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RESERVED = {"sources.toml", "terms.toml"}
+_RULE_FIELDS = {
+    "id", "status", "patterns", "unless", "negation_veto", "needs_no_citation", "reason", "correction", "sources",
+    "examples", "counterexamples", "negated_status", "negated_examples",
+}
 
 
 @dataclass(frozen=True)
@@ -49,12 +53,16 @@ class Rule:
     reason: str
     correction: str
     sources: tuple[Source, ...]
-    patterns: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
+    unless: tuple[Pattern, ...]
     negation_veto: bool
     needs_no_citation: bool
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
+    # A topic rule's flagged claim, negated or quoted to be corrected ("ICI does not place sperm in the uterus"),
+    # states the fact the rule's reason explains: that sentence gets this status ("" to leave it unlabelled).
+    negated_status: str = ""
+    negated_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ class KnowledgeBase:
     clarifications: tuple[Clarification, ...]
     topics: tuple[Topic, ...]
     fingerprint: str  # changes whenever any knowledge file changes: cached checks are redone
-    special: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    special: dict[str, Pattern] = field(default_factory=dict)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -165,6 +173,15 @@ def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
     patterns = _strings(table.get("patterns"), where, "patterns")
     if not patterns:
         raise KnowledgeBaseError(f"{where}: missing field 'patterns'")
+    flags_topic = topic["kind"] == "topic" and status in ("inaccurate", "unsupported")
+    negated_status = table.get("negated_status", "supported" if flags_topic else "")
+    if negated_status not in ("", "supported"):
+        raise KnowledgeBaseError(f"{where}: negated_status must be \"supported\" or \"\"")
+    if negated_status and not flags_topic:
+        raise KnowledgeBaseError(f"{where}: negated_status applies only to a topic rule that flags a claim")
+    unknown = sorted(set(table) - _RULE_FIELDS)
+    if unknown:
+        raise KnowledgeBaseError(f"{where}: unknown field(s) {', '.join(unknown)}")
     return Rule(
         id=table["id"], topic=topic["id"], kind=topic["kind"], status=status,
         reason=_require(table, "reason", str, where), correction=correction, sources=sources,
@@ -174,6 +191,8 @@ def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
         needs_no_citation=bool(table.get("needs_no_citation", False)),
         examples=tuple(_strings(table.get("examples"), where, "examples")),
         counterexamples=tuple(_strings(table.get("counterexamples"), where, "counterexamples")),
+        negated_status=negated_status,
+        negated_examples=tuple(_strings(table.get("negated_examples"), where, "negated_examples")),
     )
 
 
@@ -248,7 +267,7 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-SPECIAL_CONCEPTS = ("negation", "debunk", "citation", "medical", "claim")
+SPECIAL_CONCEPTS = ("negation", "contrast", "debunk", "citation", "medical", "claim")
 
 
 def load_knowledge_base(directory: str | Path | None = None) -> KnowledgeBase:
@@ -269,7 +288,7 @@ def load_knowledge_base(directory: str | Path | None = None) -> KnowledgeBase:
     seen: set[str] = set()
     topics = tuple(_load_topic(path, ctx, seen) for path in files)
     special = {
-        name: _compile_all([f"{{{name}}}"], concepts, f"{folder / 'terms.toml'}", "concept")
+        name: _compile_all([f"{{{name}}}"], concepts, f"{folder / 'terms.toml'}", "concept")[0]
         for name in SPECIAL_CONCEPTS
     }
     return KnowledgeBase(

@@ -1,80 +1,148 @@
-"""The rule pattern language, compiled to regular expressions over stemmed text.
+"""The rule pattern language, compiled to regular expressions over stemmed text, with a cheap token prefilter.
 
-A sentence is matched as its stems joined by spaces (see `text.stemmed_line`). A pattern is a sequence of:
+A sentence is matched as its stems joined by spaces, with a few punctuation marks kept as tokens of their own
+(see `text.claim_line`). A pattern is a sequence of:
 
-    word          the word's stem ("placing" matches "places")
+    word          the word's stem ("placing" matches "places"); a number also matches its percentage ("20" -> "20%")
     word*         any token starting with the word's stem ("intrauter*")
-    (a b|c)       alternatives, each one or more words; (a|b)? makes them optional
+    (a b|c)       alternatives, each one or more words or gaps, or a whole {concept}; (a|b)? makes them optional
     {concept}     any phrase of a named concept from the knowledge base's terms
-    ..  / ..N     a gap of up to 6 (or N) tokens
-    *             exactly one token
+    ..  / ..N     a gap of up to 6 (or N) words
+    *             exactly one word
     #             a number ("20", "15%", "1.5")
+    <,> <(> <)> <-> <;> <:>   that punctuation mark (a dash is "-"), <,>? if optional; elsewhere it is skipped
 
 Example: "{ici} .. {aka} .. {iui}" matches "intra cervical insemination, also known as intrauterine insemination".
+
+Each compiled pattern also lists the tokens it cannot match without (`needs`): a sentence lacking them is skipped
+without running the regex, which keeps checking a large corpus fast.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from .text import stem, words
+from .text import PUNCTUATION, stem, words
 
-_PIECE = re.compile(r"\{[^}]*\}|\([^)]*\)\??|\.\.\d*|\S+")
+_PIECE = re.compile(r"\{[^}]*\}|\([^)]*\)\??|<[^>]+>\??|\.\.\d*|\S+")
 _DEFAULT_GAP = 6
+_SKIP = r"(?:[%s] )*" % re.escape(PUNCTUATION)  # punctuation a pattern does not mention is passed over
+_WORD = r"[^\s%s]\S* " % re.escape(PUNCTUATION)
+_NUMBER = r"\d[\d.,]*%? "
 
 
 class PatternError(ValueError):
     """A pattern is malformed; the message says which part."""
 
 
-def phrase_regex(phrase: str) -> str:
-    """Regex for one literal phrase: each word stemmed, each followed by a space."""
-    tokens = words(phrase)
-    if not tokens:
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled pattern: its regex and, per required piece, the features one of which a sentence must have."""
+
+    source: str
+    regex: re.Pattern[str]
+    needs: tuple[frozenset[str], ...]
+    single_words: bool = False  # one piece of one-word alternatives: the needs alone decide a match
+
+    def search(self, line: str, features: frozenset[str] | set[str]) -> re.Match[str] | None:
+        """The first match in `line`, or None; `features` are the sentence's (see `text.FeatureIndex`)."""
+        for need in self.needs:
+            if need.isdisjoint(features):
+                return None
+        return self.regex.search(line)
+
+    def occurs(self, line: str, features: frozenset[str] | set[str]) -> bool:
+        """Whether the pattern matches, without building a match when the features settle it."""
+        if self.single_words:
+            return not self.needs[0].isdisjoint(features)
+        return self.search(line, features) is not None
+
+
+def _literal(token: str) -> tuple[str, frozenset[str]]:
+    stemmed = stem(token)
+    if token.isdigit():
+        return re.escape(token) + "%? ", frozenset({"=" + token, "=" + token + "%"})
+    return re.escape(stemmed) + " ", frozenset({"=" + stemmed})
+
+
+def _phrase(phrase: str) -> tuple[str, frozenset[str]]:
+    """Regex for a phrase of words, prefixes, numbers and gaps, and the features of its first word."""
+    if any(c in phrase for c in "(){}<>|"):
+        raise PatternError(f"alternative {phrase!r} cannot hold groups, concepts or punctuation")
+    parts, first = [], None
+    for word in phrase.split():
+        if word.startswith(".."):
+            parts.append(_gap(word))
+            continue
+        regex, need = _word(word)
+        parts.append(regex + _SKIP)
+        first = need if first is None else first
+    if first is None:
         raise PatternError(f"phrase {phrase!r} has no words")
-    out = []
-    for token in tokens:
-        out.append(re.escape(stem(token)) + " ")
-    return "".join(out)
+    return "".join(parts), first
 
 
-def _word_regex(word: str) -> str:
+def _gap(piece: str) -> str:
+    if not re.fullmatch(r"\.\.\d*", piece):
+        raise PatternError(f"bad gap {piece!r} (use .. or ..N)")
+    return r"(?:%s%s){0,%d}" % (_WORD, _SKIP, int(piece[2:]) if len(piece) > 2 else _DEFAULT_GAP)
+
+
+def _word(word: str) -> tuple[str, frozenset[str]]:
     if word == "#":
-        return r"\d[\d.,]*%? "
+        return _NUMBER, frozenset({"#"})
     if word.endswith("*") and len(word) > 1:
         base = words(word[:-1])
         if len(base) != 1:
             raise PatternError(f"prefix {word!r} must be one word")
-        return _prefix_regex(base[0])
-    return phrase_regex(word)
+        return _prefix(base[0])
+    tokens = words(word)
+    if not tokens:
+        raise PatternError(f"{word!r} has no letters or digits")
+    pieces = [_literal(t) for t in tokens]
+    return _SKIP.join(p[0] for p in pieces), pieces[0][1]
 
 
-def _prefix_regex(prefix: str) -> str:
-    """Tokens starting with the prefix, or stems the stemmer cut shorter than it ("evidenc*" -> "evid").
-
-    Snowball removes at most a few trailing letters, so a stem that is the prefix less up to three letters
-    is the stem of a word that began with the prefix.
-    """
-    shorter = [re.escape(prefix[:k]) for k in range(max(3, len(prefix) - 3), len(prefix))]
-    starts = {re.escape(stem(prefix)), re.escape(prefix)}
-    options = [s + r"\S*" for s in sorted(starts)] + shorter
-    return "(?:" + "|".join(options) + ") "
+# Endings that complete a prefix into words whose stems may be shorter than the prefix ("experienc*" + "e":
+# "experience" stems to "experi"); those stems are matched too.
+_ENDINGS = (
+    "", "e", "es", "s", "ed", "ing", "y", "ies", "ion", "ions", "ation", "ment", "ness", "al", "ity", "ive", "ly",
+    "ze", "zed", "zation", "se", "sed", "sation", "ty", "ce", "cy", "nce", "ncy", "nt",
+)
 
 
-def alternatives_regex(phrases: list[str]) -> str:
-    """Regex matching any of `phrases`, longest first so the longest phrase wins."""
-    parts = sorted({_alt(p) for p in phrases}, key=len, reverse=True)
-    return "(?:" + "|".join(parts) + ")"
+def _prefix(prefix: str) -> tuple[str, frozenset[str]]:
+    """Tokens starting with the prefix or its stem, or equal to the stem of a word the prefix begins."""
+    starts = sorted({stem(prefix), prefix})
+    shorter = sorted({s for s in (stem(prefix + e) for e in _ENDINGS) if not s.startswith(tuple(starts))})
+    regex = "(?:" + "|".join([re.escape(s) + r"\S*" for s in starts] + [re.escape(s) for s in shorter]) + ") "
+    need = frozenset(["^" + s for s in starts] + ["=" + s for s in shorter])
+    return regex, need
 
 
-def _alt(phrase: str) -> str:
-    return "".join(_word_regex(w) for w in phrase.split())
+def alternatives(phrases: list[str]) -> tuple[str, frozenset[str]]:
+    """Regex matching any of `phrases` (longest first, so the longest phrase wins) and their first-word features."""
+    compiled = {_phrase(p) for p in phrases}
+    regex = "(?:" + "|".join(sorted((c[0] for c in compiled), key=len, reverse=True)) + ")"
+    return regex, frozenset().union(*(c[1] for c in compiled))
 
 
-def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> re.Pattern[str]:
+def _expand(alternative: str, concepts: Mapping[str, list[str]]) -> list[str]:
+    """An alternative that is a whole "{concept}" stands for the concept's phrases."""
+    if alternative.startswith("{") and alternative.endswith("}"):
+        name = alternative[1:-1].strip()
+        if name not in concepts:
+            raise PatternError(f"unknown concept {{{name}}}")
+        return list(concepts[name])
+    return [alternative]
+
+
+def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> Pattern:
     """Compile `pattern` against `concepts`; raises PatternError naming the unknown or bad part."""
-    out = []
+    out: list[str] = []
+    needs: list[frozenset[str]] = []
     pieces = _PIECE.findall(pattern)
     if not pieces:
         raise PatternError("pattern is empty")
@@ -83,23 +151,42 @@ def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> re.Patte
             name = piece[1:-1].strip()
             if name not in concepts:
                 raise PatternError(f"unknown concept {{{name}}}")
-            out.append(alternatives_regex(concepts[name]))
+            regex, need = alternatives(list(concepts[name]))
         elif piece.startswith("("):
             optional = piece.endswith("?")
             alts = [a.strip() for a in piece.rstrip("?")[1:-1].split("|")]
             if not all(alts):
                 raise PatternError(f"empty alternative in {piece}")
-            out.append(alternatives_regex(alts) + ("?" if optional else ""))
+            regex, need = alternatives([p for alt in alts for p in _expand(alt, concepts)])
+            regex, need = (regex + "?", None) if optional else (regex, need)
+        elif piece.startswith("<"):
+            mark = piece.rstrip("?")[1:-1]
+            if len(mark) != 1 or mark not in PUNCTUATION:
+                raise PatternError(f"unknown punctuation {piece} (use one of {' '.join(PUNCTUATION)})")
+            out.append("(?:" + re.escape(mark) + " )" + ("?" if piece.endswith("?") else ""))
+            continue
         elif piece.startswith(".."):
-            gap = int(piece[2:]) if len(piece) > 2 else _DEFAULT_GAP
-            out.append(r"(?:\S+ ){0,%d}" % gap)
+            out.append(_gap(piece))
+            continue
         elif piece == "*":
-            out.append(r"\S+ ")
-        elif piece == "#":
-            out.append(r"\d[\d.,]*%? ")
+            out.append(_WORD)
+            continue
         else:
-            out.append(_word_regex(piece))
-    if all(p.startswith("(?:\\S+ )") for p in out):
-        raise PatternError("pattern has only gaps")
-    # Anchor on a token boundary: the stemmed line starts with a space and every token ends with one.
-    return re.compile("(?<= )" + "".join(out))
+            regex, need = _word(piece)
+            regex += _SKIP
+        out.append(regex)
+        if need:
+            needs.append(need)
+    if not needs:
+        raise PatternError("pattern has no required word")
+    single = len(pieces) == 1 and pieces[0][0] in "({" and not pieces[0].endswith("?") and all(
+        len(p.split()) == 1 for p in _phrases_of(pieces[0], concepts)
+    )
+    # Anchor on a token boundary: the line starts with a space and every token ends with one.
+    return Pattern(pattern, re.compile("(?<= )" + "".join(out)), tuple(dict.fromkeys(needs)), single)
+
+
+def _phrases_of(piece: str, concepts: Mapping[str, list[str]]) -> list[str]:
+    if piece.startswith("{"):
+        return list(concepts[piece[1:-1].strip()])
+    return [p for alt in piece[1:-1].split("|") for p in _expand(alt.strip(), concepts)]

@@ -66,3 +66,81 @@ def stems(text: str) -> list[str]:
 def stemmed_line(text: str) -> str:
     """Stems joined by single spaces, with a leading and trailing space, for token-exact regexes."""
     return " " + " ".join(stems(text)) + " "
+
+
+# Punctuation the checker keeps as tokens: it marks apposition ("IUI, or intracervical insemination,") and
+# asides ("ICI (also called IUI)"). A spaced hyphen or an en or em dash becomes "-".
+PUNCTUATION = ",;:()-"
+_CLAIM_TOKEN = re.compile(
+    r"n't|\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?|[,;:()]|\s-+\s|[\u2013\u2014]+", re.UNICODE
+)
+_ASCII_CLAIM_TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?|[,;:()]|\s-+\s")  # same, faster
+_CACHE_LIMIT = 500_000  # corpora repeat words; the bound keeps odd inputs from growing caches without end
+_claim_stems: dict[str, tuple[str, ...]] = {}
+
+
+def _claim_stems_of(token: str) -> tuple[str, ...]:
+    mark = token.strip()[:1]
+    if mark and mark in PUNCTUATION:
+        return (mark,)
+    if not mark or mark in "\u2013\u2014":
+        return ("-",)
+    return tuple(stem(w) for w in _split_contraction(token))
+
+
+def claim_tokens(text: str) -> list[str]:
+    """Stemmed words and kept punctuation of `text`, in order: what rule patterns are matched against."""
+    if text.isascii():
+        found = _ASCII_CLAIM_TOKEN.findall(text.lower())
+    else:
+        found = _CLAIM_TOKEN.findall(fold(text))
+    out: list[str] = []
+    cache = _claim_stems
+    for token in found:
+        stemmed = cache.get(token)
+        if stemmed is None:
+            stemmed = _claim_stems_of(token)
+            if len(cache) < _CACHE_LIMIT:
+                cache[token] = stemmed
+        out.extend(stemmed)
+    return out
+
+
+def claim_line(tokens: list[str]) -> str:
+    """Tokens joined by single spaces, with a leading and trailing space, for token-exact regexes."""
+    return " " + " ".join(tokens) + " "
+
+
+class FeatureIndex:
+    """The features rule patterns look for in a sentence ("=stem", "^prefix", "#" for a number).
+
+    Only features some pattern uses are produced, so the sets stay small; a token's features are cached.
+    """
+
+    def __init__(self, used: set[str]) -> None:
+        self.exact = frozenset(f for f in used if f.startswith("="))
+        self.prefixes = frozenset(f for f in used if f.startswith("^"))
+        self.lengths = tuple(sorted({len(f) - 1 for f in self.prefixes}))
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _of(self, token: str) -> tuple[str, ...]:
+        if token in PUNCTUATION:
+            return ()
+        out = ["=" + token] if "=" + token in self.exact else []
+        if token[0].isdigit():
+            out.append("#")
+        out += [f for k in self.lengths if k <= len(token) and (f := "^" + token[:k]) in self.prefixes]
+        return tuple(out)
+
+    def features(self, tokens: list[str]) -> set[str]:
+        out: set[str] = set()
+        cache = self._cache
+        for token in tokens:
+            found = cache.get(token)
+            if found is None:
+                found = self._of(token)
+                if len(cache) < _CACHE_LIMIT:
+                    cache[token] = found
+            if found:
+                out.update(found)
+        return out
