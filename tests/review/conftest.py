@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer import build_index
-
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 PASSWORD = "correct horse battery staple"
@@ -100,6 +98,19 @@ def postgres():
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request, monkeypatch):
+    """Cheaper argon2 parameters for the tests (the production ones cost ~0.3 s a hash, many times under load);
+    `test_production_password_hashes` checks the real parameters."""
+    if "production_hashes" in request.keywords:
+        return
+    from argon2 import PasswordHasher
+
+    from webapp.review import accounts
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> str:
     """A fresh, empty database: a SQLite file, or a new database on the session's PostgreSQL server."""
@@ -118,10 +129,10 @@ def store(db_url):
 
 
 @pytest.fixture()
-def index_dir(tmp_path) -> Path:
-    """A fresh index of the seed documents that a test may rebuild."""
+def index_dir(tmp_path, seed_index) -> Path:
+    """A copy of the session's seed index that a test may rebuild (copying is much faster than building)."""
     folder = tmp_path / "index"
-    build_index([SEEDS], folder)
+    shutil.copytree(seed_index, folder, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
     return folder
 
 

@@ -35,6 +35,19 @@ def test_passwords_are_stored_as_argon2_hashes(store, alice):
         authenticate(store, "nobody", PASSWORD)
 
 
+@pytest.mark.production_hashes
+def test_production_password_hashes(tmp_path):
+    from webapp.review.store import ReviewStore
+
+    store = ReviewStore.open(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    add_reviewer(store, "alice", PASSWORD)
+    with store.read() as conn:
+        stored = conn.scalar(sa.select(models.reviewers.c.password_hash))
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert authenticate(store, "alice", PASSWORD).name == "alice"
+    store.dispose()
+
+
 @pytest.mark.parametrize(("name", "password", "message"), [
     ("alice", PASSWORD, "already exists"),
     ("Alice", PASSWORD, "already exists"),

@@ -12,7 +12,7 @@ from .conftest import ICI_DOC, ICI_SENTENCE, PASSWORD, SEEDS
 from .helpers import app_store, csrf_from, login
 from .test_exports import validate_claim_review
 
-NOTE = "ICI and IUI are different procedures; the sentence calls one by the other's name."
+NOTE = "ICI and IUI are different procedures; the sentence calls one by the name of the other."
 
 
 def _decide(client, claim_id, **fields):
@@ -118,19 +118,19 @@ def test_two_reviewers_at_once_the_second_gets_a_conflict(app, alice, bob, ici_i
     token_a = csrf_from(first, f"/review/claims/{ici_id}")  # both open the page at version 0
     token_b = csrf_from(second, f"/review/claims/{ici_id}")
     a = first.post(f"/review/claims/{ici_id}", data={"csrf_token": token_a, "action": "decide", "version": "0",
-                                                      "status": "unsupported", "note": "alice's reading"})
+                                                      "status": "unsupported", "note": "reading by alice"})
     assert a.status_code == 303
     b = second.post(f"/review/claims/{ici_id}", data={"csrf_token": token_b, "action": "decide", "version": "0",
-                                                       "status": "supported", "note": "bob's reading"})
+                                                       "status": "supported", "note": "reading by bob"})
     assert b.status_code == 409
     page = b.get_data(as_text=True)
-    assert "changed since you opened it" in page and "alice's reading" in page and "alice" in page
-    assert "bob&#39;s reading" in page  # bob's note is kept in the form to retry
+    assert "changed since you opened it" in page and "reading by alice" in page and "alice" in page
+    assert ">reading by bob</textarea>" in page  # bob's note is kept in the form to retry
     claim = first.get(f"/api/v1/claims/{ici_id}").get_json()["data"]
     assert (claim["status"], claim["version"], claim["decision"]["actor"]) == ("unsupported", 1, "alice")
     retry = second.post(f"/review/claims/{ici_id}", data={"csrf_token": token_b, "action": "decide",
                                                            "version": "1", "status": "supported",
-                                                           "note": "bob, having read alice"})
+                                                           "note": "bob, having read the decision of alice"})
     assert retry.status_code == 303
     history = first.get(f"/api/v1/claims/{ici_id}").get_json()["data"]["history"]
     assert [(h["actor"], h["status_after"]) for h in history] == [("alice", "unsupported"), ("bob", "supported")]

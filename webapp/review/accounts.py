@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -25,8 +26,7 @@ from .store import ReviewStore, utc
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "sc_"
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against for unknown names: same timing
+HASHER = PasswordHasher()  # argon2id, RFC 9106 "low memory" parameters (64 MiB, 3 passes)
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,16 @@ def _reviewer(row, tokens: int = 0) -> Reviewer:
     return Reviewer(row.id, row.name, row.active, utc(row.created_at), tokens)
 
 
+@lru_cache(maxsize=4)
+def _hash_for(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_hex(16))
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against when the name is unknown, so the answer takes as long as for a real account."""
+    return _hash_for(HASHER)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -69,7 +79,7 @@ def add_reviewer(store: ReviewStore, name: str, password: str, actor: str = "cli
         raise AccountError("a reviewer name is 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
     if len(password or "") < MIN_PASSWORD:
         raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
-    password_hash = _hasher.hash(password)
+    password_hash = HASHER.hash(password)
     with store.write() as conn:
         if conn.scalar(sa.select(reviewers.c.id).where(sa.func.lower(reviewers.c.name) == name.lower())):
             raise AccountError(f"a reviewer named {name!r} already exists")
@@ -173,7 +183,7 @@ def authenticate(store: ReviewStore, name: str, password: str, client: str = "",
         row = conn.execute(sa.select(reviewers).where(
             sa.func.lower(reviewers.c.name) == (name or "").lower())).first()
     try:
-        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password or "")
+        HASHER.verify(row.password_hash if row else _dummy_hash(), password or "")
         ok = row is not None and row.active
     except (VerificationError, InvalidHashError):
         ok = False

@@ -54,6 +54,7 @@ def claim(claim_id: str):
 def decisions(claim_id: str):
     reviewer = token_reviewer()
     decision = json_decision(request.get_json(silent=True))
+    synced_library()
     try:
         return _ok(decide(store(), claim_id, reviewer, decision).as_dict(), url_for("review.claim", claim_id=claim_id),
                    201)

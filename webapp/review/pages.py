@@ -66,6 +66,7 @@ def claim(claim_id: str):
 def decide_claim(claim_id: str):
     """Record one decision form; a conflict or a bad value shows the page again with the reason."""
     reviewer = require_reviewer()
+    synced_library()
     claim = get_claim(store(), claim_id, with_history=False)
     try:
         decide(store(), claim_id, reviewer, form_decision(request.form, claim))
