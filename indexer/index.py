@@ -62,7 +62,11 @@ class BuildSummary:
 @contextmanager
 def build_lock(root: Path, wait: float = 0.0):
     """Hold the folder's build lock; waits up to `wait` seconds, then raises BuildLockedError."""
-    handle = open(root / ".lock", "a+")
+    try:
+        handle = open(root / ".lock", "a+")
+    except OSError as e:  # a read-only or full index folder: say so, the current index is untouched
+        raise BuildError(f"{root}: cannot write to the index folder, the previous index is kept "
+                         f"({e.strerror or e})") from e
     deadline = time.monotonic() + wait
     try:
         while True:
@@ -172,7 +176,11 @@ def _build_into(build: Path, sources, where: str, kb, previous: Path | None, pro
     summary = BuildSummary()
     ix = whoosh_index.create_in(str(build), build_schema())
     with Pipeline(build, kb, previous, procs) as pipeline:
-        write_store(build, _summarised(pipeline.run(sources), summary, progress))
+        results = pipeline.run(sources)
+        try:
+            write_store(build, _summarised(results, summary, progress))
+        finally:
+            results.close()  # on failure: abandon the segment writer now, while its folder still exists
         if not summary.documents:
             raise BuildError(f"no documents could be indexed from {where}; previous index kept")
         commit_segments(ix, pipeline.segments)

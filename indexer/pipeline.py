@@ -97,7 +97,10 @@ class DocumentIndexer:
         return self.writer.finish()
 
     def abandon(self) -> None:
-        self.writer.abandon()
+        try:
+            self.writer.abandon()
+        except OSError:
+            pass  # a full or read-only disk can fail the clean-up too; the build folder is removed anyway
 
 
 def _next_job(jobs, parent: int):
