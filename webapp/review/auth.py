@@ -102,8 +102,11 @@ def login():
     return redirect(next_url, 303)
 
 
-@bp.post("/logout")
+@bp.route("/logout", methods=["GET", "POST"])
 def logout():
+    """A page with the logout button (GET); logging out is a form post with the CSRF token."""
+    if request.method == "GET":
+        return render_template("review/logout.html")
     check_csrf()
     session.clear()
     return redirect(url_for("review.queue"), 303)
