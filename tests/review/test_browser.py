@@ -42,3 +42,24 @@ def test_reviewer_changes_a_status_and_search_shows_it(live_app, page):
     expect(result.first.locator(".claim-supported").filter(has_text="also known as intrauterine")).to_have_count(1)
     expect(result.first.get_by_text(re.compile(r"Reviewed by a person, \d{4}-\d\d-\d\d")).first).to_be_visible()
     assert not errors, errors
+
+
+@pytest.mark.browser
+def test_review_pages_pass_axe(live_app, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from webapp.review.claims import fingerprint
+
+    from .conftest import ICI_DOC
+
+    app, base = live_app
+    add_reviewer(app_store(app), "alice", PASSWORD)
+    page.goto(f"{base}/login")
+    page.get_by_label("Name").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    claim = fingerprint(ICI_DOC, ICI_SENTENCE)
+    for path in ("/review", f"/review/claims/{claim}", "/review/audit", "/logout", "/login"):
+        page.goto(base + path)
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{path}\n{results.generate_report()}"

@@ -153,7 +153,8 @@ def init_app(app: Flask) -> None:
     for key, value in {"DATABASE_URL": None, "ORGANISATION_NAME": None, "ORGANISATION_URL": None,
                        "LOGIN_MAX_FAILURES": 5, "LOGIN_LOCKOUT_SECONDS": 30}.items():
         app.config.setdefault(key, value)
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"  # or Strict
     url = app.config["DATABASE_URL"] or default_database_url(app.instance_path)
     throttle = Throttle(int(app.config["LOGIN_MAX_FAILURES"]), int(app.config["LOGIN_LOCKOUT_SECONDS"]))
     app.extensions[EXTENSION] = ReviewService(ReviewStore.open(url), throttle)
