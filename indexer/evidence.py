@@ -103,7 +103,8 @@ class Checker:
                 for feature in min(pattern.needs, key=_cost):
                     index[feature].add(number)
         self._index = {feature: tuple(numbers) for feature, numbers in index.items()}
-        patterns = [p for r in self._rules for p in (*r.patterns, *r.unless)] + list(self.kb.special.values())
+        patterns = [p for r in self._rules for p in (*r.patterns, *r.unless, *r.context)]
+        patterns += list(self.kb.special.values())
         self._features = FeatureIndex({f for p in patterns for need in p.needs for f in need})
 
     def prepare(self, sentence: str) -> tuple[str, set[str]]:
@@ -142,6 +143,8 @@ class Checker:
             if match:
                 break
         if match is None or any(p.occurs(line, feats) for p in rule.unless):
+            return None
+        if rule.context and not any(p.occurs(line, feats) for p in rule.context):
             return None
         if rule.negation_veto and self._denied(rule, line, match, feats):
             return Verdict(rule, rule.negated_status) if rule.negated_status else None

@@ -27,7 +27,7 @@ RULE_STATUSES = ("inaccurate", "unsupported", "supported")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RESERVED = {"sources.toml", "terms.toml"}
 _RULE_FIELDS = {
-    "id", "status", "patterns", "unless", "negation_veto", "needs_no_citation", "reason", "correction", "sources",
+    "id", "status", "patterns", "unless", "context", "negation_veto", "needs_no_citation", "reason", "correction", "sources",
     "examples", "counterexamples", "negated_status", "negated_examples",
 }
 
@@ -55,6 +55,7 @@ class Rule:
     sources: tuple[Source, ...]
     patterns: tuple[Pattern, ...]
     unless: tuple[Pattern, ...]
+    context: tuple[Pattern, ...]  # at least one must also occur in the sentence (keeps a rule on its topic)
     negation_veto: bool
     needs_no_citation: bool
     examples: tuple[str, ...]
@@ -187,6 +188,7 @@ def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
         reason=_require(table, "reason", str, where), correction=correction, sources=sources,
         patterns=_compile_all(patterns, ctx["concepts"], where, "pattern"),
         unless=_compile_all(_strings(table.get("unless"), where, "unless"), ctx["concepts"], where, "unless"),
+        context=_compile_all(_strings(table.get("context"), where, "context"), ctx["concepts"], where, "context"),
         negation_veto=bool(table.get("negation_veto", True)),
         needs_no_citation=bool(table.get("needs_no_citation", False)),
         examples=tuple(_strings(table.get("examples"), where, "examples")),
