@@ -18,7 +18,6 @@ from .audit import audit_csv, find_entries
 from .auth import token_reviewer
 from .claims import find_claims, get_claim
 from .decisions import decide
-from .errors import ConflictError
 from .exports import Publisher, claim_reviews, claims_csv, claims_json, dumps
 from .web import document_url, store, synced_library
 
@@ -41,7 +40,8 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 @bp.get("/claims")
 def claims():
     synced_library()
-    return _ok(find_claims(store(), claim_query(request.args)).as_dict(), url_for("review.queue", **request.args))
+    page = find_claims(store(), claim_query(request.args))
+    return _ok(page.as_dict(), url_for("review.queue", **request.args.to_dict(flat=False)))
 
 
 @bp.get("/claims/<claim_id>")
@@ -55,22 +55,14 @@ def decisions(claim_id: str):
     reviewer = token_reviewer()
     decision = json_decision(request.get_json(silent=True))
     synced_library()
-    try:
-        return _ok(decide(store(), claim_id, reviewer, decision).as_dict(), url_for("review.claim", claim_id=claim_id),
-                   201)
-    except ConflictError as e:
-        from ..errors import error_response
-
-        response = error_response(409, str(e), "conflict", "version")
-        body = response.get_json()
-        body["error"]["current"] = e.current.as_dict()
-        response.set_data(dumps(body))
-        return response
+    claim = decide(store(), claim_id, reviewer, decision)  # ConflictError: 409 with the claim as it is now
+    return _ok(claim.as_dict(), url_for("review.claim", claim_id=claim_id), 201)
 
 
 @bp.get("/audit")
 def audit():
-    return _ok(find_entries(store(), audit_query(request.args)).as_dict(), url_for("review.audit", **request.args))
+    page = find_entries(store(), audit_query(request.args))
+    return _ok(page.as_dict(), url_for("review.audit", **request.args.to_dict(flat=False)))
 
 
 @bp.get("/export/claims.csv")

@@ -27,8 +27,9 @@ def queue():
     synced_library()
     page = find_claims(store(), claim_query(request.args))
     args = {k: request.args.getlist(k) for k in request.args if k != "page"}
+    twin = url_for("review_api.claims", **request.args.to_dict(flat=False))
     return render_template("review/queue.html", page=page, facets=facets(store()), args=args,
-                           statuses=STATUSES, states=STATES, twin=url_for("review_api.claims", **request.args))
+                           statuses=STATUSES, states=STATES, twin=twin)
 
 
 def _passage(claim):
@@ -83,5 +84,5 @@ def audit():
     page = find_entries(store(), audit_query(request.args))
     args = {k: request.args.getlist(k) for k in request.args if k != "page"}
     return render_template("review/audit.html", page=page, args=args, statuses=STATUSES,
-                           twin=url_for("review_api.audit", **request.args),
+                           twin=url_for("review_api.audit", **request.args.to_dict(flat=False)),
                            export=url_for("review_api.audit_export", **args))

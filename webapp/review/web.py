@@ -136,7 +136,12 @@ def _review_error(e: ReviewError) -> Response:
     from ..errors import error_response
 
     status, code = status_for(e)
-    response = error_response(status, str(e), code, getattr(e, "param", None))
+    param = "version" if isinstance(e, ConflictError) else getattr(e, "param", None)
+    response = error_response(status, str(e), code, param)
+    if isinstance(e, ConflictError) and response.is_json:
+        body = response.get_json()
+        body["error"]["current"] = e.current.as_dict()  # the decision that won, so the client can retry
+        response.set_data(current_app.json.dumps(body))
     if isinstance(e, LoginThrottledError):
         response.headers["Retry-After"] = str(e.retry_after)
     if isinstance(e, AuthenticationError) and request.path.startswith("/api/"):
