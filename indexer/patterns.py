@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import PUNCTUATION, stem, words
 
@@ -37,14 +38,24 @@ class PatternError(ValueError):
     """A pattern is malformed; the message says which part."""
 
 
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
 @dataclass(frozen=True)
 class Pattern:
     """A compiled pattern: its regex and, per required piece, the features one of which a sentence must have."""
 
     source: str
-    regex: re.Pattern[str]
+    expression: str  # the regular expression, compiled on first use: most rules never meet a candidate sentence
     needs: tuple[frozenset[str], ...]
     single_words: bool = False  # one piece of one-word alternatives: the needs alone decide a match
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        compiled = _COMPILED.get(self.expression)
+        if compiled is None:
+            compiled = _COMPILED[self.expression] = re.compile(self.expression)
+        return compiled
 
     def search(self, line: str, features: frozenset[str] | set[str]) -> re.Match[str] | None:
         """The first match in `line`, or None; `features` are the sentence's (see `text.FeatureIndex`)."""
@@ -90,6 +101,7 @@ def _gap(piece: str) -> str:
     return r"(?:%s%s){0,%d}" % (_WORD, _SKIP, int(piece[2:]) if len(piece) > 2 else _DEFAULT_GAP)
 
 
+@lru_cache(maxsize=8192)  # concepts recur across rules: compile each word once
 def _word(word: str) -> tuple[str, frozenset[str]]:
     if word == "#":
         return _NUMBER, frozenset({"#"})
@@ -124,6 +136,11 @@ def _prefix(prefix: str) -> tuple[str, frozenset[str]]:
 
 def alternatives(phrases: list[str]) -> tuple[str, frozenset[str]]:
     """Regex matching any of `phrases` (longest first, so the longest phrase wins) and their first-word features."""
+    return _alternatives(tuple(phrases))
+
+
+@lru_cache(maxsize=2048)
+def _alternatives(phrases: tuple[str, ...]) -> tuple[str, frozenset[str]]:
     compiled = {_phrase(p) for p in phrases}
     regex = "(?:" + "|".join(sorted((c[0] for c in compiled), key=len, reverse=True)) + ")"
     return regex, frozenset().union(*(c[1] for c in compiled))
@@ -183,7 +200,7 @@ def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> Pattern:
         len(p.split()) == 1 for p in _phrases_of(pieces[0], concepts)
     )
     # Anchor on a token boundary: the line starts with a space and every token ends with one.
-    return Pattern(pattern, re.compile("(?<= )" + "".join(out)), tuple(dict.fromkeys(needs)), single)
+    return Pattern(pattern, "(?<= )" + "".join(out), tuple(dict.fromkeys(needs)), single)
 
 
 def _phrases_of(piece: str, concepts: Mapping[str, list[str]]) -> list[str]:
