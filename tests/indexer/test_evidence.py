@@ -1,0 +1,124 @@
+"""The checker's behaviour beyond single rules: denial, contrast, questions, citations, precedence, robustness."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer import FLAGGED, STATUSES, Checker, default_knowledge_base
+
+CHECKER = Checker(default_knowledge_base())
+
+
+def status(sentence: str) -> str:
+    return CHECKER.check(sentence).status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the same claim, asserted, denied, contrasted and debunked
+        ("ICI is the same as IUI.", "inaccurate"),
+        ("ICI is not the same as IUI.", "supported"),
+        ("ICI, unlike IUI, places sperm at the cervix.", "supported"),
+        ("It is a myth that ICI is the same as IUI.", "supported"),
+        ("Stress causes miscarriage.", "inaccurate"),
+        ("Stress does not cause miscarriage.", "supported"),
+        ("Contrary to popular belief, stress does not cause miscarriage.", "supported"),
+        # "not only X but also Y" still asserts X
+        ("ICI not only places sperm into the uterus but also costs little.", "inaccurate"),
+        # a negation in an earlier clause does not deny a later claim
+        ("While there is no guarantee, ICI is the same as IUI.", "inaccurate"),
+        # "no matter" is not a denial
+        ("The risk of another miscarriage stays the same no matter how many losses you have had.", "inaccurate"),
+        # questions assert nothing
+        ("Is ICI the same as IUI?", "no_claim"),
+        ("Can stress cause a miscarriage?", "no_claim"),
+        # a medical claim the knowledge base does not cover, and a sentence with no claim at all
+        ("Smoking during pregnancy increases the risk of miscarriage.", "unverified"),
+        ("We are so sorry for your loss.", "no_claim"),
+    ],
+)
+def test_context_decides_the_verdict(sentence, expected):
+    assert status(sentence) == expected
+
+
+def test_a_checkable_citation_clears_a_vague_attribution():
+    assert status("Studies have shown that yoga helps couples conceive.") == "unsupported"
+    assert status("A 2019 study by Smith et al. showed that yoga helps couples conceive.") != "unsupported"
+    assert status("According to the NHS, counselling helps people cope with grief after a miscarriage.") == "supported"
+
+
+def test_risk_factor_statements_are_not_vague_benefit_claims():
+    """Reputable summaries say "studies show that smoking increases the risk": not a flag (MedQuAD precision)."""
+    assert status("Studies show that cigarette smoking increases the risk of anal cancer.") not in FLAGGED
+    assert status("When clinical trials show that a new treatment is better, it may become standard.") not in FLAGGED
+
+
+def test_topic_rules_outrank_generic_detectors():
+    check = CHECKER.check("Studies have shown that ICI can increase the chances of pregnancy for couples with recurrent miscarriage.")
+    assert (check.status, check.rule) == ("inaccurate", "insemination-treats-rpl")
+
+
+def test_most_severe_topic_rule_wins():
+    sentence = "It is fine to use tampons straight away after a miscarriage, even while you are still bleeding."
+    statuses = {v.status for v in CHECKER.verdicts(sentence)}
+    assert CHECKER.check(sentence).status == "inaccurate" and len(statuses) >= 1
+
+
+def test_a_flag_carries_reason_correction_and_sources():
+    check = CHECKER.check("Intra cervical insemination, also known as intrauterine insemination (ICI), is a treatment.")
+    assert check.status == "inaccurate" and check.rule == "ici-called-iui"
+    assert check.reason and check.correction and check.topic == "insemination"
+    assert any("nice.org.uk" in s.url for s in check.sources)
+
+
+def test_a_denied_claim_is_supported_without_a_correction():
+    check = CHECKER.check("ICI does not place sperm into the uterus.")
+    assert check.status == "supported" and check.rule == "ici-sperm-in-uterus" and check.correction == ""
+
+
+def test_facts_stay_on_their_topic():
+    """A rule's context keeps miscarriage sources off unrelated text (MedQuAD showed these)."""
+    for sentence in (
+        "In most cases, the cause of rhabdomyosarcoma is not known.",
+        "Most often, Down syndrome is caused by an extra chromosome 21.",
+        "People with CVID are highly susceptible to infection from bacteria.",
+    ):
+        assert CHECKER.check(sentence).rule == "", sentence
+
+
+def test_offsets_are_kept():
+    check = CHECKER.check("ICI is the same as IUI.", 10, 33)
+    assert (check.start, check.end) == (10, 33)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_never_raises_on_any_text(text):
+    assert CHECKER.check(text).status in STATUSES
+
+
+def test_hostile_inputs():
+    for text in ("", " ", "?" * 1000, "ICI " * 5000, "\u200b\u202e IUI", "n't n't n't", "(" * 500 + "IUI"):
+        assert CHECKER.check(text).status in STATUSES
+
+
+def test_checking_is_fast():
+    """The index build checks ~180,000 MedQuAD sentences; the checker must not be its bottleneck.
+
+    A loose bound (a few thousand sentences a second even on a loaded CI machine); typical is over 15,000.
+    """
+    sentences = [
+        "Adult acute lymphoblastic leukemia is a type of cancer in which the bone marrow makes too many lymphocytes.",
+        "Studies show that cigarette smoking increases the risk of anal cancer.",
+        "Miscarriage is the loss of a pregnancy before the 20th week.",
+        "ICI, unlike IUI, places sperm at the cervix.",
+    ] * 500
+    started = time.process_time()
+    for sentence in sentences:
+        CHECKER.check(sentence)
+    assert len(sentences) / (time.process_time() - started) > 3000
