@@ -70,7 +70,11 @@ class ReviewService:
             return
         with self._lock:
             if build.name != self._synced:
-                sync_claims(self.store, library)
+                try:
+                    sync_claims(self.store, library)
+                except OSError as e:  # the build was pruned by newer rebuilds while we read it: next request
+                    current_app.logger.warning("claims not synced from %s yet: %s", build.name, e)
+                    return
                 self._synced = build.name
 
 
