@@ -188,3 +188,15 @@ def test_a_rebuild_reopens_a_claim_in_the_app(app, client, alice, ici_id, tmp_pa
     assert changed["claims"][0]["automatic"]["status"] == "unsupported" and changed["claims"][0]["status"] == (
         "inaccurate")
     assert "Changed: the automatic check now says" in client.get("/review?state=changed").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("setting", "value"), [("LOGIN_MAX_FAILURES", "five"), ("LOGIN_LOCKOUT_SECONDS", 0),
+                                                ("DATABASE_URL", "not a url")])
+def test_bad_settings_fail_at_start_naming_the_setting(tmp_path, index_dir, setting, value):
+    from webapp import create_app
+    from webapp.review.errors import ReviewError
+
+    with pytest.raises(ReviewError, match="invalid database URL" if setting == "DATABASE_URL" else setting):
+        create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SECRET_KEY": "t",
+                    "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", setting: value},
+                   instance_path=str(tmp_path / "i"))

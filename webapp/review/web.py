@@ -153,6 +153,13 @@ def _review_error(e: ReviewError) -> Response:
     return response
 
 
+def _count(app: Flask, name: str) -> int:
+    value = app.config[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ReviewError(f"{name} must be a whole number of 1 or more, not {value!r}")
+    return value
+
+
 def init_app(app: Flask) -> None:
     from .api import bp as api
     from .auth import bp as auth
@@ -165,7 +172,7 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"  # or Strict
     url = app.config["DATABASE_URL"] or default_database_url(app.instance_path)
-    throttle = Throttle(int(app.config["LOGIN_MAX_FAILURES"]), int(app.config["LOGIN_LOCKOUT_SECONDS"]))
+    throttle = Throttle(_count(app, "LOGIN_MAX_FAILURES"), _count(app, "LOGIN_LOCKOUT_SECONDS"))
     app.extensions[EXTENSION] = ReviewService(ReviewStore.open(url), throttle)
     app.session_interface = _SessionInterface()
     app.register_error_handler(ReviewError, _review_error)
