@@ -21,7 +21,7 @@ ABBREVIATIONS = {
     "dr", "mr", "mrs", "ms", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "cf", "al", "fig", "no", "vol",
     "approx", "dept", "univ", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "m.d", "ph.d", "d.o", "r.n", "b.sc", "m.sc", "mph", "u.s", "u.k", "min", "max", "wk",
-    "wks", "mo", "mos", "yr", "yrs", "hr", "hrs", "mg", "ml", "kg", "approx", "resp", "pp",
+    "wks", "mo", "mos", "yr", "yrs", "hr", "hrs", "mg", "ml", "kg", "resp", "pp",
 }
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*\u2022])\s*$")
 

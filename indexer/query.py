@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from whoosh import qparser, query as wq
+from whoosh import qparser
+from whoosh import query as wq
 
 from .errors import QueryError
 from .knowledge import KnowledgeBase
@@ -17,6 +18,9 @@ MIN_PREFIX = 2
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _QUOTED = re.compile(r'"[^"]*"')
 _OPERATOR_WORDS = {"and", "or", "not", "andnot", "andmaybe"}
+# Built once per schema / knowledge base (keyed by id, holding the object so that the id cannot be reused)
+_PARSERS: dict[int, tuple] = {}
+_SYNONYMS: dict[int, tuple] = {}
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,17 @@ def _quote(phrase: str) -> str:
     return f'"{phrase}"' if " " in phrase else phrase
 
 
+def _synonym_patterns(kb: KnowledgeBase) -> list[tuple[re.Pattern, tuple[str, ...]]]:
+    """Each synonym phrase as a pattern (a trailing plural "s" still counts), longest first; compiled once per
+    knowledge base."""
+    cached = _SYNONYMS.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        phrases = sorted(((p, g) for g in kb.synonyms for p in g), key=lambda item: len(item[0]), reverse=True)
+        patterns = [(re.compile(r"(?<!\w)" + re.escape(p) + r"(?:s|es)?(?!\w)", re.I), g) for p, g in phrases]
+        cached = _SYNONYMS[id(kb)] = (kb, patterns)
+    return cached[1]
+
+
 def expand_synonyms(text: str, kb: KnowledgeBase) -> tuple[str, list[str]]:
     """Replace each known phrase outside quotes with an OR-group of its synonyms (longest phrases first)."""
     applied = []
@@ -62,16 +77,13 @@ def expand_synonyms(text: str, kb: KnowledgeBase) -> tuple[str, list[str]]:
         pieces.append((quoted.group(), False))
         last = quoted.end()
     pieces.append((text[last:], True))
-    phrases = sorted(
-        ((p, group) for group in kb.synonyms for p in group), key=lambda item: len(item[0]), reverse=True
-    )
+    phrases = _synonym_patterns(kb)
     groups: list[str] = []
     out = []
     for piece, expandable in pieces:
         if expandable:
-            for phrase, group in phrases:
-                # a trailing plural "s" still counts; placeholders keep later phrases out of earlier expansions
-                pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?:s|es)?(?!\w)", re.I)
+            for pattern, group in phrases:
+                # placeholders keep later phrases out of earlier expansions
                 if pattern.search(piece):
                     alternatives = "(" + " OR ".join(_quote(p) for p in group) + ")"
                     groups.append(alternatives)
@@ -85,10 +97,17 @@ def expand_synonyms(text: str, kb: KnowledgeBase) -> tuple[str, list[str]]:
 
 
 def _parser(schema) -> qparser.MultifieldParser:
+    """The parser for `schema`, built once (building one cost as much as parsing)."""
+    cached = _PARSERS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
     parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=qparser.OrGroup.factory(0.9))
     for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin,
                    qparser.BoostPlugin):
         parser.remove_plugin_class(plugin)
+    if len(_PARSERS) > 8:  # one schema per opened build: forget old builds'
+        _PARSERS.clear()
+    _PARSERS[id(schema)] = (schema, parser)
     return parser
 
 

@@ -34,7 +34,7 @@ def build_schema() -> Schema:
         heading=TEXT(analyzer=text_analyzer, stored=True, field_boost=HEADING_BOOST),
         # spelling suggestions come from the build's vocabulary (spelling.py), not a whoosh spelling field
         text=TEXT(analyzer=text_analyzer, stored=True),
-        status=ID(stored=True),
+        status=ID(stored=True, sortable=True),  # a column: ranking by evidence reads it without stored fields
         topics=KEYWORD(stored=True, commas=True, lowercase=True),
         # offsets are only displayed, never searched or sorted on: stored, not indexed as numeric terms
         position=STORED(),

@@ -1,0 +1,1 @@
+"""Sourcecheck's benchmark harness on the MedQuAD corpus: `python -m bench --help`. Not part of the product."""

@@ -1,0 +1,5 @@
+"""`python -m bench`: run the benchmark harness (bench/run.py)."""
+
+from .run import main
+
+main()

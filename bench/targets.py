@@ -1,0 +1,61 @@
+"""The performance targets of issue 6, checked against one run's figures (at its largest corpus)."""
+
+from __future__ import annotations
+
+BUILD_PASSAGES_PER_S = 3000
+P50_RATIO = 1.0  # library p50 <= FTS5 p50
+P95_RATIO = 1.5  # library p95 <= 1.5 x FTS5 p95
+HTTP_P95_MS = 60
+HTTP_REQUESTS_PER_S = 100
+HTTP_WORKERS = 2
+WORKER_RSS_MB = 300
+
+
+def _target(name: str, measured, limit, met: bool | None, unit: str = "") -> dict:
+    return {"target": name, "measured": measured, "limit": limit, "unit": unit, "met": met}
+
+
+def evaluate(results: dict) -> list[dict]:
+    """Each target with the measured figure, the limit and whether it was met (None: not measured)."""
+    largest = max(results["sizes"], key=lambda s: s["build"]["passages"])
+    b, q = largest["build"], largest["query"]
+    out = [
+        _target(
+            "build incl. checking, passages/s",
+            b["passages_per_s"],
+            f">= {BUILD_PASSAGES_PER_S}",
+            b["passages_per_s"] >= BUILD_PASSAGES_PER_S,
+        ),
+        _target("library p50 / FTS5 p50", q["ratio"]["p50"], f"<= {P50_RATIO}", q["ratio"]["p50"] <= P50_RATIO),
+        _target("library p95 / FTS5 p95", q["ratio"]["p95"], f"<= {P95_RATIO}", q["ratio"]["p95"] <= P95_RATIO),
+        _target(
+            "nDCG@10 ours vs FTS5",
+            f"{q['library']['ndcg@10']} vs {q['fts5']['ndcg@10']}",
+            ">= FTS5",
+            q["library"]["ndcg@10"] >= q["fts5"]["ndcg@10"],
+        ),
+    ]
+    served = next((h for h in largest["http"] if h["workers"] == HTTP_WORKERS), None)
+    if served is None:
+        out += [_target(f"/api/v1/search with {HTTP_WORKERS} workers", None, "", None)]
+        return out
+    api = served["api"]
+    rss = max(served["worker_rss_mb"], default=0)
+    out += [
+        _target(
+            f"/api/v1/search p95, {HTTP_WORKERS} workers",
+            api["p95_ms"],
+            f"<= {HTTP_P95_MS}",
+            api["p95_ms"] <= HTTP_P95_MS,
+            "ms",
+        ),
+        _target(
+            f"/api/v1/search throughput, {HTTP_WORKERS} workers, no errors",
+            api["requests_per_s"],
+            f">= {HTTP_REQUESTS_PER_S}",
+            api["requests_per_s"] >= HTTP_REQUESTS_PER_S and not any(api["errors"].values()),
+            "req/s",
+        ),
+        _target("search-only memory per worker", rss, f"<= {WORKER_RSS_MB}", rss <= WORKER_RSS_MB, "MB"),
+    ]
+    return out
