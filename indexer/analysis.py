@@ -92,13 +92,18 @@ class VerdictCache:
         self._verdicts: dict[str, SentenceCheck] = {}
         self.hits = self.misses = 0
 
-    def check(self, text: str, start: int, end: int) -> SentenceCheck:
-        verdict = self._verdicts.get(text)
+    def referent_after(self, text: str, referent: str = "") -> str:
+        return self.checker.referent_after(text, referent)
+
+    def check(self, text: str, start: int, end: int, referent: str = "") -> SentenceCheck:
+        key = self.checker.resolve(text, referent)  # "It can help ..." depends on what came before
+        key = text if key == text else f"{text}\0{key}"
+        verdict = self._verdicts.get(key)
         if verdict is None:
             self.misses += 1
             if len(self._verdicts) >= self.size:
                 self._verdicts.clear()
-            verdict = self._verdicts[text] = self.checker.check(text, start, end)
+            verdict = self._verdicts[key] = self.checker.check(text, start, end, referent)
         else:
             self.hits += 1
         return verdict if verdict.start == start and verdict.end == end else replace(verdict, start=start, end=end)
@@ -107,11 +112,12 @@ class VerdictCache:
 def check_document(doc: Document, checker: Checker | VerdictCache | None = None) -> CheckedDocument:
     """Split `doc` into passages and check every sentence."""
     checker = checker or Checker()
-    passages = tuple(
-        CheckedPassage(
-            p.id, p.doc_id, p.heading, p.position, p.start, p.end,
-            tuple(checker.check(s.text, s.start, s.end) for s in p.sentences),
-        )
-        for p in split_passages(doc)
-    )
-    return CheckedDocument(doc, passages)
+    passages = []
+    referent = ""  # what an opening "It" or "This procedure" refers to (see Checker.resolve)
+    for p in split_passages(doc):
+        checks = []
+        for s in p.sentences:
+            checks.append(checker.check(s.text, s.start, s.end, referent))
+            referent = checker.referent_after(s.text, referent)
+        passages.append(CheckedPassage(p.id, p.doc_id, p.heading, p.position, p.start, p.end, tuple(checks)))
+    return CheckedDocument(doc, tuple(passages))

@@ -23,6 +23,24 @@ SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, 
 FLAGGED = ("inaccurate", "unsupported")
 _NEGATION_LOOKBACK = 3  # words before a match (and after the last clause break) that can still deny it
 _CHECKABLE_CITATION = re.compile(r"\b(?:19|20)\d\d\b|https?://|\bwww\.|\bdoi\b|\bet al\b|\bPMID\b", re.I)
+# A sentence opening with "It ..." or "This procedure ..." makes its claim about what the sentence before named:
+# "ICI is simple. It can also help couples heal." The checker reads such a sentence with the referent in place.
+_DISCOURSE = r"(?:(?:additionally|also|furthermore|moreover|however|in addition|plus|and|but|so|importantly|" \
+    r"finally|in conclusion|in summary|overall|ultimately|firstly|secondly|lastly|besides|what's more)\s*,?\s+)?"
+_ANAPHOR = re.compile(
+    r"^\s*" + _DISCOURSE + r"(?P<anaphor>it(?!\s+(?:is|was|'s|can be|may be)\s+(?:important|essential|crucial|vital|"
+    r"natural|normal|okay|ok|possible|impossible|worth|best|recommended|advisable|common|not uncommon|hard|difficult|"
+    r"easy|true|understandable|helpful|necessary|always|never|also important)\b)|"
+    r"th(?:is|e) (?:fertility )?(?:procedure|treatment|method|technique|therapy|option|process|approach|practice))\b",
+    re.I,
+)
+_REFERENT = re.compile(
+    r"\b(intra[- ]?cervical insemination|intra[- ]?uterine insemination|artificial insemination|home insemination|"
+    r"self[- ]insemination|donor insemination|ICI|IUI|insemination|(?:miscarriage|post[- ]miscarriage|fertility|abdominal) "
+    r"massage)\b",
+    re.I,
+)
+
 # Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
 _NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
 _QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
@@ -168,13 +186,31 @@ class Checker:
         """Every rule whose claim `sentence` makes (not denied), topic rules first, most severe first."""
         return [v.rule for v in self.verdicts(sentence) if v.status == v.rule.status]
 
-    def check(self, sentence: str, start: int = 0, end: int | None = None) -> SentenceCheck:
-        """The verdict on one sentence; never raises on any text."""
+    @staticmethod
+    def resolve(sentence: str, referent: str = "") -> str:
+        """`sentence` as the rules read it: an opening "It"/"This procedure" replaced by `referent`, if any."""
+        if referent:
+            match = _ANAPHOR.match(sentence)
+            if match:
+                return sentence[: match.start("anaphor")] + referent + sentence[match.end("anaphor") :]
+        return sentence
+
+    @staticmethod
+    def referent_after(sentence: str, referent: str = "") -> str:
+        """What "It" in the next sentence refers to: a procedure this sentence names, or the one it referred to."""
+        named = _REFERENT.search(sentence)
+        if named:
+            return named.group(1)
+        return referent if referent and _ANAPHOR.match(sentence) else ""
+
+    def check(self, sentence: str, start: int = 0, end: int | None = None, referent: str = "") -> SentenceCheck:
+        """The verdict on one sentence (read with `referent`, see `resolve`); never raises on any text."""
         end = start + len(sentence) if end is None else end
         if _QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
-        line, feats = self.prepare(sentence)
-        fired = self._verdicts(sentence, line, feats)
+        text = self.resolve(sentence, referent)
+        line, feats = self.prepare(text)
+        fired = self._verdicts(text, line, feats)
         specific = [v for v in fired if v.rule.kind == "topic"] or fired
         if specific:
             best = max(specific, key=lambda v: SEVERITY[v.status])  # stable: the first of the most severe

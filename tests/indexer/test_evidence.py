@@ -122,3 +122,35 @@ def test_checking_is_fast():
     for sentence in sentences:
         CHECKER.check(sentence)
     assert len(sentences) / (time.process_time() - started) > 3000
+
+
+def test_an_opening_it_is_read_with_what_came_before():
+    assert CHECKER.resolve("It can help couples heal after a miscarriage.", "ICI") == (
+        "ICI can help couples heal after a miscarriage."
+    )
+    assert CHECKER.resolve("Additionally, this procedure offers hope.", "ICI") == "Additionally, ICI offers hope."
+    assert CHECKER.resolve("It is important to rest.", "ICI") == "It is important to rest."  # no referent there
+    assert CHECKER.resolve("It can help couples heal after a miscarriage.") == (
+        "It can help couples heal after a miscarriage."
+    )
+    assert CHECKER.referent_after("One option is intracervical insemination.") == "intracervical insemination"
+    assert CHECKER.referent_after("It can also help.", "ICI") == "ICI"  # carried along a chain of "It"s
+    assert CHECKER.referent_after("Rest matters.", "ICI") == ""
+    assert CHECKER.referent_after("Counselling helps.", "") == ""
+
+
+def test_documents_are_checked_with_that_context(tmp_path):
+    from indexer import check_document, load_document
+    from indexer.analysis import VerdictCache
+
+    sentence = "It can also help couples heal after a miscarriage."
+    (tmp_path / "a.txt").write_text(f"A\n\nICI is a simple procedure. {sentence}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"B\n\nCounselling is available. {sentence}\n", encoding="utf-8")
+    cache = VerdictCache(CHECKER)
+    verdicts = {}
+    for name in ("a.txt", "b.txt"):
+        checked = check_document(load_document(tmp_path / name), cache)
+        verdicts[name] = next(c for p in checked.passages for c in p.checks if c.text == sentence)
+    assert verdicts["a.txt"].status == "unsupported"  # about ICI
+    assert verdicts["b.txt"].status not in FLAGGED  # not about a procedure: the cache must not reuse the flag
+    assert verdicts["a.txt"].text == sentence  # the verdict keeps the sentence as written
