@@ -106,28 +106,32 @@ def test_a_stale_version_is_a_conflict_that_overwrites_nothing(synced, alice, bo
     assert retried.version == 2 and [e.actor for e in retried.history] == ["alice", "bob"]
 
 
-def test_simultaneous_decisions_one_wins_one_conflicts(synced, alice, bob, ici_id):
-    barrier = threading.Barrier(2)
-    results: dict[str, object] = {}
+def test_simultaneous_decisions_one_wins_one_conflicts(synced, alice, bob):
+    """Two reviewers decide on the same claim at the same moment, on eight claims in a row (so the race between
+    reading the version and writing the decision really happens): each time exactly one wins."""
+    targets = [c.id for c in find_claims(synced, ClaimQuery(per_page=8)).claims]
+    for claim_id in targets:
+        barrier = threading.Barrier(2)
+        results: dict[str, object] = {}
 
-    def run(reviewer, status):
-        barrier.wait()
-        try:
-            results[reviewer.name] = decide(synced, ici_id, reviewer, Decision(status, 0, note=reviewer.name))
-        except ConflictError as e:
-            results[reviewer.name] = e
+        def run(reviewer, status, claim_id=claim_id, barrier=barrier, results=results):
+            barrier.wait()
+            try:
+                results[reviewer.name] = decide(synced, claim_id, reviewer, Decision(status, 0, note=reviewer.name))
+            except ConflictError as conflict:
+                results[reviewer.name] = conflict
 
-    threads = [threading.Thread(target=run, args=args) for args in ((alice, "supported"), (bob, "unsupported"))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    winners = [name for name, r in results.items() if not isinstance(r, ConflictError)]
-    losers = [r for r in results.values() if isinstance(r, ConflictError)]
-    assert len(winners) == 1 and len(losers) == 1
-    final = get_claim(synced, ici_id)
-    assert final.version == 1 and [e.actor for e in final.history] == winners
-    assert losers[0].current.decision.actor == winners[0]  # the loser is shown the winner's decision
+        threads = [threading.Thread(target=run, args=args) for args in ((alice, "supported"), (bob, "no_claim"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        winners = [name for name, r in results.items() if not isinstance(r, ConflictError)]
+        losers = [r for r in results.values() if isinstance(r, ConflictError)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        final = get_claim(synced, claim_id)
+        assert final.version == 1 and [e.actor for e in final.history] == winners
+        assert losers[0].current.decision.actor == winners[0]  # the loser is shown the winner's decision
 
 
 def test_every_decision_is_in_the_audit_log(synced, alice, bob, ici_id):
