@@ -18,14 +18,14 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from indexer import Checker, DocumentError, FLAGGED, split_passages
+from indexer import FLAGGED, Checker, DocumentError, check_document
 from indexer.documents import document_from_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "benchmark" / "medquad" / "documents.jsonl.gz"
 
 
-def sentences(corpus: Path, limit: int | None):
-    """(document id, sentence) pairs, split exactly as the index build splits documents."""
+def checks(corpus: Path, limit: int | None, checker: Checker):
+    """(document id, sentence check) pairs, cleaned, split and checked exactly as the index build does."""
     with gzip.open(corpus, "rt", encoding="utf-8") as lines:
         for number, line in enumerate(lines):
             if limit is not None and number >= limit:
@@ -35,26 +35,24 @@ def sentences(corpus: Path, limit: int | None):
                 doc = document_from_text(record["text"], record["id"], title=record.get("title") or "")
             except DocumentError:
                 continue  # an answer with no text left after cleaning has no sentences to check
-            for passage in split_passages(doc):
-                for sentence in passage.sentences:
-                    yield doc.id, sentence.text
+            for passage in check_document(doc, checker).passages:
+                for check in passage.checks:
+                    yield doc.id, check
 
 
 def measure(corpus: Path, limit: int | None = None, examples: int = 3) -> dict:
-    checker = Checker()
     statuses: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
     samples: dict[str, list[str]] = defaultdict(list)
     docs: set[str] = set()
     started = time.perf_counter()
-    for doc_id, text in sentences(corpus, limit):
+    for doc_id, check in checks(corpus, limit, Checker()):
         docs.add(doc_id)
-        check = checker.check(text)
         statuses[check.status] += 1
         if check.status in FLAGGED:
             by_rule[check.rule] += 1
-            if len(samples[check.rule]) < examples and text not in samples[check.rule]:
-                samples[check.rule].append(text)
+            if len(samples[check.rule]) < examples and check.text not in samples[check.rule]:
+                samples[check.rule].append(check.text)
     total = sum(statuses.values())
     flagged = sum(statuses[s] for s in FLAGGED)
     return {

@@ -116,7 +116,8 @@ class Report:
         for status, s in data["per_status"].items():
             lines.append(f"{status:<12} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
                          f"{s['support']:>8} {s['predicted']:>8}")
-        lines += ["", "Confusion (rows: label, columns: checker)", " " * 12 + "".join(f"{s[:10]:>11}" for s in STATUSES)]
+        header = " " * 12 + "".join(f"{s[:10]:>11}" for s in STATUSES)
+        lines += ["", "Confusion (rows: label, columns: checker)", header]
         for gold, row in data["confusion"].items():
             lines.append(f"{gold:<12}" + "".join(f"{row[s]:>11}" for s in STATUSES))
         lines += ["", f"Misses ({len(data['misses'])}):"]

@@ -36,8 +36,8 @@ _ANAPHOR = re.compile(
 )
 _REFERENT = re.compile(
     r"\b(intra[- ]?cervical insemination|intra[- ]?uterine insemination|artificial insemination|home insemination|"
-    r"self[- ]insemination|donor insemination|ICI|IUI|insemination|(?:miscarriage|post[- ]miscarriage|fertility|abdominal) "
-    r"massage)\b",
+    r"self[- ]insemination|donor insemination|ICI|IUI|insemination|"
+    r"(?:miscarriage|post[- ]miscarriage|fertility|abdominal) massage)\b",
     re.I,
 )
 

@@ -27,8 +27,8 @@ RULE_STATUSES = ("inaccurate", "unsupported", "supported")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RESERVED = {"sources.toml", "terms.toml"}
 _RULE_FIELDS = {
-    "id", "status", "patterns", "unless", "context", "negation_veto", "needs_no_citation", "reason", "correction", "sources",
-    "examples", "counterexamples", "negated_status", "negated_examples",
+    "id", "status", "patterns", "unless", "context", "negation_veto", "needs_no_citation", "reason", "correction",
+    "sources", "examples", "counterexamples", "negated_status", "negated_examples",
 }
 
 

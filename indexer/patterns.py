@@ -29,8 +29,8 @@ from .text import PUNCTUATION, stem, words
 
 _PIECE = re.compile(r"\{[^}]*\}|\([^)]*\)\??|<[^>]+>\??|\.\.\d*|\S+")
 _DEFAULT_GAP = 6
-_SKIP = r"(?:[%s] )*" % re.escape(PUNCTUATION)  # punctuation a pattern does not mention is passed over
-_WORD = r"[^\s%s]\S* " % re.escape(PUNCTUATION)
+_SKIP = rf"(?:[{re.escape(PUNCTUATION)}] )*"  # punctuation a pattern does not mention is passed over
+_WORD = rf"[^\s{re.escape(PUNCTUATION)}]\S* "
 _NUMBER = r"\d[\d.,]*%? "
 
 
@@ -98,7 +98,7 @@ def _phrase(phrase: str) -> tuple[str, frozenset[str]]:
 def _gap(piece: str) -> str:
     if not re.fullmatch(r"\.\.\d*", piece):
         raise PatternError(f"bad gap {piece!r} (use .. or ..N)")
-    return r"(?:%s%s){0,%d}" % (_WORD, _SKIP, int(piece[2:]) if len(piece) > 2 else _DEFAULT_GAP)
+    return f"(?:{_WORD}{_SKIP}){{0,{int(piece[2:]) if len(piece) > 2 else _DEFAULT_GAP}}}"
 
 
 @lru_cache(maxsize=8192)  # concepts recur across rules: compile each word once

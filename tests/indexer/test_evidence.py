@@ -59,7 +59,9 @@ def test_risk_factor_statements_are_not_vague_benefit_claims():
 
 
 def test_topic_rules_outrank_generic_detectors():
-    check = CHECKER.check("Studies have shown that ICI can increase the chances of pregnancy for couples with recurrent miscarriage.")
+    check = CHECKER.check(
+        "Studies have shown that ICI can increase the chances of pregnancy for couples with recurrent miscarriage."
+    )
     assert (check.status, check.rule) == ("inaccurate", "insemination-treats-rpl")
 
 

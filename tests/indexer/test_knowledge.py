@@ -102,7 +102,8 @@ def test_checker_concepts_must_exist(kb_dir):
 
 def test_a_clarification_needs_known_terms_and_sources(kb_dir):
     terms = kb_dir / "terms.toml"
-    terms.write_text(terms.read_text() + '\n[[clarifications]]\nterms = ["nope"]\ntitle = "T"\nnote = "N"\nsources = ["mayo-iui"]\n')
+    extra = '\n[[clarifications]]\nterms = ["nope"]\ntitle = "T"\nnote = "N"\nsources = ["mayo-iui"]\n'
+    terms.write_text(terms.read_text() + extra)
     assert "clarification #2: 'terms' must name known concepts" in _error(kb_dir)
 
 
