@@ -10,7 +10,7 @@ from whoosh import query as wq
 
 from .errors import QueryError
 from .knowledge import KnowledgeBase
-from .schema import SEARCH_FIELDS, analyzer
+from .schema import SEARCH_FIELDS, analyzer, term_spans
 
 MAX_QUERY_CHARS = 500
 MAX_EXPANSIONS = 64  # terms a wildcard may stand for: keeps "a*" from scanning the whole vocabulary
@@ -18,6 +18,9 @@ MIN_PREFIX = 2
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _QUOTED = re.compile(r'"[^"]*"')
 _OPERATOR_WORDS = {"and", "or", "not", "andnot", "andmaybe"}
+_OPERATORS = {w.upper() for w in _OPERATOR_WORDS}  # whoosh reads them as operators only in capitals
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+GROUP_SCALE = 0.9  # the coordination bonus of OR-ed words: passages with more of them rank higher
 # Built once per schema / knowledge base (keyed by id, holding the object so that the id cannot be reused)
 _PARSERS: dict[int, tuple] = {}
 _SYNONYMS: dict[int, tuple] = {}
@@ -101,7 +104,7 @@ def _parser(schema) -> qparser.MultifieldParser:
     cached = _PARSERS.get(id(schema))
     if cached is not None and cached[0] is schema:
         return cached[1]
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=qparser.OrGroup.factory(0.9))
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=qparser.OrGroup.factory(GROUP_SCALE))
     for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin,
                    qparser.BoostPlugin):
         parser.remove_plugin_class(plugin)
@@ -157,6 +160,24 @@ def _fallback(text: str, schema) -> wq.Query:
     return wq.Or([wq.Term(field, w) for w in words for field in SEARCH_FIELDS]) if words else wq.NullQuery
 
 
+def _plain_words(text: str) -> wq.Query | None:
+    """The query whoosh's parser would make of words without any syntax (most queries), built directly; None if
+    `text` has anything for the parser to read (quotes, brackets, operators, wildcards, punctuation)."""
+    words = text.split()
+    if not words or not all(_PLAIN_WORD.fullmatch(w) and w not in _OPERATORS for w in words):
+        return None
+    groups = []
+    for word in words:
+        terms = [term for term, _, _ in term_spans(word)]
+        if len(terms) > 1:
+            return None
+        if terms:
+            groups.append(wq.Or([wq.Term(field, terms[0]) for field in SEARCH_FIELDS]))
+    if not groups:
+        return wq.NullQuery
+    return groups[0] if len(groups) == 1 else wq.Or(groups, scale=GROUP_SCALE)
+
+
 def parse_query(text: str, schema, kb: KnowledgeBase, reader) -> ParsedQuery:
     """Parse what a person typed; never raises on odd syntax (QueryError only for a query that is too long)."""
     cleaned = clean_query(text)
@@ -165,7 +186,9 @@ def parse_query(text: str, schema, kb: KnowledgeBase, reader) -> ParsedQuery:
     if all(w.lower() in _OPERATOR_WORDS for w in re.findall(r"\w+", expanded)):
         expanded = expanded.lower()  # a query of only "AND"/"OR" means the words themselves
     try:
-        q = _parser(schema).parse(expanded)
+        q = _plain_words(expanded)
+        if q is None:
+            q = _parser(schema).parse(expanded)
     except Exception:  # whoosh's parser raises assorted errors on odd syntax; plain words are a fair reading
         notes.append("the query's syntax could not be read, so its words were searched for")
         q = _fallback(cleaned, schema)

@@ -9,11 +9,10 @@ from .analysis import check_from_dict
 from .errors import QueryError
 from .evidence import SentenceCheck
 from .knowledge import STATUSES, Clarification
-from .schema import analyzer
+from .schema import term_spans
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
-_HIGHLIGHTER = analyzer()  # built once: building an analyzer per snippet was a tenth of the query time
 
 
 @dataclass(frozen=True)
@@ -114,12 +113,12 @@ class SearchPage:
 
 def _fragments(text: str, terms: set[str]) -> tuple[Fragment, ...]:
     out, pos = [], 0
-    for token in _HIGHLIGHTER(text, chars=True, removestops=False):
-        if token.text in terms:
-            if token.startchar > pos:
-                out.append(Fragment(text[pos : token.startchar], False))
-            out.append(Fragment(text[token.startchar : token.endchar], True))
-            pos = token.endchar
+    for term, start, end in term_spans(text):
+        if term in terms:
+            if start > pos:
+                out.append(Fragment(text[pos:start], False))
+            out.append(Fragment(text[start:end], True))
+            pos = end
     if pos < len(text):
         out.append(Fragment(text[pos:], False))
     return tuple(out)

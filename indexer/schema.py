@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from .text import stem
@@ -15,14 +16,27 @@ HEADING_BOOST = 1.5
 SEARCH_FIELDS = ("text", "title", "heading")
 
 
+TOKEN = re.compile(r"\w+(?:[.'’]\w+)*")
+MIN_WORD = 2  # StopFilter's default: shorter tokens are dropped like stop words
+
+
 def analyzer():
     """Words, lower-cased, English stop words dropped, Snowball-stemmed like the checker's rules."""
     return (
-        RegexTokenizer(r"\w+(?:[.'’]\w+)*")
+        RegexTokenizer(TOKEN.pattern)
         | LowercaseFilter()
-        | StopFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_WORD)
         | StemFilter(stemfn=stem, cachesize=-1)
     )
+
+
+def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """(index term, start, end) of each word of `text` the analyzer keeps, without whoosh's token machinery
+    (for highlighting: the same terms the analyzer gives, several times faster)."""
+    for m in TOKEN.finditer(text):
+        word = m.group().lower()
+        if len(word) >= MIN_WORD and word not in STOP_WORDS:
+            yield stem(word), m.start(), m.end()
 
 
 def build_schema() -> Schema:
