@@ -2,15 +2,17 @@
 
 Most searches are a few words, each OR-ed across text, title and heading (plus synonyms). whoosh scores such a
 query one document at a time through a tree of matcher objects, several Python calls per posting, and then runs the
-query a second time to count the matches. Here each term's postings are read a block at a time and added into one
-accumulator, which also gives the exact count. The scores are whoosh's: BM25 per field with the field boosts in the
-posting weights, idf and average field lengths from the whole index, field lengths as whoosh stores them, and the
-coordination bonus of an OR group with a scale (`OrGroup.factory(0.9)`). The one difference is deliberate: whoosh
-re-counts the query's terms for that bonus as posting lists run out mid-search, so its bonus drifts with the order
-of traversal; here a term counts if the index has it. Anything that is not a flat OR of plain terms (phrases,
-AND/NOT, boosts) or that needs filtering goes through whoosh as before.
+query a second time to count the matches. Here each term's postings are decoded once into arrays (and kept for
+frequent terms) and added into one score array with numpy, which also gives the exact count.
 
-Touches whoosh's posting-block internals (W3LeafMatcher), which is one reason whoosh-reloaded is pinned;
+The scores are whoosh's: BM25 per field with the field boosts in the posting weights, idf and average field
+lengths from the whole index, field lengths as whoosh stores them, and the coordination bonus of an OR group with a
+scale (`OrGroup.factory(0.9)`). One difference is deliberate: whoosh re-counts the query's terms for that bonus as
+posting lists run out mid-search, so its bonus drifts with the order of traversal; here a term counts if the
+segment has it. Anything that is not a flat OR of plain terms (phrases, AND/NOT, boosts), or that needs filtering,
+goes through whoosh as before.
+
+Reads whoosh's posting blocks directly (W3LeafMatcher internals), one reason whoosh-reloaded is pinned;
 tests/indexer/test_scoring.py compares the results with whoosh's own searches.
 """
 
@@ -22,6 +24,7 @@ from array import array
 from collections import OrderedDict
 from itertools import accumulate, repeat
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
@@ -58,37 +61,38 @@ def _blocks(m):
 
 
 class PostingCache:
-    """Decoded (ids, weights) of recently used terms, shared by every thread of a process for one build.
+    """Decoded (docnums, weights) arrays of recently used terms, shared by the threads of a process for one build.
 
-    Decoding whoosh's posting blocks (unpickling them with their positions, decompressing) was half the cost of a
-    search; frequent words recur in most searches. Bounded by the number of postings held (8 bytes each).
+    Decoding whoosh's posting blocks (unpickling them with their positions, decompressing) cost more than scoring;
+    frequent words recur in most searches. Bounded by the number of postings held (12 bytes each).
     """
 
     def __init__(self, max_postings: int = 4_000_000) -> None:
         self.max_postings = max_postings
         self.size = 0
         self._lock = threading.Lock()
-        self._terms: OrderedDict[tuple, tuple[array, array]] = OrderedDict()
+        self._terms: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
-    def get(self, reader, fieldname: str, btext: bytes) -> tuple[array, array]:
+    def get(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         key = (reader.segment().segment_id(), fieldname, btext)
         with self._lock:
             found = self._terms.get(key)
             if found is not None:
                 self._terms.move_to_end(key)
                 return found
-        ids, weights = array("I"), array("f")
+        ids, weights = array("l"), array("d")
         for block_ids, block_weights in _blocks(reader.postings(fieldname, btext)):
             ids.extend(block_ids)
             weights.extend(block_weights)
+        found = np.frombuffer(ids, dtype=np.int_), np.frombuffer(weights, dtype=np.float64)
         with self._lock:
             if key not in self._terms:
-                self._terms[key] = (ids, weights)
+                self._terms[key] = found
                 self.size += len(ids)
                 while self.size > self.max_postings and len(self._terms) > 1:
                     _, (old, _) = self._terms.popitem(last=False)
                     self.size -= len(old)
-        return ids, weights
+        return found
 
 
 class Norms:
@@ -100,21 +104,18 @@ class Norms:
     def __init__(self, B: float, K1: float) -> None:
         self.B, self.K1 = B, K1
         self._lock = threading.Lock()
-        self._norms: dict[tuple[str, str], list[float]] = {}
+        self._norms: dict[tuple[str, str], np.ndarray] = {}
 
-    def get(self, searcher, leaf, fieldname: str) -> list[float]:
+    def get(self, searcher, leaf, fieldname: str) -> np.ndarray:
         key = (leaf.reader().segment().segment_id(), fieldname)
         norms = self._norms.get(key)
         if norms is None:
             with self._lock:
                 reader = leaf.reader()
-                average = searcher.avg_field_length(fieldname) or 1
-                B, K1 = self.B, self.K1
                 length = reader.doc_field_length
-                norms = [
-                    K1 * ((1 - B) + B * (length(d, fieldname, 1) or 1) / average) for d in range(reader.doc_count_all())
-                ]
-                self._norms[key] = norms
+                lengths = np.array([length(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())], float)
+                average = searcher.avg_field_length(fieldname) or 1
+                norms = self._norms[key] = self.K1 * ((1 - self.B) + self.B * lengths / average)
         return norms
 
 
@@ -137,24 +138,29 @@ def top_documents(
                 btext = schema[fieldname].to_bytes(text)
                 if (fieldname, btext) in reader:
                     present.append((fieldname, btext))
+        if not present:
+            continue
         # whoosh's CoordMatcher._sqr: (sum + (matching terms - 1) * bonus) * shrink; adding the bonus with every
         # posting and taking one off at the end gives the same, without counting matches per document
         coord = bool(scale) and len(present) != scale
         bonus = 1.0 / (len(present) - scale) ** 2 if coord else 0.0
         shrink = (len(present) - 1) / len(present) if coord else (0.0 if scale else 1.0)
-        scores: dict[int, float] = {}
-        get = scores.get
+        scores = np.zeros(reader.doc_count_all())
+        matched = np.zeros(len(scores), dtype=bool)
         for fieldname, btext in present:
-            factor = searcher.idf(fieldname, btext) * k1
-            field_norms = norms.get(searcher, leaf, fieldname)
             ids, weights = cache.get(reader, fieldname, btext)
-            for d, w in zip(ids, weights, strict=True):
-                scores[d] = get(d, 0.0) + (factor * w / (w + field_norms[d]) + bonus)
-        total += len(scores)
-        if not scores:
-            continue
-        # the best `limit`, ties in document order (as whoosh's collector keeps them)
-        threshold = scores[heapq.nlargest(limit, scores, key=get)[-1]]
-        best = sorted((-s, d) for d, s in scores.items() if s >= threshold)[:limit]
-        top = heapq.nsmallest(limit, top + [(-((-s - bonus) * shrink), d + offset) for s, d in best])
+            factor = searcher.idf(fieldname, btext) * k1
+            # the same operations, in the same order, as whoosh's bm25() on each posting; a term's docnums are unique
+            scores[ids] += factor * weights / (weights + norms.get(searcher, leaf, fieldname)[ids]) + bonus
+            matched[ids] = True
+        docnums = np.flatnonzero(matched)
+        total += len(docnums)
+        candidates = scores[docnums]
+        if len(docnums) > limit:  # keep everything tied with the limit-th best, so ties can go in document order
+            threshold = np.partition(candidates, len(candidates) - limit)[len(candidates) - limit]
+            keep = candidates >= threshold
+            docnums, candidates = docnums[keep], candidates[keep]
+        order = np.lexsort((docnums, -candidates))[:limit]  # best first, ties in document order (as whoosh)
+        best = [(-((float(candidates[i]) - bonus) * shrink), int(docnums[i]) + offset) for i in order]
+        top = heapq.nsmallest(limit, top + best)
     return total, [(-s, d) for s, d in top]
