@@ -98,7 +98,7 @@ def wrk(url: str, paths_file: Path, seconds: float, connections: int, threads: i
         "wrk",
         f"-t{threads}",
         f"-c{connections}",
-        f"-d{seconds}s",
+        f"-d{max(1, round(seconds))}s",
         "--timeout",
         "5s",
         "-s",
