@@ -33,13 +33,14 @@ def wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str, code: str | None = None, param: str | None = None) -> Response:
-    """The error as JSON (the one error shape) for the API, as an HTML page for everything else."""
+def error_response(status: int, message: str, code: str | None = None, param: str | None = None,
+                   title: str | None = None) -> Response:
+    """The error as JSON (the one error shape) for the API, as an HTML page (headed `title`) for everything else."""
     if wants_json():
         body = {"status": status, "code": code or CODES.get(status, "error"), "message": message, "param": param}
         response = jsonify({"error": body})
     else:
-        title = TITLES.get(status, "Something went wrong")
+        title = title or TITLES.get(status, "Something went wrong")
         response = make_response(render_template("error.html", status=status, title=title, message=message,
                                                  param=param))
     response.status_code = status

@@ -7,7 +7,8 @@
         ├── ConflictError           a claim changed since the caller read it (carries the current claim)
         ├── AuthenticationError     wrong name, password or token, or a disabled account
         │   └── LoginThrottledError too many failed logins; `retry_after` seconds to wait
-        └── AccountError            an account operation cannot be done (duplicate name, weak password)
+        ├── AccountError            an account operation cannot be done (duplicate name, weak password)
+        └── StoreUnavailableError   the reviewer database cannot be reached (down, refused, locked)
 
 The web layer maps each to one HTTP status in one place (`webapp.review.web.STATUS_CODES`).
 """
@@ -55,3 +56,7 @@ class LoginThrottledError(AuthenticationError):
 
 class AccountError(ReviewError):
     """An account operation cannot be done."""
+
+
+class StoreUnavailableError(ReviewError):
+    """The reviewer database cannot be reached or cannot answer; search goes on without reviewers' decisions."""

@@ -17,10 +17,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from . import models
-from .errors import ReviewError
+from .errors import ReviewError, StoreUnavailableError
 from .migrations import latest_version, migrate
 
 SQLITE_FILE = "review.sqlite3"
+CONNECT_TIMEOUT = 10  # seconds; PostgreSQL on a host that drops packets would otherwise hang each request
+# Errors that mean the database cannot serve us right now (server down, connection lost, file locked or unreadable)
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 def default_database_url(instance_path: str | Path) -> str:
@@ -62,7 +65,10 @@ class ReviewStore:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(parsed, pool_pre_ping=self.dialect != "sqlite")
+        connect_args = {}
+        if self.dialect == "postgresql" and "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT
+        self.engine = sa.create_engine(parsed, pool_pre_ping=self.dialect != "sqlite", connect_args=connect_args)
         if self.dialect == "sqlite":
             _sqlite_setup(self.engine)
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -79,25 +85,33 @@ class ReviewStore:
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        """A read transaction (a consistent snapshot)."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A read transaction (a consistent snapshot); StoreUnavailableError if the database cannot answer."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except UNAVAILABLE as e:
+            raise self._unavailable(e) from e
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
-        """A write transaction: committed at the end of the block, rolled back on any exception."""
-        with self.engine.connect() as conn:
-            conn.execution_options(write=True)
-            with conn.begin():
-                yield conn
+        """A write transaction: committed at the end of the block, rolled back on any exception;
+        StoreUnavailableError (nothing written) if the database cannot answer."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(write=True)
+                with conn.begin():
+                    yield conn
+        except UNAVAILABLE as e:
+            raise self._unavailable(e) from e
+
+    def _unavailable(self, e: sa.exc.DBAPIError) -> StoreUnavailableError:
+        # e.orig only: the statement and its parameters (hashes, names) stay out of messages and logs
+        return StoreUnavailableError(f"cannot open the reviewer database {self.safe_url}: {e.orig}")
 
     def migrate(self) -> list[int]:
-        """Apply pending migrations; the versions applied now."""
-        try:
-            with self.write() as conn:
-                return migrate(conn)
-        except sa.exc.OperationalError as e:
-            raise ReviewError(f"cannot open the reviewer database {self.safe_url}: {e.orig}") from e
+        """Apply pending migrations; the versions applied now (StoreUnavailableError if unreachable)."""
+        with self.write() as conn:
+            return migrate(conn)
 
     def schema_version(self) -> int:
         with self.read() as conn:

@@ -28,6 +28,7 @@ from .errors import (
     LoginThrottledError,
     NotFoundError,
     ReviewError,
+    StoreUnavailableError,
 )
 from .exports import STATUS_WORDS
 from .overlay import review_document, review_hits, review_page
@@ -44,7 +45,13 @@ STATUS_CODES: dict[type[ReviewError], tuple[int, str]] = {
     ConflictError: (409, "conflict"),
     LoginThrottledError: (429, "too_many_requests"),
     AccountError: (400, "invalid_account"),
+    StoreUnavailableError: (503, "review_unavailable"),
 }
+UNAVAILABLE_RETRY_AFTER = 30  # seconds
+UNAVAILABLE_TITLE = "Reviewer pages are unavailable"
+UNAVAILABLE_MESSAGE = ("The reviewer database cannot be reached right now, so the review queue, decisions and "
+                       "logins are unavailable; nothing was changed. Search still works. Try again in a few minutes; "
+                       "the error has been logged.")
 
 
 def status_for(error: ReviewError) -> tuple[int, str]:
@@ -55,13 +62,36 @@ def status_for(error: ReviewError) -> tuple[int, str]:
 
 
 class ReviewService:
-    """The store for this process, and which build its claims were last synced from."""
+    """The store for this process, and which build its claims were last synced from.
+
+    The schema is migrated at start; if the database cannot be reached then, the app starts anyway (search needs
+    no reviewer database) and the first request that finds it reachable migrates it.
+    """
 
     def __init__(self, store: ReviewStore, throttle: Throttle) -> None:
-        self.store = store
+        self._store = store
         self.throttle = throttle
         self._synced: str | None = None
-        self._lock = threading.Lock()
+        self._migrated = False
+        self._lock = threading.Lock()  # one sync at a time
+        self._migrate_lock = threading.Lock()
+
+    def migrate(self) -> None:
+        """Bring the schema up to date, once per process; StoreUnavailableError while it cannot be reached."""
+        if not self._migrated:
+            with self._migrate_lock:
+                if not self._migrated:
+                    self._store.migrate()
+                    self._migrated = True
+
+    @property
+    def store(self) -> ReviewStore:
+        """The store, its schema up to date; StoreUnavailableError while the database cannot be reached."""
+        self.migrate()
+        return self._store
+
+    def dispose(self) -> None:
+        self._store.dispose()
 
     def sync(self, library: Library) -> None:
         """Sync claims once per new build (cheap when nothing changed: a path comparison)."""
@@ -101,22 +131,38 @@ def synced_library() -> Library | None:
     return g.review_library
 
 
+def _without_reviews(automatic, e: StoreUnavailableError):
+    """Readers still get the automatic checks when the reviewer database is down; pages say so (g flag)."""
+    current_app.logger.warning("showing automatic checks without reviewers' decisions: %s", e)
+    g.reviews_unavailable = True
+    return automatic
+
+
 def reviewed_page(page: SearchPage | None) -> SearchPage | None:
     """A search page with reviewers' decisions applied (for the web app's search page and API)."""
     if page is None:
         return None
-    synced_library()
-    return review_page(store(), page)
+    try:
+        synced_library()
+        return review_page(store(), page)
+    except StoreUnavailableError as e:
+        return _without_reviews(page, e)
 
 
 def reviewed_document(checked: CheckedDocument | None) -> CheckedDocument | None:
     """A checked document with reviewers' decisions applied (for the document page and API)."""
-    return None if checked is None else review_document(store(), checked)
+    try:
+        return None if checked is None else review_document(store(), checked)
+    except StoreUnavailableError as e:
+        return _without_reviews(checked, e)
 
 
 def reviewed_hit(hit: Hit | None) -> Hit | None:
     """One passage with reviewers' decisions applied (for /api/v1/passages/<id>)."""
-    return None if hit is None else review_hits(store(), [hit])[0]
+    try:
+        return None if hit is None else review_hits(store(), [hit])[0]
+    except StoreUnavailableError as e:
+        return _without_reviews(hit, e)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -140,6 +186,11 @@ def _review_error(e: ReviewError) -> Response:
     from ..errors import error_response
 
     status, code = status_for(e)
+    if isinstance(e, StoreUnavailableError):  # the details (which server, why) go to the log, not to the reader
+        current_app.logger.error("reviewer database unavailable on %s: %s", request.path, e)
+        response = error_response(status, UNAVAILABLE_MESSAGE, code, title=UNAVAILABLE_TITLE)
+        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
     param = "version" if isinstance(e, ConflictError) else getattr(e, "param", None)
     response = error_response(status, str(e), code, param)
     if isinstance(e, ConflictError) and response.is_json:
@@ -173,7 +224,12 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"  # or Strict
     url = app.config["DATABASE_URL"] or default_database_url(app.instance_path)
     throttle = Throttle(_count(app, "LOGIN_MAX_FAILURES"), _count(app, "LOGIN_LOCKOUT_SECONDS"))
-    app.extensions[EXTENSION] = ReviewService(ReviewStore.open(url), throttle)
+    review_store = ReviewStore(url)  # a malformed URL fails here, at start
+    app.extensions[EXTENSION] = reviews = ReviewService(review_store, throttle)
+    try:
+        reviews.migrate()  # now, so that a problem shows at start
+    except StoreUnavailableError as e:
+        app.logger.error("%s; search works without reviewers' decisions until it can be reached", e)
     app.session_interface = _SessionInterface()
     app.register_error_handler(ReviewError, _review_error)
     app.context_processor(template_globals)
