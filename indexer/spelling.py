@@ -1,17 +1,16 @@
 """The build's vocabulary of words as written, for "did you mean" suggestions.
 
 whoosh's own spelling field (`TEXT(spelling=True)`) adds one posting for every word occurrence of every passage and
-cost a third of indexing time; a sorted word list with counts, written once per build, gives the same suggestions.
+cost a third of indexing time; a word list with counts, written once per build, gives the suggestions instead.
+(whoosh's list corrector misses some words one edit away, so the search for near words is done here.)
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
-
-from whoosh.spelling import Corrector, ListCorrector
 
 VOCABULARY = "vocabulary.json"
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -26,15 +25,32 @@ def write_vocabulary(build: Path, counts: Counter) -> None:
     (build / VOCABULARY).write_text(json.dumps(dict(sorted(counts.items())), ensure_ascii=False))
 
 
-class Vocabulary(Corrector):
+def distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`; limit + 1 once past `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, row = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
+
+
+class Vocabulary:
     """Suggests the known words closest to a word: fewest edits first (a swap of two letters counts as one), then
-    the most frequent."""
+    the most frequent. One edit away is looked up directly; two edits away keeps the first letter."""
 
     def __init__(self, counts: dict[str, int]) -> None:
         self.counts = counts
-        self._words = ListCorrector(sorted(counts))
-        self._scale = 1.0 / (max(counts.values(), default=0) + 1)
         self._letters = sorted({c for w in counts for c in w})
+        self._by_initial: dict[str, list[str]] | None = None
 
     @classmethod
     def load(cls, build: Path) -> Vocabulary:
@@ -43,13 +59,21 @@ class Vocabulary(Corrector):
         except FileNotFoundError:
             return cls({})  # a build from before the vocabulary existed: no suggestions
 
-    def suggest(self, text: str, limit: int = 5, maxdist: int = 2, prefix: int = 0) -> list[str]:
-        """Known words one edit from `text` (looked up directly: fast), else up to `maxdist` edits away with the
-        first letter kept (whoosh's automaton search, several times faster with that prefix)."""
-        near = [w for w in self._one_edit(text) if w in self.counts]
-        if near:
-            return sorted(near, key=lambda w: (-self.counts[w], w))[:limit]
-        return super().suggest(text, limit, maxdist, max(prefix, 1))
+    def suggest(self, word: str, limit: int = 5, maxdist: int = 2) -> list[str]:
+        near = [w for w in self._one_edit(word) if w in self.counts]
+        if not near and maxdist > 1 and word:
+            found = ((distance(word, w, maxdist), w) for w in self._initials().get(word[0], ()))
+            near = [w for d, w in found if d <= maxdist and w != word]
+        ranked = sorted(near, key=lambda w: (distance(word, w, maxdist), -self.counts[w], w))
+        return ranked[:limit]
+
+    def _initials(self) -> dict[str, list[str]]:
+        if self._by_initial is None:
+            groups: dict[str, list[str]] = defaultdict(list)
+            for w in self.counts:
+                groups[w[0]].append(w)
+            self._by_initial = dict(groups)
+        return self._by_initial
 
     def _one_edit(self, word: str) -> set[str]:
         letters = self._letters
@@ -60,9 +84,3 @@ class Vocabulary(Corrector):
         edits |= {a + c + b for a, b in splits for c in letters}
         edits.discard(word)
         return edits
-
-    def _suggestions(self, text, maxdist, prefix):
-        if not self.counts:
-            return
-        for score, word in self._words._suggestions(text, maxdist, prefix):
-            yield score + self.counts[word] * self._scale, word  # frequency only breaks ties between distances

@@ -1,0 +1,122 @@
+"""The term-at-a-time scorer against whoosh's own searcher, on a real two-segment index."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import query as wq
+
+from indexer import Library, SearchRequest
+from indexer.query import _parser, _plain_words, parse_query
+from indexer.scoring import PostingCache, flat_terms, top_documents
+
+
+@pytest.fixture(scope="module")
+def library(paragraph_index):
+    return Library(paragraph_index)
+
+
+@pytest.fixture(scope="module")
+def vocabulary(seeds_dir) -> list[str]:
+    words = sorted({w.lower() for p in seeds_dir.glob("*.txt") for w in re.findall(r"[A-Za-z]{3,}", p.read_text())})
+    return words
+
+
+def _queries(vocabulary: list[str]) -> list[str]:
+    rnd = random.Random(6)
+    queries = ["miscarriage", "IUI", "insemination after miscarriage", "stress and fertility", "zzzz unknownword"]
+    queries += [" ".join(rnd.sample(vocabulary, rnd.randint(1, 6))) for _ in range(60)]
+    return queries
+
+
+def _assert_same_ranking(theirs, ours, tolerance=1e-6):
+    """Same scores rank by rank; same documents, except that documents whose scores tie may trade places."""
+    assert len(theirs) == len(ours)
+    for (a, _), (b, _) in zip(theirs, ours, strict=True):
+        assert abs(a - b) <= tolerance * max(1.0, a)
+    if not theirs:
+        return
+    cut = theirs[-1][0] + tolerance * max(1.0, theirs[-1][0])  # below this, ties may fall either side of the limit
+    order = lambda top: sorted(((round(s, 5), d) for s, d in top if s > cut), key=lambda x: (-x[0], x[1]))  # noqa: E731
+    assert [d for _, d in order(theirs)] == [d for _, d in order(ours)]
+
+
+def test_index_has_two_segments(library):
+    assert len(library._searcher().leaf_searchers()) == 2
+
+
+def test_scores_counts_and_order_match_whoosh(library, vocabulary):
+    searcher = library._searcher()
+    build = library._current
+    checked = 0
+    for text in _queries(vocabulary):
+        q = parse_query(text, searcher.schema, library.kb, searcher.reader()).query
+        flat = flat_terms(q)
+        if flat is None:
+            continue
+        results = searcher.search(q, limit=30)
+        total, top = top_documents(searcher, *flat, 30, build.norms, build.postings)
+        assert total == len(results), text
+        _assert_same_ranking(list(results.top_n), top)
+        checked += 1
+    assert checked > 50
+
+
+def test_library_search_matches_whoosh_for_keyword_queries(library):
+    page = library.search(SearchRequest("miscarriage stress", per_page=20, evidence_ranking=False))
+    searcher = library._searcher()
+    q = parse_query("miscarriage stress", searcher.schema, library.kb, searcher.reader()).query
+    results = searcher.search(q, limit=20)
+    assert page.total == len(results)
+    expected = [searcher.stored_fields(d)["passage_id"] for _, d in results.top_n]
+    assert [h.passage_id for h in page.hits] == expected
+
+
+@pytest.mark.parametrize(
+    "q, flat",
+    [
+        (wq.Term("text", "iui"), True),
+        (wq.Or([wq.Term("text", "a"), wq.Term("title", "b")], scale=0.9), True),
+        (wq.Or([wq.Term("text", "a"), wq.Phrase("text", ["b", "c"])]), False),
+        (wq.And([wq.Term("text", "a"), wq.Term("text", "b")]), False),
+        (wq.Or([wq.Term("text", "a", boost=2.0), wq.Term("text", "b")]), False),
+        (wq.Not(wq.Term("text", "a")), False),
+    ],
+)
+def test_only_flat_or_of_plain_terms_takes_the_fast_path(q, flat):
+    assert (flat_terms(q) is not None) == flat
+
+
+def test_phrases_and_filters_still_go_through_whoosh(library):
+    phrase = library.search(SearchRequest('"intrauterine insemination"', per_page=50))
+    assert phrase.total > 0
+    assert all("intrauterine insemination" in h.text.lower() or "iui" in h.text.lower() for h in phrase.hits)
+    filtered = library.search(SearchRequest("miscarriage", statuses=("no_claim",), per_page=50))
+    assert filtered.hits and all(h.status == "no_claim" for h in filtered.hits)
+
+
+def test_posting_cache_stays_within_its_bound(library):
+    searcher = library._searcher()
+    cache = PostingCache(max_postings=50)
+    reader = searcher.leaf_searchers()[0][0].reader()
+    for term in ("miscarriag", "stress", "iui", "sperm", "pregnanc"):
+        if ("text", term.encode()) in reader:
+            ids, weights = cache.get(reader, "text", term.encode())
+            assert len(ids) == len(weights) == reader.doc_frequency("text", term)
+    assert cache.size <= 50 or len(cache._terms) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["miscarriage", "IUI", "the", "and", "a", "OR", "x", "stress", "2nd", "Ab", "naïve",
+                                 "running", "it's", "e.g", "NOT", "or", "sperm", "café"]), min_size=1, max_size=6))
+def test_plain_words_make_the_query_whoosh_parser_makes(library, words):
+    text = " ".join(words)
+    fast = _plain_words(text)
+    if fast is None:
+        return  # the parser has something to read: not the fast path
+    schema = library._searcher().schema
+    assert fast.normalize() == _parser(schema).parse(text).normalize()
