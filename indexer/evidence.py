@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .knowledge import KnowledgeBase, Rule, Source, default_knowledge_base
+from .patterns import Span
 from .text import FeatureIndex, claim_line, claim_tokens
 
 SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, "no_claim": 0}
@@ -143,7 +144,10 @@ class Checker:
 
     def _denied(self, rule: Rule, line: str, match: re.Match[str], feats) -> bool:
         """True when a negation (or, for a flagging rule, a contrast or a debunking cue) takes back the match."""
-        window = line[_window_before(line, match.start(), _NEGATION_LOOKBACK) : match.end()]
+        if isinstance(match, Span):  # "a & b" parts may sit anywhere, so may what denies them
+            window = line
+        else:
+            window = line[_window_before(line, match.start(), _NEGATION_LOOKBACK) : match.end()]
         window = _NOT_DENIALS.sub(" ", " " + window.lstrip())
         cues = self.kb.special["negation"].regex.search(window)
         if rule.status == "supported":

@@ -175,6 +175,7 @@ def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
     if not patterns:
         raise KnowledgeBaseError(f"{where}: missing field 'patterns'")
     flags_topic = topic["kind"] == "topic" and status in ("inaccurate", "unsupported")
+    flags_topic = flags_topic and bool(table.get("negation_veto", True))  # a claim that cannot be denied
     negated_status = table.get("negated_status", "supported" if flags_topic else "")
     if negated_status not in ("", "supported"):
         raise KnowledgeBaseError(f"{where}: negated_status must be \"supported\" or \"\"")

@@ -11,6 +11,7 @@ A sentence is matched as its stems joined by spaces, with a few punctuation mark
     *             exactly one word
     #             a number ("20", "15%", "1.5")
     <,> <(> <)> <-> <;> <:>   that punctuation mark (a dash is "-"), <,>? if optional; elsewhere it is skipped
+    a & b         both parts anywhere in the sentence, in either order ("{insemination} & {repeat-losses}")
 
 Example: "{ici} .. {aka} .. {iui}" matches "intra cervical insemination, also known as intrauterine insemination".
 
@@ -41,6 +42,27 @@ class PatternError(ValueError):
 _COMPILED: dict[str, re.Pattern[str]] = {}
 
 
+def _compiled(expression: str) -> re.Pattern[str]:
+    compiled = _COMPILED.get(expression)
+    if compiled is None:
+        compiled = _COMPILED[expression] = re.compile(expression)
+    return compiled
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where the parts of an "a & b" pattern matched: from the first part's start to the last part's end."""
+
+    first: int
+    last: int
+
+    def start(self) -> int:
+        return self.first
+
+    def end(self) -> int:
+        return self.last
+
+
 @dataclass(frozen=True)
 class Pattern:
     """A compiled pattern: its regex and, per required piece, the features one of which a sentence must have."""
@@ -49,20 +71,27 @@ class Pattern:
     expression: str  # the regular expression, compiled on first use: most rules never meet a candidate sentence
     needs: tuple[frozenset[str], ...]
     single_words: bool = False  # one piece of one-word alternatives: the needs alone decide a match
+    together: tuple[str, ...] = ()  # further parts of an "a & b" pattern, each anywhere in the sentence
 
     @property
     def regex(self) -> re.Pattern[str]:
-        compiled = _COMPILED.get(self.expression)
-        if compiled is None:
-            compiled = _COMPILED[self.expression] = re.compile(self.expression)
-        return compiled
+        return _compiled(self.expression)
 
-    def search(self, line: str, features: frozenset[str] | set[str]) -> re.Match[str] | None:
+    def search(self, line: str, features: frozenset[str] | set[str]) -> re.Match[str] | Span | None:
         """The first match in `line`, or None; `features` are the sentence's (see `text.FeatureIndex`)."""
         for need in self.needs:
             if need.isdisjoint(features):
                 return None
-        return self.regex.search(line)
+        match = self.regex.search(line)
+        if match is None or not self.together:
+            return match
+        first, last = match.start(), match.end()
+        for expression in self.together:
+            part = _compiled(expression).search(line)
+            if part is None:
+                return None
+            first, last = min(first, part.start()), max(last, part.end())
+        return Span(first, last)
 
     def occurs(self, line: str, features: frozenset[str] | set[str]) -> bool:
         """Whether the pattern matches, without building a match when the features settle it."""
@@ -158,6 +187,10 @@ def _expand(alternative: str, concepts: Mapping[str, list[str]]) -> list[str]:
 
 def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> Pattern:
     """Compile `pattern` against `concepts`; raises PatternError naming the unknown or bad part."""
+    if " & " in pattern:
+        parts = [compile_pattern(part.strip(), concepts) for part in pattern.split(" & ")]
+        needs = tuple(dict.fromkeys(n for p in parts for n in p.needs))
+        return Pattern(pattern, parts[0].expression, needs, False, tuple(p.expression for p in parts[1:]))
     out: list[str] = []
     needs: list[frozenset[str]] = []
     pieces = _PIECE.findall(pattern)
