@@ -13,11 +13,13 @@ def _rel(path: Path, start: Path) -> str:
 
 
 def targets_text(results: dict) -> str:
-    mark = {True: "met", False: "NOT met", None: "not measured"}
-    return "\n".join(
-        f"{t['target']}: {t['measured']} {t['unit']} (target {t['limit']}) {mark[t['met']]}".replace("  ", " ")
-        for t in results["targets"]
-    )
+    def line(t: dict) -> str:
+        if t["met"] is None:
+            return f"{t['target']}: not measured"
+        mark = "met" if t["met"] else "NOT met"
+        return f"{t['target']}: {t['measured']} {t['unit']} (target {t['limit']} {t['unit']}) {mark}".replace("  ", " ")
+
+    return "\n".join(line(t) for t in results["targets"])
 
 
 def tables(results: dict, json_path: str, plot_path: str) -> str:

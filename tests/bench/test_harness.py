@@ -1,0 +1,98 @@
+"""A tiny run of the benchmark harness, end to end: build, library vs FTS5, nDCG, HTTP under gunicorn, report.
+
+No timing is asserted: only that every figure is produced, consistent and written out.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import medquad, run
+from bench.metrics import documents_by_best_passage, ndcg, percentile
+
+# Queries for the seed posts, and which paragraphs answer them. A paragraph is judged relevant (grade 1) when it
+# names the query's subject: a plain rule, enough to exercise the nDCG plumbing (not a claim about quality).
+QUERIES = {"1": ("intracervical insemination", "cervical insemination"), "2": ("sex after miscarriage", "sex"),
+           "3": ("grief counselling", "counsel"), "4": ("tampons bleeding", "tampon")}
+
+
+def seed_corpus(seeds_dir: Path, folder: Path) -> Path:
+    """The seed posts in MedQuAD's layout: one document per paragraph, with queries and judgments."""
+    folder.mkdir()
+    records, qrels = [], []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        title, *paragraphs = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+        for n, text in enumerate(paragraphs, 1):
+            doc = f"{path.stem}_{n}.txt"
+            records.append({"id": doc, "source": "seeds", "url": "", "focus": "", "title": title, "text": text})
+            qrels += [f"{qid}\t{doc}\t1\n" for qid, (_, subject) in QUERIES.items() if subject in text.lower()]
+    with gzip.open(folder / "documents.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in records)
+    (folder / "queries.tsv").write_text("".join(f"{qid}\t{q}\n" for qid, (q, _) in QUERIES.items()))
+    (folder / "qrels.tsv").write_text("".join(qrels))
+    return folder
+
+
+def tiny_run(corpus: Path, tmp_path: Path, sizes: str, http: bool) -> dict:
+    argv = ["--corpus", str(corpus), "--sizes", sizes, "--rounds", "1", "--duration", "1", "--workers", "1",
+            "--connections", "2", "--out", str(tmp_path / "r.json"), "--plot", str(tmp_path / "r.png"),
+            "--report", str(tmp_path / "BENCHMARKS.md"), "--work", str(tmp_path / "work")]
+    return run.main(argv + ([] if http else ["--no-http"]))
+
+
+def test_tiny_run_produces_every_figure(tmp_path, seeds_dir):
+    if not shutil.which("wrk"):
+        pytest.fail("wrk is not installed: scripts/setup.sh installs it")
+    corpus = seed_corpus(seeds_dir, tmp_path / "corpus")
+    results = tiny_run(corpus, tmp_path, "20,1000", http=True)
+    assert json.loads((tmp_path / "r.json").read_text()) == results
+    small, everything = results["sizes"]
+    assert 0 < small["build"]["documents"] <= 20 < everything["build"]["documents"]  # a few paragraphs are debris
+    for size in results["sizes"]:
+        build, query = size["build"], size["query"]
+        assert build["passages"] > 0 and build["passages_per_s"] > 0 and build["peak_rss_total_mb"] > 0
+        assert query["fts5"]["build"]["passages"] == build["passages"]  # the baseline indexes the same passages
+        for engine in ("library", "fts5"):
+            assert query[engine]["n"] == len(QUERIES)
+            assert 0 <= query[engine]["ndcg@10"] <= 1 and query[engine]["queries"] > 0
+            assert query[engine]["p50_ms"] <= query[engine]["p95_ms"] <= query[engine]["p99_ms"]
+        (served,) = size["http"]
+        for page in ("api", "html"):
+            assert served[page]["requests"] > 0 and not any(served[page]["errors"].values())
+        assert served["worker_rss_mb"] and served["first_request_s"] >= 0
+    assert {t["target"] for t in results["targets"]} >= {"build incl. checking, passages/s", "library p50 / FTS5 p50"}
+    report = (tmp_path / "BENCHMARKS.md").read_text()
+    assert "python -m bench --corpus" in report and "/api/v1/search" in report
+    assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_keeps_text_outside_its_markers(tmp_path, seeds_dir):
+    corpus = seed_corpus(seeds_dir, tmp_path / "corpus")
+    (tmp_path / "BENCHMARKS.md").write_text("# Benchmarks\n\nNotes kept.\n")
+    tiny_run(corpus, tmp_path, "10", http=False)
+    first = (tmp_path / "BENCHMARKS.md").read_text()
+    tiny_run(corpus, tmp_path, "10", http=False)
+    second = (tmp_path / "BENCHMARKS.md").read_text()
+    assert first.startswith("# Benchmarks\n\nNotes kept.\n") and second.count("bench:begin") == 1
+
+
+@pytest.mark.skipif(not (medquad.corpus_dir() / "documents.jsonl.gz").is_file(), reason="MedQuAD is not here")
+def test_medquad_subsets_hold_every_judged_document():
+    corpus = medquad.load(500)
+    ids = {r["doc_id"] for r in corpus.records()}
+    judged = {d for grades in corpus.qrels.values() for d in grades}
+    assert len(ids) == 500 and judged <= ids
+    assert len(corpus.queries) == 200
+
+
+def test_metrics():
+    assert percentile([1, 2, 3, 4], 50) == 2.5 and percentile([5], 99) == 5
+    assert documents_by_best_passage(["a", "b", "a", "c"]) == ["a", "b", "c"]
+    assert ndcg(["a", "b"], {"a": 3, "b": 1}) == 1.0
+    assert ndcg(["b", "a"], {"a": 3, "b": 1}) < 1.0
+    assert ndcg(["x"], {"a": 2}) == 0.0
