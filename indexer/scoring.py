@@ -64,7 +64,8 @@ class PostingCache:
     """Decoded (docnums, weights) arrays of recently used terms, shared by the threads of a process for one build.
 
     Decoding whoosh's posting blocks (unpickling them with their positions, decompressing) cost more than scoring;
-    frequent words recur in most searches. Bounded by the number of postings held (12 bytes each).
+    frequent words recur in most searches. Bounded by the number of postings held (8 bytes each: whoosh's own
+    32-bit weights, widened to 64 bits only while scoring, so the arithmetic is whoosh's).
     """
 
     def __init__(self, max_postings: int = 4_000_000) -> None:
@@ -80,11 +81,11 @@ class PostingCache:
             if found is not None:
                 self._terms.move_to_end(key)
                 return found
-        ids, weights = array("l"), array("d")
+        ids, weights = array("i"), array("f")
         for block_ids, block_weights in _blocks(reader.postings(fieldname, btext)):
             ids.extend(block_ids)
             weights.extend(block_weights)
-        found = np.frombuffer(ids, dtype=np.int_), np.frombuffer(weights, dtype=np.float64)
+        found = np.frombuffer(ids, dtype=np.intc), np.frombuffer(weights, dtype=np.float32)
         with self._lock:
             if key not in self._terms:
                 self._terms[key] = found
@@ -149,6 +150,7 @@ def top_documents(
         matched = np.zeros(len(scores), dtype=bool)
         for fieldname, btext in present:
             ids, weights = cache.get(reader, fieldname, btext)
+            weights = weights.astype(np.float64)
             factor = searcher.idf(fieldname, btext) * k1
             # the same operations, in the same order, as whoosh's bm25() on each posting; a term's docnums are unique
             scores[ids] += factor * weights / (weights + norms.get(searcher, leaf, fieldname)[ids]) + bonus
