@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .knowledge import KnowledgeBase, Rule, Source, default_knowledge_base
-from .patterns import Span
+from .patterns import Span, cost
 from .text import FeatureIndex, claim_line, claim_tokens
 
 SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, "no_claim": 0}
@@ -45,11 +45,6 @@ _REFERENT = re.compile(
 # Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
 _NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
 _QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
-# Common words make poor index keys: a pattern is indexed under its rarest required piece.
-_COMMON = frozenset(
-    "=the =a =an =is =are =be =was =were =of =to =in =on =at =for =and =or =it =this =that =can =may =with =by "
-    "=as =you =your =not =no =n't =have =has =do =doe =will".split()
-)
 UNVERIFIED_REASON = (
     "This is a medical claim that our knowledge base does not cover yet. It is not marked right or wrong; "
     "a reviewer will check it."
@@ -96,11 +91,6 @@ def _window_before(line: str, start: int, tokens: int) -> int:
     return pos
 
 
-def _cost(need: frozenset[str]) -> float:
-    """How often a piece's features are likely to occur in a sentence: short prefixes and common words are costly."""
-    return sum(50 if f in _COMMON else 4 if f.startswith("^") and len(f) < 6 else 1 for f in need)
-
-
 @dataclass(frozen=True)
 class Verdict:
     """A rule that fired on a sentence, and the status it gives (its own, or `supported` when denied)."""
@@ -119,7 +109,7 @@ class Checker:
         index: dict[str, set[int]] = defaultdict(set)
         for number, rule in enumerate(self._rules):
             for pattern in rule.patterns:
-                for feature in min(pattern.needs, key=_cost):
+                for feature in min(pattern.needs, key=cost):
                     index[feature].add(number)
         self._index = {feature: tuple(numbers) for feature, numbers in index.items()}
         patterns = [p for r in self._rules for p in (*r.patterns, *r.unless, *r.context)]

@@ -35,6 +35,27 @@ _WORD = rf"[^\s{re.escape(PUNCTUATION)}]\S* "
 _NUMBER = r"\d[\d.,]*%? "
 
 
+# Frequent words make poor prefilter keys: a phrase is keyed by its least common word, a pattern indexed by its
+# least common piece (see `cost`).
+_COMMON_WORDS = (
+    "the a an is are be been being was were of to in on at for and or it its this that these those can could may "
+    "might will would should must shall do does did done have has had having you your yours we our us they their "
+    "them he she her his him i me my not no n't as by with from about into than then so if when while which who "
+    "what how why more most less many much some any all one two three first second third another other such also "
+    "very just only even after before over under up down out off again there here time times get gets got make "
+    "makes made take takes way ways well good new like use used home self soft keep keeps kept back day days "
+    "treatment treatments support together data test tests help helps shown option options health people women "
+    "risk cause causes problem problems disease diseases symptoms doctor doctors body blood cell cells loss "
+    "children child patients patient person years year early"
+)
+_COMMON = frozenset("=" + stem(w) for w in _COMMON_WORDS.split()) | frozenset("=" + w for w in _COMMON_WORDS.split())
+
+
+def cost(need: frozenset[str]) -> float:
+    """How likely a sentence is to have one of `need`'s features: common words and short prefixes cost more."""
+    return sum(50 if f in _COMMON else 4 if f.startswith("^") and len(f) < 6 else 1 for f in need)
+
+
 class PatternError(ValueError):
     """A pattern is malformed; the message says which part."""
 
@@ -108,20 +129,20 @@ def _literal(token: str) -> tuple[str, frozenset[str]]:
 
 
 def _phrase(phrase: str) -> tuple[str, frozenset[str]]:
-    """Regex for a phrase of words, prefixes, numbers and gaps, and the features of its first word."""
+    """Regex for a phrase of words, prefixes, numbers and gaps, and the features of its least common word."""
     if any(c in phrase for c in "(){}<>|"):
         raise PatternError(f"alternative {phrase!r} cannot hold groups, concepts or punctuation")
-    parts, first = [], None
+    parts, key = [], None
     for word in phrase.split():
         if word.startswith(".."):
             parts.append(_gap(word))
             continue
         regex, need = _word(word)
         parts.append(regex + _SKIP)
-        first = need if first is None else first
-    if first is None:
+        key = need if key is None or cost(need) < cost(key) else key  # any word of the phrase is required
+    if key is None:
         raise PatternError(f"phrase {phrase!r} has no words")
-    return "".join(parts), first
+    return "".join(parts), key
 
 
 def _gap(piece: str) -> str:
