@@ -41,7 +41,7 @@ def get(url: str, timeout: float) -> int:
 
 
 @contextmanager
-def gunicorn(index_dir: Path, workers: int, work: Path):
+def gunicorn(index_dir: Path, workers: int, work: Path, database: Path):
     """A gunicorn serving the index on a free loopback port; yields (base URL, server process)."""
     port = free_port()
     env = {
@@ -49,7 +49,7 @@ def gunicorn(index_dir: Path, workers: int, work: Path):
         "SOURCECHECK_INDEX_DIR": str(index_dir),
         "SOURCECHECK_INSTANCE_PATH": str(work / "instance"),
         "SOURCECHECK_SECRET_KEY": "benchmark-only",
-        "SOURCECHECK_DATABASE_URL": f"sqlite:///{work / 'review.db'}",
+        "SOURCECHECK_DATABASE_URL": f"sqlite:///{database}",
     }
     command = [
         sys.executable,
@@ -120,14 +120,22 @@ def wrk(url: str, paths_file: Path, seconds: float, connections: int, threads: i
 
 
 def measure(
-    index_dir: Path, queries: list[str], workers: int, work: Path, seconds: float, connections: int, threads: int = 1
+    index_dir: Path,
+    queries: list[str],
+    workers: int,
+    work: Path,
+    seconds: float,
+    connections: int,
+    threads: int = 1,
+    database: Path | None = None,
 ) -> dict:
-    """Both pages under one server with `workers` processes; the first request (reviewer sync) is timed apart."""
+    """Both pages under one server with `workers` processes; the first request is timed apart (on a new reviewer
+    database it copies the build's sentences into it, once per build)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     work.mkdir(parents=True, exist_ok=True)
     results: dict = {"workers": workers, "connections": connections, "threads": threads, "seconds": seconds}
-    with gunicorn(index_dir, workers, work) as (base, server):
+    with gunicorn(index_dir, workers, work, database or work / "review.db") as (base, server):
         started = time.perf_counter()
         get(f"{base}{PAGES['api']}?{urlencode({'q': queries[0]})}", timeout=FIRST_REQUEST_TIMEOUT)
         results["first_request_s"] = round(time.perf_counter() - started, 2)

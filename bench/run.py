@@ -65,6 +65,7 @@ def run_size(size: int | None, args: argparse.Namespace, work: Path, corpus: Pat
     log = lambda text: print(f"[{time.strftime('%H:%M:%S')}] {size or 'all'} documents: {text}", file=sys.stderr)  # noqa: E731
     index_dir = work / "index"
     shutil.rmtree(index_dir, ignore_errors=True)
+    (work / "review.db").unlink(missing_ok=True)  # a new build: the first request copies its sentences
     log("building")
     result: dict = {"size": size, "load_before": machine()["load_average"]}
     result["build"] = build.measure(size, index_dir, corpus, args.procs, work / "build.json")
@@ -75,7 +76,15 @@ def run_size(size: int | None, args: argparse.Namespace, work: Path, corpus: Pat
         for workers in (int(w) for w in args.workers.split(",")):
             log(f"HTTP with {workers} worker(s)")
             result["http"].append(
-                http.measure(index_dir, queries, workers, work / f"http-{workers}", args.duration, args.connections)
+                http.measure(
+                    index_dir,
+                    queries,
+                    workers,
+                    work / f"http-{workers}",
+                    args.duration,
+                    args.connections,
+                    database=work / "review.db",
+                )
             )
     result["load_after"] = machine()["load_average"]
     return result
