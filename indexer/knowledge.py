@@ -3,7 +3,12 @@
 Layout of a knowledge folder (the package's `knowledge/` by default):
     sources.toml      [sources.<id>] publisher, title, url, note?
     terms.toml        [concepts.<name>] phrases = [...], synonym = bool; [[clarifications]] terms, title, note, sources
-    <topic>.toml      topic, title, kind ("topic" or "generic"); [[rules]] (see `Rule`)
+    <topic>.toml      topic, title, kind ("topic" or "generic"), summary, query; [[rules]]:
+        id, status (inaccurate | unsupported | supported), reason, correction (inaccurate rules), sources,
+        patterns (see `patterns`; any one matching fires the rule), unless (none may match), context (one must),
+        negation_veto (default true: a nearby "not"/"unlike"/"myth" takes the claim back), needs_no_citation,
+        negated_status ("supported" by default for a topic rule that flags: the denied claim states the fact),
+        examples, counterexamples, negated_examples (all checked by tests/indexer/test_rules.py).
 Every rule that labels a sentence cites at least one source; a broken file raises KnowledgeBaseError naming the
 file, the rule id and what is wrong.
 """
