@@ -12,7 +12,7 @@ import click
 
 from indexer import SourcecheckError
 
-from .review.accounts import add_reviewer, issue_token, list_reviewers, set_active
+from .review.accounts import add_reviewer, issue_token, list_reviewers, revoke_tokens, set_active
 from .review.store import ReviewStore
 
 DB_HELP = "SQLAlchemy URL of the reviewer store (default: the web app's setting, or SQLite in its instance folder)."
@@ -101,3 +101,12 @@ def token(name: str, database_url: str | None) -> None:
     value = _run(database_url, issue_token, name)
     click.echo(value)
     click.echo("Send it as 'Authorization: Bearer <token>'. It is not stored: keep it now.", err=True)
+
+
+@reviewer.command()
+@click.argument("name")
+@database_option
+def revoke(name: str, database_url: str | None) -> None:
+    """Revoke every API token of NAME now (a leaked token); the account and its password keep working."""
+    count = _run(database_url, revoke_tokens, name)
+    click.echo(f"Revoked {count} API token{'s' if count != 1 else ''} of reviewer {name}.")

@@ -138,6 +138,17 @@ def issue_token(store: ReviewStore, name: str, actor: str = "cli") -> str:
     return token
 
 
+def revoke_tokens(store: ReviewStore, name: str, actor: str = "cli") -> int:
+    """Revoke every live API token of reviewer `name` at once (the account stays active); how many there were."""
+    with store.write() as conn:
+        row = _find(conn, name)
+        revoked = conn.execute(api_tokens.update().where(
+            api_tokens.c.reviewer_id == row.id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=store.now()))
+        append(conn, store.now(), actor, "reviewer.revoke_tokens",
+               details={"reviewer": row.name, "revoked": revoked.rowcount})
+        return revoked.rowcount
+
+
 def reviewer_for_token(store: ReviewStore, token: str) -> Reviewer | None:
     """The active reviewer a live token belongs to, or None."""
     if not token.startswith(TOKEN_PREFIX):

@@ -1,0 +1,376 @@
+"""Access: nobody changes what they shouldn't.
+
+- Every route and every method is tried: each write is one of a known few, and each refuses anyone without the
+  credential it needs (a logged-in reviewer with the form's CSRF token, or a live API token), leaving the store
+  unchanged; the same requests with the right credential succeed, so the refusals are not an accident.
+- Session fixation: a session planted before login is not the session after it (new cookie, new CSRF token).
+- API tokens are revocable at once (revoke command, a new token, a disabled account), on a running server.
+- Logins are throttled per account and per client, also under a concurrent brute force.
+- Secrets (passwords, tokens, session cookies) appear in no log line (DEBUG, SQL included) and no stored file;
+  the repository tracks no secrets, databases or instance files.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import re
+import shutil
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from review.conftest import ICI_DOC, ICI_SENTENCE
+from review.helpers import csrf_from, snapshot
+
+from indexer.cli import main as cli
+from webapp import create_app
+from webapp.review.accounts import add_reviewer, issue_token, set_active
+from webapp.review.claims import fingerprint, get_claim
+from webapp.review.web import EXTENSION
+
+from .figures import record
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "alice's long password"
+SAFE = {"GET", "HEAD", "OPTIONS"}
+# Every write the app has, and what it needs. A new write route fails the enumeration until it is listed here.
+WRITES = {
+    ("POST", "/review/claims/<claim_id>"): "reviewer session + CSRF token",
+    ("POST", "/api/v1/claims/<claim_id>/decisions"): "API token",
+    ("POST", "/login"): "CSRF token (changes only the session and the failed-login counter)",
+    ("POST", "/logout"): "CSRF token (changes only the session)",
+}
+UNUSED_METHODS = ("PUT", "PATCH", "DELETE")
+
+
+@pytest.fixture()
+def site(index_dir, tmp_path):
+    """The app over the seed index and a SQLite store, with reviewer alice and the ICI claim synced."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SECRET_KEY": "access-test",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'review.sqlite3'}"},
+                     instance_path=str(tmp_path / "instance"))
+    assert app.test_client().get("/review").status_code == 200  # claims synced
+    add_reviewer(app.extensions[EXTENSION].store, "alice", PASSWORD)
+    yield app
+    app.extensions[EXTENSION].dispose()
+
+
+def _login(client, password: str = PASSWORD):
+    token = csrf_from(client, "/login")
+    return client.post("/login", data={"name": "alice", "password": password, "csrf_token": token})
+
+
+def _url(rule: str, claim: str) -> str:
+    values = {"claim_id": claim, "doc_id": ICI_DOC, "passage_id": f"{ICI_DOC}.p5", "filename": "style.css"}
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: values.get(m.group(1), "x"), rule)
+
+
+def _decision_form(csrf: str | None, version: int = 0) -> dict:
+    form = {"action": "decide", "version": str(version), "status": "supported", "note": "access test"}
+    return form if csrf is None else {**form, "csrf_token": csrf}
+
+
+def test_every_write_needs_its_credential(site):
+    store = site.extensions[EXTENSION].store
+    claim = fingerprint(ICI_DOC, ICI_SENTENCE)
+    token = issue_token(store, "alice")
+    old_token = token
+    token = issue_token(store, "alice")  # the first one is revoked now
+    bearer = {"Authorization": f"Bearer {token}"}
+    writes = {(m, r.rule) for r in site.url_map.iter_rules() for m in r.methods - SAFE}
+    assert writes == set(WRITES), "a write route was added or removed: list it in WRITES with its credential"
+
+    anonymous, reviewer, other = site.test_client(), site.test_client(), site.test_client()
+    assert _login(reviewer).status_code == 303
+    reviewer_csrf = csrf_from(reviewer, "/review")
+    other_csrf = csrf_from(other, "/login")  # a valid token, but of another (attacker's) session
+    before = snapshot(store)
+    refused = 0
+
+    def refuse(client, method, url, expected, **kwargs):
+        nonlocal refused
+        response = client.open(url, method=method, **kwargs)
+        response.close()
+        assert response.status_code == expected, (method, url, kwargs, response.status_code)
+        refused += 1
+
+    form_url, api_url = f"/review/claims/{claim}", f"/api/v1/claims/{claim}/decisions"
+    body = {"status": "supported", "note": "access test", "version": 0}
+    # the decision form: a logged-in reviewer and this session's CSRF token, nothing else will do
+    refuse(anonymous, "POST", form_url, 401, data=_decision_form(None))
+    refuse(anonymous, "POST", form_url, 401, data=_decision_form(csrf_from(anonymous, "/login")))
+    refuse(anonymous, "POST", form_url, 401, data=_decision_form(None), headers=bearer)
+    refuse(anonymous, "POST", form_url, 401, json=body, headers=bearer)
+    refuse(reviewer, "POST", form_url, 400, data=_decision_form(None))
+    refuse(reviewer, "POST", form_url, 400, data=_decision_form(other_csrf))
+    refuse(reviewer, "POST", form_url, 400, data=_decision_form(""))
+    refuse(reviewer, "POST", form_url, 400, json={**body, "csrf_token": reviewer_csrf})  # not a form field
+    # the API: a live token, nothing else will do (a session cookie is not enough: no cross-site JSON writes)
+    refuse(anonymous, "POST", api_url, 401, json=body)
+    refuse(reviewer, "POST", api_url, 401, json=body)
+    refuse(reviewer, "POST", api_url, 401, json={**body, "csrf_token": reviewer_csrf})
+    refuse(reviewer, "POST", api_url, 401, data=_decision_form(reviewer_csrf))
+    for header in (f"Bearer {old_token}", "Bearer sc_forged", f"Basic {token}", f"Bearer  {token[:-2]}", "Bearer",
+                   token, f"bearer {token}x"):
+        refuse(anonymous, "POST", api_url, 401, json=body, headers={"Authorization": header})
+    refuse(anonymous, "POST", f"{api_url}?token={token}", 401, json=body)  # never from the URL (it gets logged)
+    # login and logout without the CSRF token
+    refuse(anonymous, "POST", "/login", 400, data={"name": "alice", "password": PASSWORD})
+    refuse(reviewer, "POST", "/logout", 400, data={})
+    refuse(reviewer, "POST", "/logout", 400, data={"csrf_token": other_csrf})
+    # methods no route has, on every route, with every credential at once
+    for rule in site.url_map.iter_rules():
+        for method in UNUSED_METHODS:
+            refuse(reviewer, method, _url(rule.rule, claim), 405,
+                   data=_decision_form(reviewer_csrf), headers=bearer)
+    assert snapshot(store) == before
+    assert "Signed in as" in reviewer.get("/review").get_data(as_text=True)  # the refused logout did nothing
+
+    # and with the right credential each write goes through
+    assert reviewer.post(form_url, data=_decision_form(reviewer_csrf)).status_code == 303
+    assert anonymous.post(api_url, json={**body, "version": 1}, headers=bearer).status_code == 201
+    assert get_claim(store, claim).version == 2
+    assert reviewer.post("/logout", data={"csrf_token": reviewer_csrf}).status_code == 303
+    assert "Signed in as" not in reviewer.get("/review").get_data(as_text=True)
+    record("access", "write_routes", len(WRITES))
+    record("access", "unauthorised_writes_refused", refused)
+    record("access", "authorised_writes_accepted", 3)
+
+
+def test_login_starts_a_new_session(site):
+    """An attacker who plants a session cookie (and its CSRF token) before the victim logs in gains nothing."""
+    attacker = site.test_client()
+    planted_csrf = csrf_from(attacker, "/login")
+    planted = attacker.get_cookie("session").value
+    victim = site.test_client()
+    victim.set_cookie("session", planted)  # fixed by the attacker (a sub-domain cookie, a shared computer)
+    response = victim.post("/login", data={"name": "alice", "password": PASSWORD, "csrf_token": planted_csrf})
+    assert response.status_code == 303
+    after = victim.get_cookie("session").value
+    assert after != planted
+    victim_csrf = csrf_from(victim, "/review")
+    assert victim_csrf != planted_csrf  # the CSRF token rotates with the session
+    # the attacker's copy of the pre-login session is still anonymous: no page shows a login, no form is accepted
+    assert "Signed in as" not in attacker.get("/review").get_data(as_text=True)
+    claim = fingerprint(ICI_DOC, ICI_SENTENCE)
+    assert attacker.post(f"/review/claims/{claim}", data=_decision_form(planted_csrf)).status_code == 401
+    assert victim.post(f"/review/claims/{claim}", data=_decision_form(planted_csrf)).status_code == 400
+    assert victim.post(f"/review/claims/{claim}", data=_decision_form(victim_csrf)).status_code == 303
+    # logging out rotates it again
+    assert victim.post("/logout", data={"csrf_token": victim_csrf}).status_code == 303
+    assert victim.get_cookie("session") is None or victim.get_cookie("session").value not in (planted, after)
+    record("access", "session_fixation_attempts_refused", 2)
+
+
+def _reviewer_cli(runner, url: str, *args: str):
+    result = runner.invoke(cli, ["reviewer", args[0], "--database-url", url, *args[1:]])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_api_tokens_are_revocable_while_serving(site, runner):
+    store = site.extensions[EXTENSION].store
+    client = site.test_client()
+    claim = fingerprint(ICI_DOC, ICI_SENTENCE)
+    url = f"/api/v1/claims/{claim}/decisions"
+    version = [0]
+
+    def post(token: str) -> int:
+        response = client.post(url, json={"status": "supported", "note": "token test", "version": version[0]},
+                                headers={"Authorization": f"Bearer {token}"})
+        version[0] += response.status_code == 201
+        return response.status_code
+
+    token = _reviewer_cli(runner, store.url, "token", "alice").stdout.strip()
+    assert token.startswith("sc_") and post(token) == 201
+    revoked = _reviewer_cli(runner, store.url, "revoke", "alice")
+    assert "Revoked 1 API token of reviewer alice" in revoked.output
+    assert post(token) == 401  # at once, on the running app
+    assert "alice\tactive\ttokens: 0" in _reviewer_cli(runner, store.url, "list").output
+    assert _login(site.test_client()).status_code == 303  # the account itself still works
+
+    first = issue_token(store, "alice")
+    second = issue_token(store, "alice")
+    assert (post(first), post(second)) == (401, 201)  # a new token replaces the old one
+    set_active(store, "alice", False)
+    assert post(second) == 401  # a disabled account's tokens are dead
+    set_active(store, "alice", True)
+    assert post(second) == 401  # and stay dead when it is enabled again
+    assert "Revoked 0 API tokens" in _reviewer_cli(runner, store.url, "revoke", "alice").output
+    with store.read() as conn:
+        actions = [a for (a,) in conn.exec_driver_sql("SELECT action FROM audit_log WHERE actor = 'cli'")]
+    assert actions.count("reviewer.revoke_tokens") == 2
+    record("access", "revoked_token_uses_refused", 4)
+
+
+def test_logins_are_throttled_over_http(site):
+    store = site.extensions[EXTENSION].store
+    clock = [store.now()]
+    store.clock = lambda: clock[0]
+    max_failures = site.extensions[EXTENSION].throttle.max_failures
+    one, two, three = (site.test_client() for _ in range(3))
+    for n in range(max_failures):
+        address = f"10.0.0.{n + 1}"  # from many addresses: the account is throttled all the same
+        response = one.post("/login", environ_base={"REMOTE_ADDR": address},
+                            data={"name": "alice", "password": "wrong", "csrf_token": csrf_from(one, "/login")})
+        assert response.status_code == 401
+    right = two.post("/login", environ_base={"REMOTE_ADDR": "10.0.1.1"},
+                     data={"name": "alice", "password": PASSWORD, "csrf_token": csrf_from(two, "/login")})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0  # even the right password
+    assert "too many failed logins" in right.get_data(as_text=True)
+    # spraying many names from one address throttles the address; a forged X-Forwarded-For does not help
+    for n in range(max_failures):
+        three.post("/login", environ_base={"REMOTE_ADDR": "10.0.2.1"},
+                   data={"name": f"user{n}", "password": "wrong", "csrf_token": csrf_from(three, "/login")})
+    sprayed = three.post("/login", environ_base={"REMOTE_ADDR": "10.0.2.1"},
+                         headers={"X-Forwarded-For": "192.0.2.7"},
+                         data={"name": "someone", "password": "x", "csrf_token": csrf_from(three, "/login")})
+    assert sprayed.status_code == 429
+    clock[0] += timedelta(hours=1)  # the lockout ends: the right password works again
+    assert _login(two).status_code == 303
+    record("access", "throttled_login_attempts", 2)
+
+
+def test_concurrent_brute_force_is_throttled(site):
+    """Eight attackers guessing at once on a live server: only a handful of guesses are ever checked."""
+    from werkzeug.serving import make_server
+
+    attackers, guesses = 8, 15
+    server = make_server("127.0.0.1", 0, site, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_port
+
+    def attack(n: int) -> list[int]:
+        statuses = []
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", "/login")
+            response = connection.getresponse()
+            page = response.read().decode()
+            cookie = response.getheader("Set-Cookie").split(";")[0]
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            for g in range(guesses):
+                form = urlencode({"name": "alice", "password": f"guess {n}-{g}", "csrf_token": csrf})
+                connection.request("POST", "/login", form, {"Cookie": cookie,
+                                                            "Content-Type": "application/x-www-form-urlencoded"})
+                response = connection.getresponse()
+                response.read()
+                statuses.append(response.status)
+        finally:
+            connection.close()
+        return statuses
+
+    try:
+        with ThreadPoolExecutor(attackers) as pool:
+            statuses = [s for result in pool.map(attack, range(attackers), timeout=120) for s in result]
+    finally:
+        server.shutdown()
+        thread.join(10)
+    checked, throttled = statuses.count(401), statuses.count(429)
+    assert checked + throttled == len(statuses) == attackers * guesses
+    max_failures = site.extensions[EXTENSION].throttle.max_failures
+    # a guess is checked only if the counter was under the limit when it arrived: at most one per attacker
+    # can overtake the others between the check and the recorded failure
+    assert max_failures <= checked <= max_failures + attackers - 1, checked
+    record("access", "brute_force_guesses", len(statuses))
+    record("access", "brute_force_guesses_checked", checked)
+    record("access", "brute_force_guesses_throttled", throttled)
+
+
+def test_secrets_are_never_logged_or_stored(site, runner, caplog, tmp_path):
+    """Passwords, tokens and session cookies appear in no log line (every logger at DEBUG, SQL included), in no
+    stored file, and not in the database except as hashes."""
+    from werkzeug.serving import make_server
+
+    caplog.set_level(logging.DEBUG)
+    store = site.extensions[EXTENSION].store
+    wrong_password = "not alice's password at all"
+    new_password = "bob's brand new password"
+    added = runner.invoke(cli, ["reviewer", "add", "bob", "--password-stdin", "--database-url", store.url],
+                          input=new_password + "\n")
+    assert added.exit_code == 0, added.output
+    token = _reviewer_cli(runner, store.url, "token", "bob").stdout.strip()
+    server = make_server("127.0.0.1", 0, site, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    claim = fingerprint(ICI_DOC, ICI_SENTENCE)
+    cookies = []
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+        for password in (wrong_password, new_password):
+            connection.request("GET", "/login")
+            response = connection.getresponse()
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
+            cookie = response.getheader("Set-Cookie").split(";")[0]
+            connection.request("POST", "/login", urlencode({"name": "bob", "password": password, "csrf_token": csrf}),
+                               {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            response = connection.getresponse()
+            response.read()
+            cookies += [cookie, (response.getheader("Set-Cookie") or "").split(";")[0]]
+        for auth in (f"Bearer {token}", f"Bearer {token}-tampered"):
+            connection.request("POST", f"/api/v1/claims/{claim}/decisions",
+                               '{"status": "supported", "note": "logged?", "version": 0}',
+                               {"Authorization": auth, "Content-Type": "application/json"})
+            connection.getresponse().read()
+        connection.close()
+    finally:
+        server.shutdown()
+        thread.join(10)
+    assert get_claim(store, claim).decided_by == "bob"  # the secrets were really used
+    secrets = [new_password, wrong_password, PASSWORD, token, token.removeprefix("sc_"),
+               *(c.split("=", 1)[1] for c in cookies if "=" in c)]
+    logged = "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records)
+    assert "POST /login" in logged and "/decisions" in logged  # the access log was captured
+    for secret in secrets:
+        assert secret not in logged
+    stored = b""
+    for path in tmp_path.rglob("*"):  # the database (and its WAL), the instance folder
+        if path.is_file():
+            stored += path.read_bytes()
+    for secret in (new_password, wrong_password, PASSWORD, token):
+        assert secret.encode() not in stored
+    record("access", "log_records_scanned", len(caplog.records))
+    record("access", "secrets_checked", len(secrets))
+
+
+SECRET_PATTERNS = {
+    "private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+    "API token": re.compile(r"\bsc_[A-Za-z0-9_-]{40,}"),
+    "password in a database URL": re.compile(r"\b[a-z+]+://[^\s:/@'\"]+:(?!\*\*\*@)([^\s@/'\"{}]+)@"),
+    "AWS key": re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
+    "assigned secret key": re.compile(r"SECRET_KEY\s*[=:]\s*['\"][0-9a-f]{32,}['\"]"),
+}
+PLACEHOLDER_PASSWORDS = {"secret", "pw", "pass", "password", "PASSWORD"}  # visibly fake ones, in tests and docs
+FORBIDDEN_FILES = re.compile(r"(^|/)(instance/|secret_key$|\.env$|[^/]*\.(sqlite3?|db|pem|key|p12)$|id_rsa)")
+
+
+def test_no_secret_is_committed():
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run([git, "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True,
+                             timeout=60).stdout.decode().split("\0")
+    tracked = [name for name in tracked if name]
+    assert not [name for name in tracked if FORBIDDEN_FILES.search(name)]
+    local_secret = ROOT / "instance" / "secret_key"
+    known = [local_secret.read_text().strip()] if local_secret.is_file() else []
+    found = []
+    for name in tracked:
+        path = ROOT / name
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for what, pattern in SECRET_PATTERNS.items():
+            for match in pattern.finditer(text):
+                if what == "password in a database URL" and match.group(1) in PLACEHOLDER_PASSWORDS:
+                    continue
+                found.append(f"{name}: {what}: {match.group(0)[:40]}")
+        found += [f"{name}: this machine's instance secret key" for key in known if key and key in text]
+    assert not found, found
+    record("access", "tracked_files_scanned_for_secrets", len(tracked))
