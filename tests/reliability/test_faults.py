@@ -1,5 +1,6 @@
-"""Faults: a full disk or a read-only index folder gives a clear error and keeps the old index; an index swapped
-while the server is under load fails no request."""
+"""Faults: a build killed with SIGKILL at any point keeps the old index serving and the next build succeeds; a full
+disk or a read-only index folder gives a clear error and keeps the old index; an index swapped while the server is
+under load fails no request."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import gc
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -19,6 +22,61 @@ from werkzeug.serving import make_server
 from indexer import BuildError, Library, SearchRequest, build_index, current_build
 
 from .figures import record
+
+KILL_DELAYS = (0.0, 0.3, 0.8)  # seconds after the new build folder appears
+
+
+def _corpus(folder: Path, seeds_dir: Path, round_: int) -> Path:
+    """Sixty changed documents (the seeds, twelve times, marked with the round), so a build takes a while."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for copy in range(12):
+        for seed in sorted(seeds_dir.iterdir()):
+            title, _, body = seed.read_text(encoding="utf-8").partition("\n")
+            (folder / f"{copy:02d}-{seed.name}").write_text(f"{title} ({round_}.{copy})\n{body}\nRound {round_}.\n",
+                                                           encoding="utf-8")
+    return folder
+
+
+def _wait_for_new_build(root: Path, before: Path, child: subprocess.Popen, timeout: float = 60) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fresh = [p for p in root.glob("build-*") if p.name != before.name]
+        if fresh:
+            return fresh[0]
+        assert child.poll() is None, "the build ended before it started a build folder"
+        time.sleep(0.01)
+    pytest.fail("the build did not start a build folder in time")
+
+
+def test_build_killed_mid_way_keeps_serving_and_next_build_succeeds(tmp_path, seeds_dir):
+    """A real `sourcecheck build` process, killed with SIGKILL while it writes its new index, three times."""
+    root = tmp_path / "ix"
+    build_index([seeds_dir], root)
+    before = current_build(root)
+    stale = []
+    for round_, delay in enumerate(KILL_DELAYS):
+        corpus = _corpus(tmp_path / "docs", seeds_dir, round_)
+        child = subprocess.Popen([sys.executable, "-c", "from indexer.cli import main; main()", "build", str(corpus),
+                                  "--index-dir", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            stale.append(_wait_for_new_build(root, before, child))
+            time.sleep(delay)
+            assert child.poll() is None, "the build finished before it could be killed: make the corpus larger"
+            child.send_signal(signal.SIGKILL)
+        finally:
+            child.kill()
+            child.wait(30)
+            child.stderr.close()
+        assert child.returncode == -signal.SIGKILL
+        assert current_build(root) == before  # the reader's view never moved
+        assert Library(root).search(SearchRequest("miscarriage")).total > 0
+        record("faults", "builds_killed_mid_way")
+    summary = build_index([corpus], root, wait=10)  # the dead builds' lock is gone with them
+    assert summary.documents == 60 and current_build(root) != before
+    assert not [p for p in stale if p.exists()], "the killed builds' folders were not cleaned up"
+    assert Library(root).search(SearchRequest("miscarriage")).total > 0
+    record("faults", "builds_after_kill_succeeded")
 
 
 def _can_mount() -> bool:

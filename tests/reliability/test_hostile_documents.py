@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from indexer import Checker, DocumentError, Library, SearchRequest, build_index, check_document, load_document
 from indexer.html_text import html_blocks
 
+from .figures import record
+
 GOOD = "Good document\n\nMiscarriage ends about 10-20% of known pregnancies.\n"
 NASTY_HTML = "<div>" * 5000 + "<p>Deep <b>text" + "</i></span>" * 300 + "<script>never" + "<!-- unclosed"
 
@@ -30,7 +32,8 @@ def nasty_files(folder: Path) -> dict[str, str]:
     put("invalid-utf8.txt", b"Title\n\nCaf\xe9 \xff\xfe text that is not UTF-8.", "index")
     put("utf16.txt", "Title\n\nUTF-16 text about miscarriage.".encode("utf-16"), "index")
     put("zero-width.txt", "Ti\u200btle\n\nICI\u200b is\u200d the same as IUI.\u202e reversed \u202c text.", "index")
-    put("rtl.md", "# \u05e9\u05dc\u05d5\u05dd\n\n\u0645\u0631\u062d\u0628\u0627 miscarriage \u05e2\u05d1\u05e8\u05d9\u05ea.", "index")
+    rtl = "# \u05e9\u05dc\u05d5\u05dd\n\n\u0645\u0631\u062d\u0628\u0627 miscarriage \u05e2\u05d1\u05e8\u05d9\u05ea."
+    put("rtl.md", rtl, "index")
     put("nested.html", NASTY_HTML, "index")
     put("empty.html", "<html><script>only script</script></html>", "skip")
     put("huge-line.txt", b"Title\n\n" + b"word " * (10 * 1024 * 1024 // 5), "skip")  # 10 MB on one line
@@ -51,6 +54,9 @@ def test_nasty_corpus_builds_and_skips_with_reasons(tmp_path):
     assert all(reason for reason in skipped.values())
     assert summary.documents == sum(1 for o in expected.values() if o == "index")
     assert Library(tmp_path / "ix").search(SearchRequest("miscarriage")).total >= 1
+    record("hostile_documents", "nasty_files_tried", len(expected) + 2)
+    record("hostile_documents", "nasty_files_skipped_with_reason", len(skipped))
+    record("hostile_documents", "nasty_files_indexed", summary.documents)
 
 
 def test_fifty_megabyte_file_is_skipped_without_reading_it(tmp_path):
@@ -62,6 +68,8 @@ def test_fifty_megabyte_file_is_skipped_without_reading_it(tmp_path):
     summary = build_index([docs], tmp_path / "ix")
     assert summary.documents == 1
     assert [(Path(e.path).name, "too large" in e.reason) for e in summary.skipped] == [("huge.txt", True)]
+    record("hostile_documents", "nasty_files_tried")
+    record("hostile_documents", "nasty_files_skipped_with_reason")
 
 
 def test_file_vanishing_during_build_is_skipped(tmp_path):
@@ -78,6 +86,7 @@ def test_file_vanishing_during_build_is_skipped(tmp_path):
     summary = build_index([docs], tmp_path / "ix", progress=vanish)
     assert summary.documents == 2
     assert [Path(e.path).name for e in summary.skipped] == ["doc2.txt"]
+    record("hostile_documents", "files_vanished_mid_build")
 
 
 def test_unreadable_file_is_skipped(tmp_path):
@@ -88,6 +97,8 @@ def test_unreadable_file_is_skipped(tmp_path):
     summary = build_index([docs], tmp_path / "ix")
     assert summary.documents == 1
     assert [Path(e.path).name for e in summary.skipped] == ["pipe.txt"]
+    record("hostile_documents", "nasty_files_tried")
+    record("hostile_documents", "nasty_files_skipped_with_reason")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -95,10 +106,12 @@ def test_unreadable_file_is_skipped(tmp_path):
 def test_loading_any_bytes_returns_a_document_or_a_clear_error(tmp_path, data):
     path = tmp_path / "fuzz.txt"
     path.write_bytes(data)
+    record("hostile_documents", "random_byte_files_tried")
     try:
         doc = load_document(path)
     except DocumentError as e:
         assert "fuzz.txt" in str(e) and e.reason
+        record("hostile_documents", "random_byte_files_refused_with_reason")
         return
     check_document(doc)
 
@@ -107,12 +120,14 @@ def test_loading_any_bytes_returns_a_document_or_a_clear_error(tmp_path, data):
 @given(text=st.text(max_size=2000))
 def test_html_extraction_never_raises(text):
     html_blocks("<html><body>" + text)
+    record("hostile_documents", "html_inputs_tried")
 
 
 @settings(max_examples=300, deadline=None)
 @given(sentence=st.text(max_size=600))
 def test_checker_never_raises(sentence):
     check = Checker().check(sentence)
+    record("hostile_documents", "checker_sentences_tried")
     assert check.status in ("inaccurate", "unsupported", "unverified", "supported", "no_claim")
     if check.status in ("inaccurate", "unsupported", "supported"):
         assert check.rule and check.reason and check.sources
@@ -124,6 +139,7 @@ def test_checker_never_raises(sentence):
 def test_any_text_document_is_indexable_or_skipped(tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
+    record("hostile_documents", "text_documents_tried")
     try:
         doc = load_document(path)
     except DocumentError as e:
