@@ -289,6 +289,7 @@ def test_secrets_are_never_logged_or_stored(site, runner, caplog, tmp_path):
     from werkzeug.serving import make_server
 
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # every SQL statement with its parameters
     store = site.extensions[EXTENSION].store
     wrong_password = "not alice's password at all"
     new_password = "bob's brand new password"
@@ -326,7 +327,7 @@ def test_secrets_are_never_logged_or_stored(site, runner, caplog, tmp_path):
     secrets = [new_password, wrong_password, PASSWORD, token, token.removeprefix("sc_"),
                *(c.split("=", 1)[1] for c in cookies if "=" in c)]
     logged = "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records)
-    assert "POST /login" in logged and "/decisions" in logged  # the access log was captured
+    assert "POST /login" in logged and "/decisions" in logged and "INSERT INTO" in logged  # access log and SQL
     for secret in secrets:
         assert secret not in logged
     stored = b""
