@@ -106,9 +106,9 @@ class Library:
     def _store(self):
         return self._current.store
 
-    def _searcher(self):
-        """This thread's searcher of the current build, opened on first use after each new build."""
-        build, local = self._current, self._local
+    def _searcher(self, build: _Build | None = None):
+        """This thread's searcher of `build` (default: the current one), opened on first use after each new build."""
+        build, local = build or self._current, self._local
         if getattr(local, "build", None) is not build:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
@@ -133,41 +133,41 @@ class Library:
         """One page of results for `request`; QueryError for invalid parameters."""
         request = request.validate()
         self.refresh()
-        searcher = self._searcher()
+        build = self._current  # one build for the whole request, even if another thread swaps in a newer one
+        searcher = self._searcher(build)
         parsed = parse_query(request.query, searcher.schema, self.kb, searcher.reader())
         clarifications = self._clarifications(parsed.text)
         if parsed.query is wq.NullQuery or isinstance(parsed.query, type(wq.NullQuery)):
             return SearchPage(request, 0, (), None, parsed.expansions, parsed.notes, clarifications)
         first = (request.page - 1) * request.per_page
         limit = first + request.per_page + (RERANK_DEPTH if request.evidence_ranking else 0)
-        total, ranked = self._top(searcher, parsed.query, limit, self._filter(request))
+        total, ranked = self._top(build, searcher, parsed.query, limit, self._filter(request))
         if request.evidence_ranking:
-            status = self._current.statuses(searcher)
+            status = build.statuses(searcher)
             ranked.sort(key=lambda item: item[0] * (1 + EVIDENCE_WEIGHT[status[item[1]]]), reverse=True)
         terms = {t.decode() if isinstance(t, bytes) else t for _, t in parsed.query.iter_all_terms()}
         shown = ranked[first : first + request.per_page]
         hits = tuple(_hit(searcher.stored_fields(docnum), score) for score, docnum in shown)
         hits = tuple(replace(hit, snippet=snippet(hit, terms)) for hit in hits)
-        suggestion = self._suggest(searcher, parsed, total)
+        suggestion = self._suggest(build, searcher, parsed, total)
         return SearchPage(request, total, hits, suggestion, parsed.expansions, parsed.notes, clarifications)
 
-    def _top(self, searcher, q, limit: int, filter_q) -> tuple[int, list[tuple[float, int]]]:
+    def _top(self, build: _Build, searcher, q, limit: int, filter_q) -> tuple[int, list[tuple[float, int]]]:
         """(matches, best (score, docnum) first): plain keyword queries term at a time (scoring.py), the rest
         through whoosh's searcher."""
         flat = flat_terms(q) if filter_q is None else None
         if flat is not None:
-            build = self._current
             found = top_documents(searcher, *flat, limit, build.norms, build.postings)
             if found is not None:
                 return found
         results = searcher.search(q, limit=limit, filter=filter_q)
         return len(results), list(results.top_n)
 
-    def _suggest(self, searcher, parsed, total: int) -> str | None:
+    def _suggest(self, build: _Build, searcher, parsed, total: int) -> str | None:
         """The query with each word the index does not know replaced by its closest known word."""
         if total > 3 or not parsed.text:
             return None
-        corrector = self._current.vocabulary
+        corrector = build.vocabulary
         reader = searcher.reader()
         known = {w for group in self.kb.synonyms for phrase in group for w in phrase.split()}
         changed = False
