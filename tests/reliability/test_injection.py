@@ -193,7 +193,7 @@ def _assert_no_formula(text: str) -> int:
     return len(cells)
 
 
-def test_csv_exports_neutralise_formulas_in_every_field(tmp_path, index_dir):
+def test_csv_exports_neutralise_formulas_in_every_field(tmp_path):
     """Document titles and sentences, notes, reasons, corrections and sources that start like formulas."""
     from indexer import Library
     from webapp.review.store import ReviewStore
@@ -210,16 +210,18 @@ def test_csv_exports_neutralise_formulas_in_every_field(tmp_path, index_dir):
         sync_claims(store, Library(tmp_path / "ix"))
         alice = add_reviewer(store, "alice", REVIEWER_PASSWORD)
         found = find_claims(store, ClaimQuery(state="all")).claims
-        assert any(c.title.startswith("=") for c in found)
-        for n, claim in enumerate(found):
-            start = FORMULA_STARTS[n % len(FORMULA_STARTS)]
-            source = {"publisher": f"{start}cmd|' /C calc'!A0", "title": "+title", "url": "https://example.org/"}
-            decide(store, claim.id, alice, Decision("supported", claim.version, note=f"{start}1+1",
-                                                    reason=f"{start}HYPERLINK(\"http://evil\")",
-                                                    correction=f"{start}SUM(A1:A9)", sources=(source,)))
-        exported = claims_csv(store)
-        assert "'=HYPERLINK" in exported  # the title is kept, as text
-        cells = _assert_no_formula(exported) + _assert_no_formula(audit_csv(store))
+        assert found and all(c.title.startswith("=") for c in found)
+        cells = 0
+        for start in FORMULA_STARTS:  # each start character in every reviewer-written field
+            for claim in find_claims(store, ClaimQuery(state="all")).claims:
+                source = {"publisher": f"{start}cmd|' /C calc'!A0", "title": "+title", "url": "https://example.org/"}
+                decide(store, claim.id, alice, Decision(
+                    "supported" if claim.status != "supported" else "unsupported", claim.version,
+                    note=f"{start}1+1 {claim.id}", reason=f"{start}HYPERLINK(\"http://evil\")",
+                    correction=f"{start}SUM(A1:A9)", sources=(source,)))
+            exported = claims_csv(store)
+            assert "'=HYPERLINK" in exported  # the title is kept, as text
+            cells += _assert_no_formula(exported) + _assert_no_formula(audit_csv(store))
         record("injection", "csv_cells_checked", cells)
     finally:
         store.dispose()
