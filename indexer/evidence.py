@@ -132,7 +132,7 @@ class Checker:
                 found.update(numbers)
         return sorted(found)
 
-    def _denied(self, rule: Rule, line: str, match: re.Match[str], feats) -> bool:
+    def _denied(self, rule: Rule, line: str, match: re.Match[str] | Span, feats) -> bool:
         """True when a negation (or, for a flagging rule, a contrast or a debunking cue) takes back the match."""
         if isinstance(match, Span):  # "a & b" parts may sit anywhere, so may what denies them
             window = line
