@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         "seconds": round(seconds, 3),
         "read_seconds": round(read, 3),
         "passages_per_s": round(summary.passages / seconds, 1),
-        "index_mb": round((folder_bytes(build, "*.seg") + folder_bytes(build, "*.toc")) / MB, 2),
+        "index_mb": round((folder_bytes(build, "MAIN*") + folder_bytes(build, "_MAIN*")) / MB, 2),  # whoosh's files
         "store_mb": round(folder_bytes(build, "documents*") / MB, 2),
         "build_mb": round(folder_bytes(build) / MB, 2),
         "maxrss_parent_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import psutil
 
-from .memory import MB
+from .memory import resident
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK_SCRIPT = Path(__file__).with_name("wrk_queries.lua")
@@ -87,9 +87,9 @@ def gunicorn(index_dir: Path, workers: int, work: Path, database: Path):
             server.wait()
 
 
-def worker_rss_mb(server: subprocess.Popen) -> list[float]:
-    """RSS of each gunicorn worker process (the master only forks and watches them)."""
-    return [round(p.memory_info().rss / MB, 1) for p in psutil.Process(server.pid).children()]
+def worker_memory(server: subprocess.Popen) -> list[dict]:
+    """Resident memory of each gunicorn worker process (the master only forks and watches them)."""
+    return [resident(p.pid) for p in psutil.Process(server.pid).children()]
 
 
 def wrk(url: str, paths_file: Path, seconds: float, connections: int, threads: int) -> dict:
@@ -144,5 +144,7 @@ def measure(
             paths_file.write_text("".join(f"{path}?{urlencode({'q': q})}\n" for q in queries))
             wrk(base, paths_file, min(2.0, seconds), connections, threads)  # warm every worker up
             results[name] = wrk(base, paths_file, seconds, connections, threads)
-        results["worker_rss_mb"] = worker_rss_mb(server)
+        memory = worker_memory(server)
+        results["worker_rss_mb"] = [m["rss_mb"] for m in memory]
+        results["worker_anon_mb"] = [m["anon_mb"] for m in memory]
     return results

@@ -9,6 +9,17 @@ import psutil
 MB = 1024 * 1024
 
 
+def resident(pid: int) -> dict:
+    """Resident memory of one process in MB: all of it, and the anonymous part (its heap, not mapped files)."""
+    fields = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon"):
+                fields[key] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mb": fields.get("VmRSS", 0.0), "anon_mb": fields.get("RssAnon", 0.0)}
+
+
 def tree_rss(process: psutil.Process) -> tuple[int, int]:
     """(sum of RSS over the process and its descendants, largest single RSS), in bytes."""
     try:

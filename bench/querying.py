@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psutil
-
 from . import fts5, medquad
-from .memory import MB
+from .memory import resident
 from .metrics import documents_by_best_passage, latency_summary, mean_ndcg
 
 DEPTH = 100  # passages fetched for nDCG: enough for ten distinct documents
@@ -40,10 +39,6 @@ def measure(index_dir: Path, work: Path, corpus: Path, rounds: int, out: Path) -
     return json.loads(out.read_text())
 
 
-def rss_mb() -> float:
-    return round(psutil.Process().memory_info().rss / MB, 1)
-
-
 def run(index_dir: Path, work: Path, queries: dict[str, str], qrels: dict, rounds: int) -> dict:
     from indexer import Library, SearchRequest
 
@@ -53,7 +48,7 @@ def run(index_dir: Path, work: Path, queries: dict[str, str], qrels: dict, round
     queries = list(queries.items())
     for _, q in queries:  # warm-up: first use of each term's postings, the vocabulary, caches
         library.search(SearchRequest(q))
-    library_rss = rss_mb()
+    library_memory = resident(os.getpid())
 
     baseline_build = fts5.build(library.build, work / "fts5.sqlite3")
     baseline = fts5.Baseline(work / "fts5.sqlite3")
@@ -82,7 +77,8 @@ def run(index_dir: Path, work: Path, queries: dict[str, str], qrels: dict, round
         "queries": len(queries),
         "rounds": rounds,
         "open_seconds": round(open_seconds, 3),
-        "library_rss_mb": library_rss,
+        "library_rss_mb": library_memory["rss_mb"],
+        "library_anon_mb": library_memory["anon_mb"],
         "mean_total_hits": round(sum(totals) / len(totals), 1),
         "library": {**ours_summary, **mean_ndcg(our_runs, qrels)},
         "fts5": {**theirs_summary, **mean_ndcg(their_runs, qrels), "build": baseline_build},

@@ -60,7 +60,7 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
         "turn; top 10 passages; nDCG@10 on qrels.tsv, documents ranked by their best passage)",
         "",
         "| Passages | Ours p50 / p95 / p99 ms | FTS5 p50 / p95 / p99 ms | Ratio p50 / p95 | nDCG@10 ours / FTS5 "
-        "(queries) | FTS5 build passages/s | Library RSS MB |",
+        "(queries) | FTS5 build passages/s | Library RSS (heap) MB |",
         "|---:|---|---|---|---|---:|---:|",
     ]
     for s in results["sizes"]:
@@ -70,7 +70,7 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
             f"| {s['build']['passages']:,} | {o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | "
             f"{f['p50_ms']} / {f['p95_ms']} / {f['p99_ms']} | {q['ratio']['p50']} / {q['ratio']['p95']} | "
             f"{o['ndcg@10']} / {f['ndcg@10']} ({o['queries']}) | {f['build']['passages_per_s']:,} | "
-            f"{q['library_rss_mb']} |"
+            f"{q['library_rss_mb']} ({q.get('library_anon_mb', '?')}) |"
         )
     http_rows = [(s, h) for s in results["sizes"] for h in s["http"]]
     if http_rows:
@@ -78,7 +78,7 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
             "",
             "**HTTP** (gunicorn, wrk on loopback, queries rotating; first request after a build timed apart)",
             "",
-            "| Passages | Workers | Page | Requests/s | p50 ms | p95 ms | p99 ms | Errors | Worker RSS MB | "
+            "| Passages | Workers | Page | Requests/s | p50 ms | p95 ms | p99 ms | Errors | Worker RSS (heap) MB | "
             "First request s |",
             "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|",
         ]
@@ -89,13 +89,18 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
                 name = "/api/v1/search" if page == "api" else "/?q= (HTML)"
                 lines.append(
                     f"| {s['build']['passages']:,} | {h['workers']} | {name} | {r['requests_per_s']} | {r['p50_ms']} | "
-                    f"{r['p95_ms']} | {r['p99_ms']} | {errors} | {', '.join(map(str, h['worker_rss_mb']))} | "
+                    f"{r['p95_ms']} | {r['p99_ms']} | {errors} | {_workers_memory(h)} | "
                     f"{h['first_request_s']} |"
                 )
         h = http_rows[0][1]
         lines.append(f"\nwrk: {h['threads']} thread(s), {h['connections']} connections, {h['seconds']} s a run.")
     lines += ["", f"![Latency, memory and index size against corpus size]({plot_path})"]
     return "\n".join(lines)
+
+
+def _workers_memory(h: dict) -> str:
+    anon = h.get("worker_anon_mb") or ["?"] * len(h["worker_rss_mb"])
+    return ", ".join(f"{rss} ({heap})" for rss, heap in zip(h["worker_rss_mb"], anon, strict=True))
 
 
 def update_markdown(results: dict, path: Path, json_path: Path, plot_path: Path) -> None:

@@ -48,7 +48,9 @@ class SegmentBuilder(SegmentWriter):
     """Writes one new segment of `ix` without taking the index lock (the committing process holds it)."""
 
     def __init__(self, ix, limitmb: int = LIMIT_MB) -> None:
-        super().__init__(ix, _lk=False, limitmb=limitmb, codec=W3Codec(compression=COMPRESSION))
+        # compound=False: whoosh reads a compound segment file through an mmap, but copies each part it opens into
+        # memory (BytesIO), which made every search process hold a private copy of the index
+        super().__init__(ix, _lk=False, limitmb=limitmb, codec=W3Codec(compression=COMPRESSION), compound=False)
 
     def _flush_segment(self) -> None:
         # whoosh's SegmentWriter._flush_segment, with _Lengths around the per-document reader
