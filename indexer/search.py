@@ -83,6 +83,7 @@ class Library:
         self.kb = kb or default_knowledge_base()
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._searchers: set = set()  # every thread's searcher, so that close() can close them all
         self._current: _Build | None = None
         self._clarifying = [
             (c, [f" {' '.join(stems(p))} " for term in c.terms for p in self.kb.concepts[term]])
@@ -110,10 +111,34 @@ class Library:
         """This thread's searcher of `build` (default: the current one), opened on first use after each new build."""
         build, local = build or self._current, self._local
         if getattr(local, "build", None) is not build:
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
-            local.searcher, local.build = build.ix.searcher(weighting=build.weighting), build
+            old = getattr(local, "searcher", None)
+            searcher = build.ix.searcher(weighting=build.weighting)
+            with self._lock:
+                self._searchers.add(searcher)
+                if old is not None:
+                    self._searchers.discard(old)
+            if old is not None:
+                old.close()
+            local.searcher, local.build = searcher, build
         return local.searcher
+
+    def close(self) -> None:
+        """Close the index files every thread has open (call when no search is running; later use reopens)."""
+        with self._lock:
+            searchers, self._searchers = self._searchers, set()
+            self._local = threading.local()
+        for searcher in searchers:
+            searcher.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_searchers", None):
+            self.close()  # unreachable, so no thread is searching
 
     def _filter(self, request: SearchRequest):
         parts = []
