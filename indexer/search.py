@@ -221,6 +221,16 @@ class Library:
         self.refresh()
         return list(self._current.documents)
 
+    def document_count(self) -> int:
+        """How many documents the library holds (without listing them)."""
+        self.refresh()
+        return len(self._current.store)
+
+    def has_document(self, doc_id: str) -> bool:
+        """Whether `doc_id` is in the library (without listing every document)."""
+        self.refresh()
+        return doc_id in self._current.store
+
     def passages_by_topic(self, topic: str, statuses: tuple[str, ...], limit: int = 50) -> list[Hit]:
         """Passages tagged with `topic` whose status is one of `statuses`."""
         self.refresh()

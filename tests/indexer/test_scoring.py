@@ -120,3 +120,9 @@ def test_plain_words_make_the_query_whoosh_parser_makes(library, words):
         return  # the parser has something to read: not the fast path
     schema = library._searcher().schema
     assert fast.normalize() == _parser(schema).parse(text).normalize()
+
+
+def test_document_count_and_membership_without_listing(library):
+    ids = [d["id"] for d in library.documents()]
+    assert library.document_count() == len(ids) > 50
+    assert library.has_document(ids[0]) and not library.has_document("no-such-document")
