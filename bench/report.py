@@ -37,7 +37,8 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
     ]
     mark = {True: "yes", False: "**no**", None: "not measured"}
     for t in results["targets"]:
-        lines.append(f"| {t['target']} | {t['measured']} {t['unit']} | {t['limit']} {t['unit']} | {mark[t['met']]} |")
+        measured, limit = f"{t['measured']} {t['unit']}".strip(), f"{t['limit']} {t['unit']}".strip()
+        lines.append(f"| {t['target']} | {measured} | {limit} | {mark[t['met']]} |")
     lines += [
         "",
         "**Build** (read, clean, split, check, index; from nothing, no reuse)",
@@ -137,11 +138,15 @@ def plot(results: dict, path: Path) -> None:
     lat.set(title="Query latency", xlabel="passages", ylabel="ms")
     mem.plot(x, [s["build"]["peak_rss_total_mb"] for s in sizes], marker="o", label="build, peak RSS sum")
     mem.plot(x, [s["query"]["library_rss_mb"] for s in sizes], marker="s", label="library process")
-    workers_rss = [
-        (s["build"]["passages"], max(h["worker_rss_mb"])) for s in sizes for h in s["http"] if h["worker_rss_mb"]
-    ]
-    if workers_rss:
-        mem.plot(*zip(*workers_rss, strict=True), marker="^", label="web worker (largest)")
+    for workers in sorted({h["workers"] for s in sizes for h in s["http"]}):
+        points = [
+            (s["build"]["passages"], max(h["worker_rss_mb"]))
+            for s in sizes
+            for h in s["http"]
+            if h["workers"] == workers and h["worker_rss_mb"]
+        ]
+        note = " (the first, which did the reviewer sync)" if workers == 1 else ""
+        mem.plot(*zip(*points, strict=True), marker="^", label=f"web worker, {workers} worker(s){note}")
     mem.set(title="Memory", xlabel="passages", ylabel="MB")
     disk.plot(x, [s["build"]["index_mb"] for s in sizes], marker="o", label="whoosh index")
     disk.plot(x, [s["build"]["store_mb"] for s in sizes], marker="s", label="document store")
