@@ -74,6 +74,10 @@ class PostingCache:
         self._lock = threading.Lock()
         self._terms: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
+    def has(self, reader, fieldname: str, btext: bytes) -> bool:
+        """Whether the segment has the term (a term already cached needs no look-up in the term file)."""
+        return (reader.segment().segment_id(), fieldname, btext) in self._terms or (fieldname, btext) in reader
+
     def get(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         key = (reader.segment().segment_id(), fieldname, btext)
         with self._lock:
@@ -137,7 +141,7 @@ def top_documents(
         for fieldname, text in terms:
             if fieldname in schema:
                 btext = schema[fieldname].to_bytes(text)
-                if (fieldname, btext) in reader:
+                if cache.has(reader, fieldname, btext):
                     present.append((fieldname, btext))
         if not present:
             continue

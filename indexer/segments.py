@@ -13,7 +13,7 @@ from whoosh.writing import SegmentWriter
 # zlib level of posting blocks: whoosh's default (3) spent a twentieth of indexing time compressing
 COMPRESSION = 1
 # Postings held in memory before they are spilled to a sorted run on disk, per writer process.
-LIMIT_MB = 96
+LIMIT_MB = 256
 
 
 class _Lengths:
