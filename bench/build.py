@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import medquad
+from . import corpus as medquad
 from .memory import MB, PeakSampler
 
 

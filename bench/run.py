@@ -20,7 +20,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from . import build, http, medquad, querying, report, targets
+from . import build, http, querying, report, targets
+from . import corpus as medquad
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = "1000,5000,16407"

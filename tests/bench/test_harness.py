@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import medquad, run
+from bench import corpus as medquad_corpus, run
 from bench.metrics import documents_by_best_passage, ndcg, percentile
 
 # Queries for the seed posts, and which paragraphs answer them. A paragraph is judged relevant (grade 1) when it
@@ -81,9 +81,9 @@ def test_report_keeps_text_outside_its_markers(tmp_path, seeds_dir):
     assert first.startswith("# Benchmarks\n\nNotes kept.\n") and second.count("bench:begin") == 1
 
 
-@pytest.mark.skipif(not (medquad.corpus_dir() / "documents.jsonl.gz").is_file(), reason="MedQuAD is not here")
+@pytest.mark.skipif(not (medquad_corpus.corpus_dir() / "documents.jsonl.gz").is_file(), reason="MedQuAD is not here")
 def test_medquad_subsets_hold_every_judged_document():
-    corpus = medquad.load(500)
+    corpus = medquad_corpus.load(500)
     ids = {r["doc_id"] for r in corpus.records()}
     judged = {d for grades in corpus.qrels.values() for d in grades}
     assert len(ids) == 500 and judged <= ids
