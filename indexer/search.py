@@ -226,6 +226,12 @@ class Library:
         self.refresh()
         return len(self._current.store)
 
+    def document_summary(self, doc_id: str) -> dict | None:
+        """A document's id, title and sentence counts per status (None if there is no such document)."""
+        self.refresh()
+        store = self._current.store
+        return store.summary(doc_id) if doc_id in store else None
+
     def has_document(self, doc_id: str) -> bool:
         """Whether `doc_id` is in the library (without listing every document)."""
         self.refresh()

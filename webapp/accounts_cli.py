@@ -1,4 +1,4 @@
-"""`sourcecheck reviewer ...`: reviewer accounts and API tokens, in the same store the web app uses.
+"""`sourcecheck reviewer ...`: reviewer accounts, API tokens and claim syncing, in the same store the web app uses.
 
 The store is found the way the app finds it (instance config, then SOURCECHECK_DATABASE_URL), or given with
 --database-url. Passwords are read from a hidden prompt, or from the first line of stdin with --password-stdin.
@@ -14,6 +14,7 @@ from indexer import SourcecheckError
 
 from .review.accounts import add_reviewer, issue_token, list_reviewers, revoke_tokens, set_active
 from .review.store import ReviewStore
+from .review.sync import SyncSummary, sync_claims
 
 DB_HELP = "SQLAlchemy URL of the reviewer store (default: the web app's setting, or SQLite in its instance folder)."
 
@@ -40,7 +41,7 @@ def _run(database_url: str | None, fn, *args):
             store.dispose()
 
 
-@click.group(help="Manage reviewer accounts and API tokens.")
+@click.group(help="Manage reviewer accounts and API tokens; sync the index's claims into the reviewer store.")
 def reviewer() -> None:
     pass
 
@@ -110,3 +111,32 @@ def revoke(name: str, database_url: str | None) -> None:
     """Revoke every API token of NAME now (a leaked token); the account and its password keep working."""
     count = _run(database_url, revoke_tokens, name)
     click.echo(f"Revoked {count} API token{'s' if count != 1 else ''} of reviewer {name}.")
+
+
+def _sync(store: ReviewStore, index_dir: str | None) -> SyncSummary | None:
+    from . import create_app
+    from .library import EXTENSION as LIBRARY
+
+    library = create_app({"INDEX_DIR": index_dir} if index_dir else None).extensions[LIBRARY].get()
+    try:
+        return sync_claims(store, library)
+    finally:
+        library.close()
+
+
+@reviewer.command()
+@click.option("--index-dir", type=click.Path(file_okay=False), envvar="SOURCECHECK_INDEX_DIR",
+              help="The index folder (default: the web app's setting).")
+@database_option
+def sync(index_dir: str | None, database_url: str | None) -> None:
+    """Copy the current build's claims into the reviewer store.
+
+    Run it after a build and before the web processes serve it: otherwise the first request after the build does
+    it (15 s on 16,000 documents), while a reader waits.
+    """
+    summary = _run(database_url, _sync, index_dir)
+    if summary is None:
+        click.echo("The reviewer store is already synced with the current build.")
+    else:
+        click.echo(f"Synced {summary.build}: {summary.added} claims added, {summary.updated} updated, "
+                   f"{summary.gone} gone, {len(summary.changed)} decided claims changed.")

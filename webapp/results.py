@@ -22,6 +22,7 @@ class SearchResults:
     request: SearchRequest
     page: SearchPage | None  # None on the start page (no query yet)
     documents: tuple[dict, ...]  # id and title of the documents offered in the document filter
+    doc_titles: dict[str, str]  # title of each document the search is filtered to
     default_per_page: int
 
     def args(self, **changes: Any) -> dict[str, Any]:
@@ -41,7 +42,7 @@ class SearchResults:
         return (self.request.page - 1) * self.request.per_page + 1
 
     def doc_title(self, doc_id: str) -> str:
-        return next((d["title"] for d in self.documents if d["id"] == doc_id), doc_id)
+        return self.doc_titles.get(doc_id, doc_id)
 
     def as_dict(self) -> dict[str, Any]:
         if self.page is None:
@@ -61,8 +62,11 @@ def search_results(args: MultiDict, strict: bool) -> SearchResults:
     """Run the search that `args` ask for (none without `q`); QueryError naming the parameter that is wrong."""
     library = get_library()
     config = current_app.config
-    documents = tuple({"id": d["id"], "title": d["title"]} for d in library.documents())
-    request = search_request(args, config, library.kb, (d["id"] for d in documents), strict)
+    request = search_request(args, config, library.kb, library.has_document, strict)
     page = reviewed_page(library.search(request)) if request.query else None
-    offered = documents if len(documents) <= MAX_DOC_OPTIONS else ()
-    return SearchResults(request, page, offered, config["PER_PAGE"])
+    # only a small library's documents are listed: the list is read per request and grows with the library
+    offered = ()
+    if library.document_count() <= MAX_DOC_OPTIONS:
+        offered = tuple({"id": d["id"], "title": d["title"]} for d in library.documents())
+    titles = {d: summary["title"] for d in request.doc_ids if (summary := library.document_summary(d))}
+    return SearchResults(request, page, offered, titles, config["PER_PAGE"])

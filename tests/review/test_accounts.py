@@ -163,3 +163,22 @@ def test_cli_uses_the_app_settings_by_default(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "instance" / "review.sqlite3").is_file()
     assert "gil\tactive" in runner.invoke(main, ["reviewer", "list"], env=env).output
+
+
+def test_cli_sync_copies_the_builds_claims_once(runner, db_url, index_dir, tmp_path):
+    def sync(folder):
+        return runner.invoke(main, ["reviewer", "sync", "--index-dir", str(folder), "--database-url", db_url])
+
+    first = sync(index_dir)
+    assert first.exit_code == 0, first.output
+    added = int(first.output.split(": ", 1)[1].split(" claims added")[0])
+    from webapp.review.claims import ClaimQuery, find_claims
+    from webapp.review.store import ReviewStore
+
+    opened = ReviewStore(db_url)
+    assert find_claims(opened, ClaimQuery(state="all", per_page=1)).total == added > 0
+    opened.dispose()
+    again = sync(index_dir)
+    assert again.exit_code == 0 and "already synced" in again.output
+    missing = sync(tmp_path / "no-index")
+    assert missing.exit_code == 1 and missing.output.startswith("Error: ") and "no-index" in missing.output

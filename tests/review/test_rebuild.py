@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from indexer import Library, SearchRequest, build_index, load_knowledge_base
+from webapp.review import models
 from webapp.review.audit import AuditQuery, find_entries
 from webapp.review.claims import ClaimQuery, find_claims, get_claim
 from webapp.review.decisions import Decision, decide
@@ -113,3 +115,24 @@ def test_a_removed_document_leaves_the_queue_but_keeps_its_history(store, alice,
     claim = get_claim(store, ici_id)
     assert not claim.present and len(claim.history) == 1
     assert ici_id not in {c.id for c in find_claims(store, ClaimQuery(state="all", per_page=200)).claims}
+
+
+def test_every_claim_records_the_build_it_was_last_seen_in(store, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    build_index([corpus], tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+    first = sync_claims(store, library)
+    assert first.added > 0 and first.updated == 0 and first.gone == 0
+    assert sync_claims(store, library) is None  # this build is synced already
+    (corpus / f"{ICI_DOC}.txt").unlink()
+    _rebuild(library, [corpus])
+    second = sync_claims(store, library)
+    claims = find_claims(store, ClaimQuery(state="all", per_page=200)).claims
+    assert second.added == 0 and second.gone > 0 and claims
+    with store.read() as conn:
+        rows = conn.execute(sa.select(models.claims.c.present, models.claims.c.build, models.claims.c.doc_id)).all()
+    assert len(rows) == first.added
+    assert {r.build for r in rows} == {library.build.name}  # unchanged claims, bulk-updated, included
+    assert {r.doc_id for r in rows if not r.present} == {ICI_DOC}
+    assert sum(not r.present for r in rows) == second.gone

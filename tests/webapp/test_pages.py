@@ -72,6 +72,21 @@ def test_filters_keep_their_state(client):
     assert '<a href="/?q=miscarriage">Clear filters</a>' in html
 
 
+def test_a_large_librarys_document_filter_is_a_parameter_only(client, monkeypatch):
+    import webapp.results
+
+    monkeypatch.setattr(webapp.results, "MAX_DOC_OPTIONS", 2)  # the seed library's 5 documents count as large
+    doc = client.get("/api/v1/documents").get_json()["data"][1]
+    doc_id, title = doc["id"], doc["title"]
+    html = text_of(client.get(f"/?q=miscarriage&doc={doc_id}"))
+    assert '<select id="doc"' not in html and f'<input type="hidden" name="doc" value="{doc_id}">' in html
+    assert f"from “{title}”" in html.replace("&#39;", "'").replace("&amp;", "&")
+    unknown = client.get("/api/v1/search?q=miscarriage&doc=nope")
+    assert unknown.status_code == 400 and unknown.get_json()["error"]["param"] == "doc"
+    api = client.get(f"/api/v1/search?q=miscarriage&doc={doc_id}").get_json()["data"]
+    assert api["results"] and {r["doc_id"] for r in api["results"]} == {doc_id}
+
+
 def test_pagination_links_keep_the_query(client):
     html = text_of(client.get("/?q=miscarriage&per_page=5&page=2"))
     assert '<nav class="pagination" aria-label="Result pages">' in html

@@ -87,33 +87,47 @@ def sync_claims(store: ReviewStore, library: Library, force: bool = False) -> Sy
             return None  # another process synced it while we read the build
         existing = {row.id: row for row in conn.execute(sa.select(claims))}
         now = store.now()
+        added, kept = [], []  # written in bulk: a statement a claim took minutes on a large library
         for claim_id, values in found.items():
             norm = values.pop("norm")
             values["repeats"] = repeats[norm]
             old = existing.get(claim_id)
             if old is None:
                 if values["auto_status"] in CLAIM_STATUSES:
-                    conn.execute(claims.insert().values(
-                        id=claim_id, present=True, build=build.name, first_seen=now, needs_second_review=False,
-                        version=0, **values))
-                    summary.added += 1
-                continue
-            _update(conn, old, values, build.name, now, summary)
-        for claim_id, old in existing.items():
-            if claim_id not in found and old.present:
-                conn.execute(claims.update().where(claims.c.id == claim_id).values(present=False, build=build.name))
-                summary.gone += 1
+                    added.append({"id": claim_id, "present": True, "build": build.name, "first_seen": now,
+                                  "needs_second_review": False, "version": 0, **values})
+            elif _unchanged(old, values):
+                if old.build != build.name:
+                    kept.append(claim_id)
+            else:
+                _update(conn, old, values, build.name, now, summary)
+        gone = [claim_id for claim_id, old in existing.items() if claim_id not in found and old.present]
+        for rows in _batches(added):
+            conn.execute(claims.insert(), rows)
+        by_id = claims.c.id == sa.bindparam("claim_id")
+        for ids in _batches(kept):
+            conn.execute(claims.update().where(by_id).values(build=build.name), [{"claim_id": i} for i in ids])
+        for ids in _batches(gone):
+            conn.execute(claims.update().where(by_id).values(present=False, build=build.name),
+                         [{"claim_id": i} for i in ids])
+        summary.added, summary.gone = len(added), len(gone)
         store.set_meta(conn, SYNCED_BUILD, build.name)
     return summary
 
 
+def _batches(rows: list, size: int = 2000):
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def _unchanged(old, values: dict) -> bool:
+    """The claim is still present with the same automatic verdict in the same place."""
+    return old.present and all(getattr(old, k) == values[k] for k in _AUTO + _PLACE)
+
+
 def _update(conn: sa.Connection, old, values: dict, build: str, now, summary: SyncSummary) -> None:
+    """Record a claim's new verdict or place; a changed verdict gets a version bump and, if decided, an audit entry."""
     auto_changed = any(getattr(old, k) != values[k] for k in _AUTO)
-    moved = not old.present or any(getattr(old, k) != values[k] for k in _PLACE)
-    if not (auto_changed or moved):
-        if old.build != build:
-            conn.execute(claims.update().where(claims.c.id == old.id).values(build=build))
-        return
     update = {**values, "present": True, "build": build}
     if auto_changed:
         update["version"] = claims.c.version + 1
