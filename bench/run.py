@@ -66,7 +66,7 @@ def run_size(size: int | None, args: argparse.Namespace, work: Path, corpus: Pat
     log = lambda text: print(f"[{time.strftime('%H:%M:%S')}] {size or 'all'} documents: {text}", file=sys.stderr)  # noqa: E731
     index_dir = work / "index"
     shutil.rmtree(index_dir, ignore_errors=True)
-    (work / "review.db").unlink(missing_ok=True)  # a new build: the first request copies its sentences
+    (work / "review.db").unlink(missing_ok=True)  # a new build, a new reviewer store to sync its claims into
     log("building")
     result: dict = {"size": size, "load_before": machine()["load_average"]}
     result["build"] = build.measure(size, index_dir, corpus, args.procs, work / "build.json")
@@ -74,6 +74,8 @@ def run_size(size: int | None, args: argparse.Namespace, work: Path, corpus: Pat
     result["query"] = querying.measure(index_dir, work, corpus, args.rounds, work / "query.json")
     result["http"] = []
     if not args.no_http:
+        log("syncing the build's claims into the reviewer store")
+        result["claims_sync"] = http.sync_claims(index_dir, work / "review.db")
         for workers in (int(w) for w in args.workers.split(",")):
             log(f"HTTP with {workers} worker(s)")
             result["http"].append(

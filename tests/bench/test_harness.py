@@ -65,6 +65,7 @@ def test_tiny_run_produces_every_figure(tmp_path, seeds_dir):
         for page in ("api", "html"):
             assert served[page]["requests"] > 0 and not any(served[page]["errors"].values())
         assert served["worker_rss_mb"] and served["first_request_s"] >= 0
+        assert size["claims_sync"]["claims_added"] > 0 and size["claims_sync"]["seconds"] > 0
     assert {t["target"] for t in results["targets"]} >= {"build incl. checking, passages/s", "library p50 / FTS5 p50"}
     report = (tmp_path / "BENCHMARKS.md").read_text()
     assert "python -m bench --corpus" in report and "/api/v1/search" in report
