@@ -7,7 +7,8 @@ sentence names a checkable source. A topic rule's claim that is denied that way 
 sentence is `supported` by the rule's sources ("ICI does not place sperm in the uterus"). Questions assert nothing.
 
 Speed matters (a corpus is checked sentence by sentence): each pattern lists tokens it cannot match without, an
-index from those tokens to rules picks the few candidate rules of a sentence, and only their regexes run.
+index from those tokens to patterns picks the few candidate patterns of a sentence, and only the regexes of those
+whose every required token the sentence has run.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .knowledge import KnowledgeBase, Rule, Source, default_knowledge_base
-from .patterns import Span, cost
-from .text import FeatureIndex, claim_line, claim_tokens
+from .patterns import Pattern, Span, cost
+from .text import FeatureIndex
 
 SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, "no_claim": 0}
 FLAGGED = ("inaccurate", "unsupported")
@@ -41,6 +42,9 @@ _REFERENT = re.compile(
     r"(?:miscarriage|post[- ]miscarriage|fertility|abdominal) massage)\b",
     re.I,
 )
+# Every phrase _REFERENT finds contains one of these; in ASCII text, where matching case-insensitively is matching
+# the lower-cased text, a sentence without any of them names no procedure and the regex need not run.
+_REFERENT_KEYS = ("insemination", "massage", "ici", "iui")
 
 # Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
 _NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
@@ -91,6 +95,13 @@ def _window_before(line: str, start: int, tokens: int) -> int:
     return pos
 
 
+def _may_name_procedure(sentence: str) -> bool:
+    if not sentence.isascii():
+        return True
+    lowered = sentence.lower()
+    return any(key in lowered for key in _REFERENT_KEYS)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A rule that fired on a sentence, and the status it gives (its own, or `supported` when denied)."""
@@ -106,11 +117,15 @@ class Checker:
         self.kb = kb or default_knowledge_base()
         order = sorted(self.kb.rules, key=lambda r: (r.kind != "topic", -SEVERITY[r.status]))
         self._rules: tuple[Rule, ...] = tuple(order)
-        index: dict[str, set[int]] = defaultdict(set)
+        # Every rule's patterns in rule order, each indexed by the features of its least common need: numbered so
+        # that sorting candidates restores the order rules are judged in.
+        self._patterns: list[tuple[int, Pattern]] = []
+        index: dict[str, list[int]] = defaultdict(list)
         for number, rule in enumerate(self._rules):
             for pattern in rule.patterns:
                 for feature in min(pattern.needs, key=cost):
-                    index[feature].add(number)
+                    index[feature].append(len(self._patterns))
+                self._patterns.append((number, pattern))
         self._index = {feature: tuple(numbers) for feature, numbers in index.items()}
         patterns = [p for r in self._rules for p in (*r.patterns, *r.unless, *r.context)]
         patterns += list(self.kb.special.values())
@@ -118,13 +133,13 @@ class Checker:
 
     def prepare(self, sentence: str) -> tuple[str, set[str]]:
         """The sentence as rules see it: its token line and its features."""
-        tokens = claim_tokens(sentence)
-        return claim_line(tokens), self._features.features(tokens)
+        return self._features.read(sentence)
 
     def _any(self, concept: str, line: str, feats) -> bool:
         return self.kb.special[concept].occurs(line, feats)
 
     def _candidates(self, feats: set[str]) -> list[int]:
+        """Numbers of the patterns whose index key the sentence has, in rule order."""
         found: set[int] = set()
         for feature in feats:
             numbers = self._index.get(feature)
@@ -148,13 +163,9 @@ class Checker:
             or self._any("debunk", line, feats)
         )
 
-    def _verdict(self, rule: Rule, line: str, feats, raw: str) -> Verdict | None:
-        match = None
-        for pattern in rule.patterns:
-            match = pattern.search(line, feats)
-            if match:
-                break
-        if match is None or any(p.occurs(line, feats) for p in rule.unless):
+    def _verdict(self, rule: Rule, match: re.Match[str] | Span, line: str, feats, raw: str) -> Verdict | None:
+        """What `rule` says of the sentence, given its first pattern's match (None when an exception holds)."""
+        if any(p.occurs(line, feats) for p in rule.unless):
             return None
         if rule.context and not any(p.occurs(line, feats) for p in rule.context):
             return None
@@ -170,8 +181,16 @@ class Checker:
 
     def _verdicts(self, sentence: str, line: str, feats: set[str]) -> list[Verdict]:
         out = []
+        judged = -1  # a rule is judged on the first of its patterns that matches, and only on that one
         for number in self._candidates(feats):
-            verdict = self._verdict(self._rules[number], line, feats, sentence)
+            rule_number, pattern = self._patterns[number]
+            if rule_number == judged or not pattern.possible(feats):
+                continue
+            match = pattern.find(line)
+            if match is None:
+                continue
+            judged = rule_number
+            verdict = self._verdict(self._rules[rule_number], match, line, feats, sentence)
             if verdict is not None:
                 out.append(verdict)
         return out
@@ -192,7 +211,7 @@ class Checker:
     @staticmethod
     def referent_after(sentence: str, referent: str = "") -> str:
         """What "It" in the next sentence refers to: a procedure this sentence names, or the one it referred to."""
-        named = _REFERENT.search(sentence)
+        named = _REFERENT.search(sentence) if _may_name_procedure(sentence) else None
         if named:
             return named.group(1)
         return referent if referent and _ANAPHOR.match(sentence) else ""

@@ -100,9 +100,17 @@ class Pattern:
 
     def search(self, line: str, features: frozenset[str] | set[str]) -> re.Match[str] | Span | None:
         """The first match in `line`, or None; `features` are the sentence's (see `text.FeatureIndex`)."""
+        return self.find(line) if self.possible(features) else None
+
+    def possible(self, features: frozenset[str] | set[str]) -> bool:
+        """Whether a sentence with `features` has every piece the pattern needs (else it cannot match)."""
         for need in self.needs:
             if need.isdisjoint(features):
-                return None
+                return False
+        return True
+
+    def find(self, line: str) -> re.Match[str] | Span | None:
+        """The first match in `line`, or None, without the feature prefilter (for callers that applied it)."""
         match = self.regex.search(line)
         if match is None or not self.together:
             return match

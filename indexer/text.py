@@ -75,6 +75,7 @@ _CLAIM_TOKEN = re.compile(
     r"n't|\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?|[,;:()]|\s-+\s|[\u2013\u2014]+", re.UNICODE
 )
 _ASCII_CLAIM_TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?|[,;:()]|\s-+\s")  # same, faster
+_SPACED_DASH = re.compile(r"\s-+\s")  # the one claim token that takes in spaces (see _CLAIM_TOKEN)
 _CACHE_LIMIT = 500_000  # corpora repeat words; the bound keeps odd inputs from growing caches without end
 _claim_stems: dict[str, tuple[str, ...]] = {}
 
@@ -111,6 +112,20 @@ def claim_line(tokens: list[str]) -> str:
     return " " + " ".join(tokens) + " "
 
 
+class _Memo(dict):
+    """A bounded memo of a one-argument function: a missing key is computed, and kept while there is room."""
+
+    def __init__(self, compute) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: str):
+        value = self.compute(key)
+        if len(self) < _CACHE_LIMIT:
+            self[key] = value
+        return value
+
+
 class FeatureIndex:
     """The features rule patterns look for in a sentence ("=stem", "^prefix", "#" for a number).
 
@@ -122,6 +137,9 @@ class FeatureIndex:
         self.prefixes = frozenset(f for f in used if f.startswith("^"))
         self.lengths = tuple(sorted({len(f) - 1 for f in self.prefixes}))
         self._cache: dict[str, tuple[str, ...]] = {}
+        # Per word of text between spaces (lower-cased): its claim tokens joined, and their features.
+        self._word_line = _Memo(lambda word: " ".join(claim_tokens(word)))
+        self._word_features = _Memo(lambda word: frozenset(self.features(claim_tokens(word))))
 
     def _of(self, token: str) -> tuple[str, ...]:
         if token in PUNCTUATION:
@@ -144,3 +162,17 @@ class FeatureIndex:
             if found:
                 out.update(found)
         return out
+
+    def read(self, text: str) -> tuple[str, set[str]]:
+        """`claim_line(claim_tokens(text))` and `features(claim_tokens(text))`.
+
+        Corpora repeat words, so ASCII text is read word by word (split at spaces) from a memo. That is exact
+        because no claim token spans a space except a spaced dash (" - "), and text with one is read whole.
+        """
+        lowered = text.lower()
+        if not text.isascii() or ("-" in lowered and _SPACED_DASH.search(lowered)):
+            tokens = claim_tokens(text)
+            return claim_line(tokens), self.features(tokens)
+        words = lowered.split()
+        line = " " + " ".join(filter(None, map(self._word_line.__getitem__, words))) + " "
+        return line, set().union(*map(self._word_features.__getitem__, words))

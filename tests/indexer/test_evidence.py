@@ -156,3 +156,58 @@ def test_documents_are_checked_with_that_context(tmp_path):
     assert verdicts["a.txt"].status == "unsupported"  # about ICI
     assert verdicts["b.txt"].status not in FLAGGED  # not about a procedure: the cache must not reuse the flag
     assert verdicts["a.txt"].text == sentence  # the verdict keeps the sentence as written
+
+
+# The checker's shortcuts (a pattern index, the word prefilter before the referent regex) must give exactly what
+# the plain algorithm gives: every rule in order, judged on the first of its patterns that matches.
+def reference_verdicts(checker: Checker, sentence: str) -> list:
+    line, feats = checker.prepare(sentence)
+    out = []
+    for rule in checker._rules:
+        match = next((m for p in rule.patterns if (m := p.search(line, feats)) is not None), None)
+        verdict = None if match is None else checker._verdict(rule, match, line, feats, sentence)
+        if verdict is not None:
+            out.append(verdict)
+    return out
+
+
+def reference_referent_after(sentence: str, referent: str = "") -> str:
+    from indexer.evidence import _ANAPHOR, _REFERENT
+
+    named = _REFERENT.search(sentence)
+    if named:
+        return named.group(1)
+    return referent if referent and _ANAPHOR.match(sentence) else ""
+
+
+RULE_SENTENCES = [
+    s for rule in CHECKER.kb.rules for s in (*rule.examples, *rule.counterexamples, *rule.negated_examples)
+]
+RULE_WORDS = sorted({w for s in RULE_SENTENCES for w in s.split()})
+
+
+def test_rule_examples_get_the_reference_verdicts():
+    for sentence in RULE_SENTENCES:
+        assert CHECKER.verdicts(sentence) == reference_verdicts(CHECKER, sentence), sentence
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(RULE_WORDS), min_size=1, max_size=30))
+def test_sentences_of_rule_words_get_the_reference_verdicts(words):
+    sentence = " ".join(words)
+    assert CHECKER.verdicts(sentence) == reference_verdicts(CHECKER, sentence)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["It", "This procedure", "ICI", "iui", "Home insemination", "fertility massage", "helps",
+                         "In\u017fEMINATION", "\u0131c\u0131", "\u0130C\u0130", "ici.", "rest", "musici", "\u00e9"])
+        | st.sampled_from(RULE_WORDS),
+        max_size=8,
+    ),
+    st.sampled_from(["", "ICI", "insemination"]),
+)
+def test_referent_matches_the_reference(words, referent):
+    sentence = " ".join(words)
+    assert CHECKER.referent_after(sentence, referent) == reference_referent_after(sentence, referent)

@@ -1,0 +1,28 @@
+"""Text normalisation: the checker's one-pass reading of a sentence gives what tokenizing it in full gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer import Checker, default_knowledge_base
+from indexer.text import claim_line, claim_tokens
+
+FEATURES = Checker(default_knowledge_base())._features
+
+# Pieces that exercise what the word-by-word reading must get right: spaced dashes (the one token taking in spaces),
+# contractions, numbers, kept punctuation, non-ASCII text (read whole), and words the rules look for.
+PIECES = [
+    "ICI", "intrauterine", "insemination", "studies", "shown", "stress", "causes", "miscarriage", "isn't", "don't",
+    "n't", "women's", "20", "15%", "1.5", "1,000", "-", "--", " - ", "\u2013", "\u2014", "(", ")", ",", ";", ":", ".",
+    "?", "&", "'", "'s", "na\u00efve", "\ufb01ne", "\u200b", "caf\u00e9", "e.g.", "self-insemination", "x-ray",
+]
+SEPARATORS = ["", " ", " ", "  ", "\t", "\n", "\u00a0", "\x1c"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PIECES) | st.text(max_size=4), st.sampled_from(SEPARATORS)), max_size=25))
+def test_reading_a_sentence_matches_tokenizing_it(pieces):
+    text = "".join(piece + gap for piece, gap in pieces)
+    tokens = claim_tokens(text)
+    assert FEATURES.read(text) == (claim_line(tokens), FEATURES.features(tokens))
