@@ -1,75 +1,75 @@
 """Writing one index from several processes: each writes its own whoosh segment, the parent commits them all.
 
-The only module that touches whoosh's writer internals. It makes the calls whoosh's own multi-process writer
-(`whoosh.multiproc.MpWriter` with `multisegment=True`) makes, which is why whoosh-reloaded is pinned to one version
-in pyproject.toml; tests/indexer/test_segments.py checks the result against a one-writer build.
+The only modules that touch whoosh's writer internals are this one and postings.py: a SegmentBuilder writes a
+segment through whoosh's W3Codec (its per-document writer and its field writer), the files whoosh's own
+SegmentWriter would write, without its posting pool; the parent then commits the segments as whoosh's multi-process
+writer (`whoosh.multiproc.MpWriter` with `multisegment=True`) does. That is why whoosh-reloaded is pinned to one
+version in pyproject.toml; tests/indexer/test_segments.py compares a segment with one whoosh's writer made.
 """
 
 from __future__ import annotations
 
-from whoosh.codec.whoosh3 import W3Codec, _lenfield
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import UnknownFieldError
 from whoosh.writing import SegmentWriter
+
+from .postings import Postings
 
 # zlib level of posting blocks: whoosh's default (3) spent a twentieth of indexing time compressing
 COMPRESSION = 1
-# Postings held in memory before they are spilled to a sorted run on disk, per writer process.
-LIMIT_MB = 256
 
 
-class _Lengths:
-    """Field lengths for the postings flush, read once per field instead of once per posting.
+class SegmentBuilder:
+    """Writes one new segment of `ix` without taking the index lock (the committing process holds it).
 
-    whoosh looks each posting's document length up in the column file again, and for a field that has no lengths
-    (ids, keywords) it looks for the column on disk again for every posting: together a third of indexing time.
+    Takes documents like whoosh's `add_document(**fields)`, without its `_boost` and `_stored_<field>` arguments.
+    A document whose fields fail (an unknown field, a value the field cannot index) leaves the builder unusable.
     """
 
-    def __init__(self, reader) -> None:
-        self._reader = reader
-        self._lengths: dict[str, list | None] = {}
+    def __init__(self, ix) -> None:
+        self.schema = ix.schema
+        self.codec = W3Codec(compression=COMPRESSION)
+        self.storage = ix.storage
+        self.segment = self.codec.new_segment(self.storage, ix.indexname)
+        self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
+        self.fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        self.postings = Postings(self.schema)
+        self.docnum = 0
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
-        try:
-            lengths = self._lengths[fieldname]
-        except KeyError:
-            lengths = self._lengths[fieldname] = self._read(fieldname, default)
-        return default if lengths is None else lengths[docnum]
-
-    def _read(self, fieldname: str, default: int) -> list | None:
-        reader = self._reader
-        if not reader.has_column(_lenfield(fieldname)):
-            return None
-        return [reader.doc_field_length(d, fieldname, default) for d in range(reader.doc_count_all())]
-
-    def close(self) -> None:
-        self._reader.close()
-
-
-class SegmentBuilder(SegmentWriter):
-    """Writes one new segment of `ix` without taking the index lock (the committing process holds it)."""
-
-    def __init__(self, ix, limitmb: int = LIMIT_MB) -> None:
-        # compound=False: whoosh reads a compound segment file through an mmap, but copies each part it opens into
-        # memory (BytesIO), which made every search process hold a private copy of the index
-        super().__init__(ix, _lk=False, limitmb=limitmb, codec=W3Codec(compression=COMPRESSION), compound=False)
-
-    def _flush_segment(self) -> None:
-        # whoosh's SegmentWriter._flush_segment, with _Lengths around the per-document reader
-        self.perdocwriter.close()
-        lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if lengths:
-            lengths.close()
+    def add_document(self, **fields) -> None:
+        """Add one document (field name -> value; None: no value), as whoosh's SegmentWriter.add_document does."""
+        schema, perdoc, docnum = self.schema, self.perdoc, self.docnum
+        perdoc.start_doc(docnum)
+        for name in sorted(fields):  # whoosh's order: the stored fields' dict is pickled in it
+            value = fields[name]
+            if value is None:
+                continue
+            if name not in schema:
+                raise UnknownFieldError(f"No field named {name!r} in {schema}")
+            field = schema[name]
+            length = self.postings.add(name, field, docnum, value) if field.indexed else 0
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self.docnum += 1
 
     def finish(self):
         """The finished segment, or None if no document was added. Leaves the shared temp folder to commit()."""
-        if not self._added:
-            self._close_segment()
+        if not self.docnum:
+            self.abandon()
             return None
-        return self._finalize_segment()
+        self.perdoc.close()  # also gives the segment each field's total length
+        self.postings.write(self.fieldwriter)
+        self.fieldwriter.close()
+        self.segment.set_doc_count(self.docnum)
+        return self.segment
 
     def abandon(self) -> None:
-        self._close_segment()
+        if not self.perdoc.is_closed:
+            self.perdoc.close()
+        if not self.fieldwriter.is_closed:
+            self.fieldwriter.close()
 
 
 def commit_segments(ix, segments: list) -> None:
