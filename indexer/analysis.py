@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .documents import Block, Document
 from .evidence import Checker, SentenceCheck, most_severe
@@ -106,7 +106,7 @@ class VerdictCache:
             verdict = self._verdicts[key] = self.checker.check(text, start, end, referent)
         else:
             self.hits += 1
-        return verdict if verdict.start == start and verdict.end == end else replace(verdict, start=start, end=end)
+        return verdict if verdict.start == start and verdict.end == end else verdict.at(start, end)
 
 
 def check_document(doc: Document, checker: Checker | VerdictCache | None = None) -> CheckedDocument:

@@ -87,7 +87,9 @@ def _plain_blocks(text: str, markdown: bool) -> list[tuple[str, str]]:
                 line, kind = line.lstrip("#").strip(), "heading"
             line = re.sub(r"^[-+*]\s+", "", line)
             line = _MD_LINK.sub(r"\1", line)
-        line = " ".join(_MARKUP.sub("", line).split())
+        if "*" in line or "_" in line:  # emphasis marks are all _MARKUP removes; most lines have none
+            line = _MARKUP.sub("", line)
+        line = " ".join(line.split())
         if line:
             blocks.append((kind or _guess_kind(line), line))
     return blocks
@@ -115,8 +117,9 @@ def clean(raw_blocks: list[tuple[str, str]], title: str | None) -> tuple[str, li
         title = " ".join(blocks[0][1].split()[:10]) if lone else blocks.pop(0)[1]
     title = _LABEL_PREFIX.sub("", title or "").strip() or "Untitled"
     kept = []
+    title_key = _norm(title)
     for kind, line in blocks:
-        if not lone and _norm(line) == _norm(title):
+        if not lone and _norm(line) == title_key:
             continue  # the title repeated mid-text by the page template
         line = _LABEL_PREFIX.sub("", line).strip()
         if line:

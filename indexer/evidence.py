@@ -42,9 +42,9 @@ _REFERENT = re.compile(
     r"(?:miscarriage|post[- ]miscarriage|fertility|abdominal) massage)\b",
     re.I,
 )
-# Every phrase _REFERENT finds contains one of these; in ASCII text, where matching case-insensitively is matching
+# Every phrase _REFERENT finds contains one of these words; in ASCII text, where matching case-insensitively is matching
 # the lower-cased text, a sentence without any of them names no procedure and the regex need not run.
-_REFERENT_KEYS = ("insemination", "massage", "ici", "iui")
+_REFERENT_KEY = re.compile("insemination|massage|ici|iui")
 
 # Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
 _NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
@@ -68,6 +68,12 @@ class SentenceCheck:
     correction: str = ""
     sources: tuple[Source, ...] = field(default_factory=tuple)
     topic: str = ""
+
+    def at(self, start: int, end: int) -> SentenceCheck:
+        """The same verdict at other offsets (`dataclasses.replace`, without its per-call look at the fields)."""
+        return SentenceCheck(
+            self.text, start, end, self.status, self.rule, self.reason, self.correction, self.sources, self.topic
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -96,10 +102,7 @@ def _window_before(line: str, start: int, tokens: int) -> int:
 
 
 def _may_name_procedure(sentence: str) -> bool:
-    if not sentence.isascii():
-        return True
-    lowered = sentence.lower()
-    return any(key in lowered for key in _REFERENT_KEYS)
+    return not sentence.isascii() or _REFERENT_KEY.search(sentence.lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -140,12 +143,7 @@ class Checker:
 
     def _candidates(self, feats: set[str]) -> list[int]:
         """Numbers of the patterns whose index key the sentence has, in rule order."""
-        found: set[int] = set()
-        for feature in feats:
-            numbers = self._index.get(feature)
-            if numbers:
-                found.update(numbers)
-        return sorted(found)
+        return sorted(set().union(*filter(None, map(self._index.get, feats))))
 
     def _denied(self, rule: Rule, line: str, match: re.Match[str] | Span, feats) -> bool:
         """True when a negation (or, for a flagging rule, a contrast or a debunking cue) takes back the match."""

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
 from .documents import Document
+from .punkt import Punkt
 
 MAX_SENTENCES = 4
 TARGET_SENTENCES = 3
@@ -44,45 +43,9 @@ class Passage:
     sentences: tuple[Sentence, ...]
 
 
-# A candidate boundary's context is the word before it, the mark and what follows ("disease. The"). Most are a
-# plain word, a full stop and a token: with our parameters (abbreviations only, no collocations, no orthographic
-# statistics), Punkt breaks there when the word is not an abbreviation (after one, a later token decides); a
-# question or exclamation mark followed by a token always breaks. Printable ASCII only, where Python's and NLTK's
-# regex engines agree on every character class.
-_PLAIN_STOP = re.compile(r"([A-Za-z]{2,})\. [!-\-/-~][!-~]*")  # the next token may not start with "." (". . .")
-_PLAIN_MARK = re.compile(r"[!-~]*[?!] [!-~]+")
-_DECISIONS_LIMIT = 100_000
-
-
-class _Punkt(PunktSentenceTokenizer):
-    """NLTK's Punkt, deciding the common candidate boundaries without building its token objects.
-
-    Punkt spends most of its time in `text_contains_sentbreak`, which tokenizes and annotates the few words
-    around each candidate; the answer depends only on that context, so plain ones are decided directly and the
-    rest are remembered.
-    """
-
-    def __init__(self, params: PunktParameters) -> None:
-        super().__init__(params)
-        self._decisions: dict[str, bool] = {}
-
-    def text_contains_sentbreak(self, text: str) -> bool:
-        plain = _PLAIN_STOP.fullmatch(text)
-        if (plain and plain.group(1).lower() not in ABBREVIATIONS) or _PLAIN_MARK.fullmatch(text):
-            return True
-        decided = self._decisions.get(text)
-        if decided is None:
-            decided = super().text_contains_sentbreak(text)
-            if len(self._decisions) < _DECISIONS_LIMIT:
-                self._decisions[text] = decided
-        return decided
-
-
 @lru_cache(maxsize=1)
-def _tokenizer() -> PunktSentenceTokenizer:
-    params = PunktParameters()
-    params.abbrev_types = set(ABBREVIATIONS)
-    return _Punkt(params)
+def _tokenizer() -> Punkt:
+    return Punkt(ABBREVIATIONS)
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:

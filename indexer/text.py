@@ -137,8 +137,9 @@ class FeatureIndex:
         self.prefixes = frozenset(f for f in used if f.startswith("^"))
         self.lengths = tuple(sorted({len(f) - 1 for f in self.prefixes}))
         self._cache: dict[str, tuple[str, ...]] = {}
-        # Per word of text between spaces (lower-cased): its claim tokens joined, and their features.
-        self._word_line = _Memo(lambda word: " ".join(claim_tokens(word)))
+        # Per word of text between spaces (lower-cased): its claim tokens joined, and their features (both learnt
+        # when the word is first read; a word's features are computed on their own only if their memo was full).
+        self._word_line = _Memo(self._learn)
         self._word_features = _Memo(lambda word: frozenset(self.features(claim_tokens(word))))
 
     def _of(self, token: str) -> tuple[str, ...]:
@@ -162,6 +163,12 @@ class FeatureIndex:
             if found:
                 out.update(found)
         return out
+
+    def _learn(self, word: str) -> str:
+        tokens = claim_tokens(word)
+        if len(self._word_features) < _CACHE_LIMIT:
+            self._word_features[word] = frozenset(self.features(tokens))
+        return " ".join(tokens)
 
     def read(self, text: str) -> tuple[str, set[str]]:
         """`claim_line(claim_tokens(text))` and `features(claim_tokens(text))`.

@@ -211,3 +211,13 @@ def test_sentences_of_rule_words_get_the_reference_verdicts(words):
 def test_referent_matches_the_reference(words, referent):
     sentence = " ".join(words)
     assert CHECKER.referent_after(sentence, referent) == reference_referent_after(sentence, referent)
+
+
+def test_a_verdict_moved_to_other_offsets_keeps_every_other_field():
+    from dataclasses import fields, replace
+
+    from indexer.evidence import SentenceCheck
+
+    values = {f.name: f"value of {f.name}" for f in fields(SentenceCheck)}
+    check = SentenceCheck(**{**values, "start": 1, "end": 2})
+    assert check.at(10, 20) == replace(check, start=10, end=20)
