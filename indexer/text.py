@@ -112,6 +112,10 @@ def claim_line(tokens: list[str]) -> str:
     return " " + " ".join(tokens) + " "
 
 
+_WORD_LIMIT = 200_000  # words a memo keeps: MedQuAD has 60,000 distinct ones
+_NO_FEATURES: frozenset[str] = frozenset()  # shared: most words have none
+
+
 class _Memo(dict):
     """A bounded memo of a one-argument function: a missing key is computed, and kept while there is room."""
 
@@ -121,7 +125,7 @@ class _Memo(dict):
 
     def __missing__(self, key: str):
         value = self.compute(key)
-        if len(self) < _CACHE_LIMIT:
+        if len(self) < _WORD_LIMIT:
             self[key] = value
         return value
 
@@ -140,7 +144,7 @@ class FeatureIndex:
         # Per word of text between spaces (lower-cased): its claim tokens joined, and their features (both learnt
         # when the word is first read; a word's features are computed on their own only if their memo was full).
         self._word_line = _Memo(self._learn)
-        self._word_features = _Memo(lambda word: frozenset(self.features(claim_tokens(word))))
+        self._word_features = _Memo(lambda word: self._features_of(claim_tokens(word)))
 
     def _of(self, token: str) -> tuple[str, ...]:
         if token in PUNCTUATION:
@@ -166,9 +170,12 @@ class FeatureIndex:
 
     def _learn(self, word: str) -> str:
         tokens = claim_tokens(word)
-        if len(self._word_features) < _CACHE_LIMIT:
-            self._word_features[word] = frozenset(self.features(tokens))
+        if len(self._word_features) < _WORD_LIMIT:
+            self._word_features[word] = self._features_of(tokens)
         return " ".join(tokens)
+
+    def _features_of(self, tokens: list[str]) -> frozenset[str]:
+        return frozenset(self.features(tokens)) or _NO_FEATURES
 
     def read(self, text: str) -> tuple[str, set[str]]:
         """`claim_line(claim_tokens(text))` and `features(claim_tokens(text))`.

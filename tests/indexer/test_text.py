@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import Checker, default_knowledge_base
+from indexer import Checker, default_knowledge_base, text
 from indexer.text import claim_line, claim_tokens
 
 FEATURES = Checker(default_knowledge_base())._features
@@ -26,3 +27,13 @@ def test_reading_a_sentence_matches_tokenizing_it(pieces):
     text = "".join(piece + gap for piece, gap in pieces)
     tokens = claim_tokens(text)
     assert FEATURES.read(text) == (claim_line(tokens), FEATURES.features(tokens))
+
+
+@pytest.mark.parametrize("room", [0, 1, 5])
+def test_reading_is_the_same_when_the_memos_are_full(monkeypatch, room):
+    monkeypatch.setattr(text, "_WORD_LIMIT", room)
+    features = Checker(default_knowledge_base())._features
+    for sentence in ["Studies have shown that ICI works.", "ICI works, studies show.", "Stress - not ICI - matters."]:
+        for _ in range(2):
+            tokens = claim_tokens(sentence)
+            assert features.read(sentence) == (claim_line(tokens), features.features(tokens))
