@@ -4,8 +4,9 @@ whoosh's `W3PostingsWriter` takes postings one by one (`add_posting`, with its t
 encodes a block of up to 128 with a dozen Python calls; `W3TermInfo` then packs the term's figures. Here a whole
 posting list is encoded at once from plain lists, with the same pickles, the same zlib level and the same block
 and term-info layout (whoosh 2.7.5, `whoosh/codec/whoosh3.py`: `_write_block`, `_mini_*`, `W3TermInfo.to_bytes`).
-The bytes are whoosh's, except that a posting value shared by several postings (postings.py encodes a one-position
-value once) is pickled once per block and referred to after; it reads back the same.
+The bytes are whoosh's but for two things that read back the same: small blocks are not compressed (see
+MIN_COMPRESSED), and a posting value shared by several postings (postings.py encodes a one-position value once) is
+pickled once per block and referred to after.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from whoosh.system import pack_int, pack_long
 from whoosh.util.numeric import length_to_byte
 
 _TERM_INFO = W3TermInfo._struct
-_NO_ID = 0xFFFFFFFF
+# Pickle protocol of a block's (ids, weights, values): whoosh writes protocol 2, which has no bytes type and pickles
+# each posting value (bytes) as a call to codecs.encode on a str: ten times the time of protocol 3's native bytes,
+# twice the size, and as slow again to read. whoosh's reader unpickles whatever protocol it finds.
+DATA_PROTOCOL = 3
+# Blocks whose pickle is shorter are written uncompressed (the block says so; whoosh's reader then skips zlib):
+# below this zlib's header and checksum outweigh what it saves (measured on MedQuAD: the postings file is smaller),
+# and two thirds of the blocks are this small (terms of one or two passages). whoosh's writer meant to do the same
+# below 20 bytes (`_write_block`: "If the pickle is less than 20 bytes, don't bother compressing"), but its next
+# line compresses anyway.
+MIN_COMPRESSED = 128
 
 
 class PostingListEncoder:
@@ -48,8 +58,13 @@ class PostingListEncoder:
             end = start + limit
             block_ids = ids[start:end]
             block_weights = weights[start:end]
-            stored_weights = array("f", block_weights)  # whoosh keeps weights as 32-bit floats
-            total_weight += sum(stored_weights)
+            if block_weights.count(1.0) == len(block_weights):  # most blocks: whoosh stores no weights then
+                total_weight += float(len(block_weights))
+                mini_weights = None
+            else:
+                stored_weights = array("f", block_weights)  # whoosh keeps weights as 32-bit floats
+                total_weight += sum(stored_weights)
+                mini_weights = _mini_weights(stored_weights)
             block_top = max(block_weights)
             block_top = block_top if block_top > 0 else 0
             top_weight = max(top_weight, block_top)
@@ -62,20 +77,20 @@ class PostingListEncoder:
                 max_length = max(max_length, block_max)
             data = (
                 tuple(map(sub, block_ids, [0, *block_ids[:-1]])),  # ids as deltas
-                _mini_weights(stored_weights),
+                mini_weights,
                 self._mini_values(values[start:end]),
             )
-            data_bytes = dumps(data, 2)
-            if level:
-                data_bytes = zlib.compress(data_bytes, level)
-            info = dumps((len(block_ids), block_ids[-1], block_top, level,
-                          length_to_byte(block_min), length_to_byte(block_max)), 2)
+            data_bytes = dumps(data, DATA_PROTOCOL)
+            compression = level if len(data_bytes) >= MIN_COMPRESSED else 0
+            if compression:
+                data_bytes = zlib.compress(data_bytes, compression)
+            info = dumps((len(block_ids), block_ids[-1], block_top, compression,
+                          _LENGTH_BYTE[block_min], _LENGTH_BYTE[block_max]), 2)
             size = len(info) + len(data_bytes)
             parts += (pack_int(-size if end >= count else size), info, data_bytes)  # the last block's is negative
         postings = b"".join(parts)
         term_info = _TERM_INFO.pack(
-            False, total_weight, count, 0 if min_length is None else length_to_byte(min_length),
-            length_to_byte(max_length), top_weight, ids[0] if count else _NO_ID, ids[-1] if count else _NO_ID,
+            False, total_weight, count, _LENGTH_BYTE[min_length], _LENGTH_BYTE[max_length], top_weight, ids[0], ids[-1],
         ) + pack_long(offset) + pack_int(len(postings))
         return postings, term_info
 
@@ -85,6 +100,17 @@ class PostingListEncoder:
             return None
         kept = filter(None, values)  # add_posting keeps non-empty values only
         return tuple(kept) if size is None or size < 0 else b"".join(kept)
+
+
+class _LengthBytes(dict):
+    """whoosh's byte for a field length (None: no length, byte 0), computed once per length."""
+
+    def __missing__(self, length: int | None) -> int:
+        self[length] = found = length_to_byte(length)
+        return found
+
+
+_LENGTH_BYTE = _LengthBytes()
 
 
 def _mini_weights(weights: array):

@@ -13,7 +13,8 @@ tests/indexer/test_segments.py compares everything whoosh reads from such a segm
 from __future__ import annotations
 
 from whoosh import formats
-from whoosh.analysis import STOP_WORDS
+from whoosh.analysis import STOP_WORDS, IDTokenizer
+from whoosh.fields import FieldType
 from whoosh.system import pack_ushort
 
 from .posting_lists import PostingListEncoder
@@ -31,94 +32,116 @@ class _Terms(dict):
         return term
 
 
-class _Positions:
-    """Encoded posting values of a Positions field; one position (most postings) is encoded once per position."""
-
-    def __init__(self, fmt: formats.Positions) -> None:
-        self._encode = fmt.encode
-        self._single: dict[int, bytes] = {}
-
-    def __call__(self, positions: list[int]) -> bytes:
-        if len(positions) > 1:
-            return self._encode(positions)
-        pos = positions[0]
-        value = self._single.get(pos)
-        if value is None:
-            value = self._single[pos] = self._encode(positions)
-        return value
-
-
 class FieldPostings:
-    """One field's postings: term -> flat list [docnum, weight, value, docnum, weight, value, ...] in docnum order."""
+    """One field's postings: term -> flat list [docnum, weight, value, docnum, weight, value, ...] in docnum order.
 
-    def __init__(self, name: str, field) -> None:
-        self.name, self.field = name, field
+    `add(docnum, value)` takes one document's value and returns its length (whoosh's: the sum of the frequencies of
+    its terms, 0 for a field that is not scorable). Terms are kept as str for fields whose terms are UTF-8 (those
+    inverted here), as whoosh's bytes otherwise.
+    """
+
+    def __init__(self, field, terms: _Terms) -> None:
+        self.field = field
         self.terms: dict = {}
         self.lengths: dict[int, int] | None = {} if field.scorable else None  # docnum -> length
         fmt = field.format
-        self.words = _Positions(fmt) if _inverts_words(field) else None
         self._boost = fmt.field_boost
-        self._weights = [float(freq) * fmt.field_boost for freq in range(64)]
-
-    def add(self, docnum: int, value, terms: _Terms) -> int:
-        """Add one document's value; returns its length (whoosh's: the sum of term frequencies if scorable)."""
-        if self.words is not None and isinstance(value, str):
-            length = self._add_words(docnum, value, terms)
+        if _inverts_words(field):
+            self.add, self._words, self._str_terms = self._add_words, terms, True
+            self._encode = fmt.encode
+            self._weights = [float(freq) * fmt.field_boost for freq in range(64)]
+            self._single: list[bytes] = []  # the value of one position, by position: most postings have one
+        elif _is_whole_value(field):
+            self.add, self._str_terms = self._add_whole, True
+            self._whole = float(fmt.field_boost)  # Existence's weight, times the document's boost (1.0)
         else:
-            length = self._add_items(docnum, value)
-        if length and self.lengths is not None:
-            # whoosh gives the writer each length as it reads it back from the lengths column (one byte: long
-            # lengths approximate), but the writer only keeps lengths as that byte: the exact length gives the same
-            self.lengths[docnum] = length
-        return length if self.lengths is not None else 0
+            self.add, self._str_terms = self._add_items, False
 
-    def _add_words(self, docnum: int, text: str, terms: _Terms) -> int:
-        analysed = [*map(terms.__getitem__, TOKEN.findall(text))]
+    def _add_words(self, docnum: int, text) -> int:
+        if type(text) is not str:  # a list of words: whoosh takes them as they are, without the analyzer
+            return self._add_items(docnum, text)
+        analysed = [*map(self._words.__getitem__, TOKEN.findall(text))]
+        kept = [term for term in analysed if term is not None]
         first = 0  # WordAnalyzer numbers the first word kept by its place among all words, the rest one by one
-        while first < len(analysed) and analysed[first] is None:
-            first += 1
+        if kept and analysed[0] is None:
+            while analysed[first] is None:
+                first += 1
         positions: dict[str, list[int]] = {}
-        for pos, term in enumerate([t for t in analysed if t is not None], first):
+        for pos, term in enumerate(kept, first):
             at = positions.get(term)
             if at is None:
                 positions[term] = [pos]
             else:
                 at.append(pos)
-        postings, weights, encode = self.terms, self._weights, self.words
-        length = 0
+        if len(self._single) < first + len(kept):
+            self._single += [self._encode([pos]) for pos in range(len(self._single), 2 * (first + len(kept)))]
+        postings, weights, single, once = self.terms, self._weights, self._single, self._weights[1]
         for term, at in positions.items():
-            freq = len(at)
-            length += freq
-            weight = weights[freq] if freq < 64 else float(freq) * self._boost
+            if len(at) == 1:
+                item = (docnum, once, single[at[0]])
+            else:
+                freq = len(at)
+                item = (docnum, weights[freq] if freq < 64 else float(freq) * self._boost, self._encode(at))
             posting = postings.get(term)
             if posting is None:
-                postings[term] = [docnum, weight, encode(at)]
+                postings[term] = [*item]
             else:
-                posting += (docnum, weight, encode(at))
-        return length
+                posting += item
+        return self._length(docnum, len(kept))
+
+    def _add_whole(self, docnum: int, value) -> int:
+        if type(value) is not str:
+            return self._add_items(docnum, value)
+        posting = self.terms.get(value)
+        if posting is None:
+            self.terms[value] = [docnum, self._whole, b""]
+        else:
+            posting += (docnum, self._whole, b"")
+        return self._length(docnum, 1)
 
     def _add_items(self, docnum: int, value) -> int:
-        postings = self.terms
+        postings, str_terms = self.terms, self._str_terms
         length = 0
         for btext, freq, weight, vbytes in self.field.index(value):
             length += freq
+            term = btext.decode("utf-8") if str_terms else btext
             # whoosh multiplies by the document's boost (1.0, a float) and writes a missing value as b""
             item = (docnum, weight * 1.0, vbytes or b"")
-            posting = postings.get(btext)
+            posting = postings.get(term)
             if posting is None:
-                postings[btext] = [*item]
+                postings[term] = [*item]
             else:
                 posting += item
+        return self._length(docnum, length)
+
+    def _length(self, docnum: int, length: int) -> int:
+        if self.lengths is None:
+            return 0
+        if length:
+            # whoosh gives the writer each length as it reads it back from the lengths column (one byte: long
+            # lengths approximate), but the writer only keeps lengths as that byte: the exact length gives the same
+            self.lengths[docnum] = length
         return length
 
     def sorted_terms(self) -> list[tuple[bytes, list]]:
         """(term bytes, flat postings) in the term order of whoosh's term index."""
-        return sorted((t.encode("utf-8") if isinstance(t, str) else t, p) for t, p in self.terms.items())
+        if self._str_terms:
+            return sorted((term.encode("utf-8"), flat) for term, flat in self.terms.items())
+        return sorted(self.terms.items())
 
 
 def _inverts_words(field) -> bool:
-    """True if this module inverts the field's text itself: WordAnalyzer words with positions."""
-    return type(field.format) is formats.Positions and isinstance(field.analyzer, WordAnalyzer)
+    """True if the field's text is inverted here: WordAnalyzer words with positions, UTF-8 terms."""
+    return _utf8_terms(field) and type(field.format) is formats.Positions and type(field.analyzer) is WordAnalyzer
+
+
+def _is_whole_value(field) -> bool:
+    """True if the field's one term is its whole value: whoosh's ID field (an IDTokenizer, presence only)."""
+    return _utf8_terms(field) and type(field.format) is formats.Existence and type(field.analyzer) is IDTokenizer
+
+
+def _utf8_terms(field) -> bool:
+    return type(field).index is FieldType.index  # whoosh's: the analyzer's token texts, UTF-8 encoded
 
 
 class Postings:
@@ -132,12 +155,12 @@ class Postings:
             if field.separate_spelling() or field.vector:
                 raise ValueError(f"field {name!r}: spelling and vector fields are not supported by this writer")
 
-    def add(self, name: str, field, docnum: int, value) -> int:
-        """Add the value of field `name` of document `docnum`; returns the length to record for it."""
+    def field(self, name: str) -> FieldPostings:
+        """The postings of indexed field `name`."""
         postings = self.fields.get(name)
         if postings is None:
-            postings = self.fields[name] = FieldPostings(name, field)
-        return postings.add(docnum, value, self.terms)
+            postings = self.fields[name] = FieldPostings(self.schema[name], self.terms)
+        return postings
 
     def write(self, fieldwriter) -> None:
         """Write every field's terms and postings through whoosh's field writer (W3FieldWriter)."""
@@ -150,10 +173,12 @@ class Postings:
             encoder = PostingListEncoder(fieldwriter._codec, postings.field.format)
             prefix = pack_ushort(fieldwriter._fieldid)
             lengths = postings.lengths
+            offset = postfile.tell()
             for btext, flat in postings.sorted_terms():
                 ids = flat[0::3]
                 doc_lengths = None if lengths is None else [*map(lengths.__getitem__, ids)]
-                data, info = encoder.encode(postfile.tell(), ids, flat[1::3], flat[2::3], doc_lengths)
+                data, info = encoder.encode(offset, ids, flat[1::3], flat[2::3], doc_lengths)
                 postfile.write(data)
+                offset += len(data)
                 term_index.add(prefix + btext, info)
             fieldwriter.finish_field()

@@ -35,22 +35,27 @@ class SegmentBuilder:
         self.fieldwriter = self.codec.field_writer(self.storage, self.segment)
         self.postings = Postings(self.schema)
         self.docnum = 0
+        # per field: (field, its postings if indexed, whether stored, its column type if any)
+        self._fields = {
+            name: (field, self.postings.field(name).add if field.indexed else None, field.stored, field.column_type)
+            for name, field in self.schema.items()
+        }
 
     def add_document(self, **fields) -> None:
         """Add one document (field name -> value; None: no value), as whoosh's SegmentWriter.add_document does."""
-        schema, perdoc, docnum = self.schema, self.perdoc, self.docnum
+        perdoc, docnum, plan = self.perdoc, self.docnum, self._fields
         perdoc.start_doc(docnum)
         for name in sorted(fields):  # whoosh's order: the stored fields' dict is pickled in it
             value = fields[name]
             if value is None:
                 continue
-            if name not in schema:
-                raise UnknownFieldError(f"No field named {name!r} in {schema}")
-            field = schema[name]
-            length = self.postings.add(name, field, docnum, value) if field.indexed else 0
-            perdoc.add_field(name, field, value if field.stored else None, length)
-            if field.column_type:
-                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+            if name not in plan:
+                raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
+            field, add_postings, stored, column = plan[name]
+            length = add_postings(docnum, value) if add_postings else 0
+            perdoc.add_field(name, field, value if stored else None, length)
+            if column:
+                perdoc.add_column_value(name, column, field.to_column_value(value))
         perdoc.finish_doc()
         self.docnum += 1
 
