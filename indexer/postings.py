@@ -21,6 +21,8 @@ from .posting_lists import PostingListEncoder
 from .schema import MIN_WORD, TOKEN, WordAnalyzer
 from .text import stem
 
+ANALYSED_VALUES = 10_000  # values of a field remembered with their terms (cleared when full)
+
 
 class _Terms(dict):
     """Index term of each word as written (None for a stop word), as WordAnalyzer makes it; filled on first use."""
@@ -56,6 +58,7 @@ class FieldPostings:
             self._whole = float(fmt.field_boost)  # Existence's weight, times the document's boost (1.0)
         else:
             self.add, self._str_terms = self._add_items, False
+        self._analysed: dict[str, list[tuple]] = {}
 
     def _add_words(self, docnum: int, text) -> int:
         if type(text) is not str:  # a list of words: whoosh takes them as they are, without the analyzer
@@ -100,19 +103,32 @@ class FieldPostings:
         return self._length(docnum, 1)
 
     def _add_items(self, docnum: int, value) -> int:
-        postings, str_terms = self.terms, self._str_terms
+        items = self._analysed.get(value) if type(value) is str else None
+        if items is None:
+            items = self._analyse(value)
+        postings = self.terms
         length = 0
-        for btext, freq, weight, vbytes in self.field.index(value):
+        for term, weight, vbytes, freq in items:
             length += freq
-            term = btext.decode("utf-8") if str_terms else btext
-            # whoosh multiplies by the document's boost (1.0, a float) and writes a missing value as b""
-            item = (docnum, weight * 1.0, vbytes or b"")
             posting = postings.get(term)
             if posting is None:
-                postings[term] = [*item]
+                postings[term] = [docnum, weight, vbytes]
             else:
-                posting += item
+                posting += (docnum, weight, vbytes)
         return self._length(docnum, length)
+
+    def _analyse(self, value) -> list[tuple]:
+        """(term, weight, value bytes, frequency) of each term of a value, by whoosh's field type; remembered for
+        str values, which repeat (a document's topics, a status)."""
+        str_terms = self._str_terms
+        # whoosh multiplies each weight by the document's boost (1.0, a float) and writes a missing value as b""
+        items = [(btext.decode("utf-8") if str_terms else btext, weight * 1.0, vbytes or b"", freq)
+                 for btext, freq, weight, vbytes in self.field.index(value)]
+        if type(value) is str:
+            if len(self._analysed) >= ANALYSED_VALUES:
+                self._analysed.clear()
+            self._analysed[value] = items
+        return items
 
     def _length(self, docnum: int, length: int) -> int:
         if self.lengths is None:
