@@ -141,9 +141,10 @@ class FieldPostings:
 
     def sorted_terms(self) -> list[tuple[bytes, list]]:
         """(term bytes, flat postings) in the term order of whoosh's term index."""
-        if self._str_terms:
-            return sorted((term.encode("utf-8"), flat) for term, flat in self.terms.items())
-        return sorted(self.terms.items())
+        terms = self.terms
+        if self._str_terms:  # str order is UTF-8 byte order, and sorting str is faster than sorting pairs
+            return [(term.encode("utf-8"), terms[term]) for term in sorted(terms)]
+        return [(term, terms[term]) for term in sorted(terms)]
 
 
 def _inverts_words(field) -> bool:
