@@ -181,7 +181,8 @@ class FeatureIndex:
         """`claim_line(claim_tokens(text))` and `features(claim_tokens(text))`.
 
         Corpora repeat words, so ASCII text is read word by word (split at spaces) from a memo. That is exact
-        because no claim token spans a space except a spaced dash (" - "), and text with one is read whole.
+        because no claim token spans a space except a spaced dash (" - "), and text with one is read whole; a
+        word joins to "" only when it has no tokens ("&"), as no token (a stem included) is empty.
         """
         lowered = text.lower()
         if not text.isascii() or ("-" in lowered and _SPACED_DASH.search(lowered)):
