@@ -28,6 +28,9 @@ _WORD_STOP = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\. [!-\-/-~][!
 _CLOSED_STOP = re.compile(r"[!-~]*[)\]\"]\. [!-\-/-~][!-~]*")
 _MARK = re.compile(r"[!-~]*[?!] [!-~]+")
 _RARE_SPACE = "".join(c for c in string.whitespace if c != " ")  # Punkt looks back for any of string.whitespace
+# The only characters that Python's `\s` counts as space and the `regex` module (NLTK's engine) does not: a text
+# holding one is searched with NLTK's own compiled candidate pattern.
+_SEPARATORS = re.compile("[\x1c-\x1f]")
 _DECISIONS_LIMIT = 100_000
 
 
@@ -41,6 +44,15 @@ class Punkt(PunktSentenceTokenizer):
         super().__init__(params)
         self._abbreviations = frozenset(params.abbrev_types)
         self._decisions: dict[str, bool] = {}
+        # Punkt's candidate pattern compiled by Python's `re`: NLTK runs it through the `regex` module with a timeout
+        # guard (nltk.redos), a fifth of a build's CPU. The guard is for patterns that backtrack; this one cannot:
+        # a mark, then one punctuation character or a run of spaces and the next token, so each character is
+        # looked at by at most one candidate besides its own.
+        lang = self._lang_vars
+        self._candidates = re.compile(
+            lang._period_context_fmt % {"NonWord": lang._re_non_word_chars, "SentEndChars": lang._re_sent_end_chars},
+            re.UNICODE | re.VERBOSE,
+        )
 
     def text_contains_sentbreak(self, text: str) -> bool:
         if self._plain_break(text):
@@ -73,7 +85,8 @@ class Punkt(PunktSentenceTokenizer):
         last_break = 0
         previous = None  # the last candidate, kept until the next shows whether it overlaps the word before it
         word_start = word_end = 0  # the word before the previous candidate
-        for match in self._lang_vars.period_context_re().finditer(text):
+        candidates = self._lang_vars.period_context_re() if _SEPARATORS.search(text) else self._candidates
+        for match in candidates.finditer(text):
             space = last_space(word_end, match.start())
             start = space + 1 if space > word_end else word_start  # Punkt's look-back ignores a space at its start
             if previous is not None and word_end <= start:

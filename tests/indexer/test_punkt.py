@@ -72,3 +72,23 @@ def test_seed_paragraphs_split_as_punkt_splits_them(seeds_dir):
         for block in doc.blocks:
             text = doc.text[block.start : block.end]
             assert list(FAST.span_tokenize(text)) == list(reference().span_tokenize(text)), text
+
+
+SPACES = [c for c in map(chr, range(0x3001)) if c.isspace()]  # Python's and the regex module's spaces, and more
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GAPS + SPACES)), max_size=30))
+def test_spans_with_every_kind_of_space_are_punkts(pieces):
+    # FAST finds candidates with Python's re, NLTK with the regex module: they disagree on \x1c-\x1f
+    text = "".join(piece + gap for piece, gap in pieces)
+    assert list(FAST.span_tokenize(text)) == list(reference().span_tokenize(text))
+
+
+def test_candidates_are_nltks_own_matches():
+    spaces = [c for c in SPACES if not "\x1c" <= c <= "\x1f"]  # texts with these use NLTK's pattern
+    text = "".join(f"w{i}{'.?!'[i % 3]}{c}x{i} " for i, c in enumerate(spaces)) + 'a." B. (c)! "d"? e...  f'
+    nltk_matches = reference()._lang_vars.period_context_re().finditer(text)
+    ours = FAST._candidates.finditer(text)
+    fields = lambda m: (m.span(), m.group("after_tok"), m.group("next_tok"))  # noqa: E731
+    assert [fields(m) for m in ours] == [fields(m) for m in nltk_matches]
