@@ -67,6 +67,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, index_dir: str | None = Non
     sock = listening_socket(host, port)
     server = waitress.create_server(app, sockets=[sock], threads=workers, ident="Sourcecheck")
     print(f"Sourcecheck is serving {root} at http://{host}:{port} (press Ctrl+C to stop)", file=sys.stderr)
+    print(f"Instance folder (config.toml, secret key, reviewer store): {app.instance_path}", file=sys.stderr)
     try:
         server.run()
     except KeyboardInterrupt:
