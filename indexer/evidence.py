@@ -132,6 +132,9 @@ class Checker:
         self._index = {feature: tuple(numbers) for feature, numbers in index.items()}
         patterns = [p for r in self._rules for p in (*r.patterns, *r.unless, *r.context)]
         patterns += list(self.kb.special.values())
+        self._reader = self.kb.reader
+        if self._reader is not None:
+            patterns += self._reader.patterns()
         self._features = FeatureIndex({f for p in patterns for need in p.needs for f in need})
 
     def prepare(self, sentence: str) -> tuple[str, set[str]]:
@@ -145,7 +148,7 @@ class Checker:
         """Numbers of the patterns whose index key the sentence has, in rule order."""
         return sorted(set().union(*filter(None, map(self._index.get, feats))))
 
-    def _denied(self, rule: Rule, line: str, match: re.Match[str] | Span, feats) -> bool:
+    def _denied(self, rule: Rule, line: str, match: re.Match[str] | Span, feats, debunked: bool | None) -> bool:
         """True when a negation (or, for a flagging rule, a contrast or a debunking cue) takes back the match."""
         if isinstance(match, Span):  # "a & b" parts may sit anywhere, so may what denies them
             window = line
@@ -158,16 +161,17 @@ class Checker:
         return (
             cues is not None
             or self.kb.special["contrast"].regex.search(window) is not None
-            or self._any("debunk", line, feats)
+            or (self._any("debunk", line, feats) if debunked is None else debunked)
         )
 
-    def _verdict(self, rule: Rule, match: re.Match[str] | Span, line: str, feats, raw: str) -> Verdict | None:
+    def _verdict(self, rule: Rule, match: re.Match[str] | Span, line: str, feats, raw: str,
+                 debunked: bool | None = None) -> Verdict | None:
         """What `rule` says of the sentence, given its first pattern's match (None when an exception holds)."""
         if any(p.occurs(line, feats) for p in rule.unless):
             return None
         if rule.context and not any(p.occurs(line, feats) for p in rule.context):
             return None
-        if rule.negation_veto and self._denied(rule, line, match, feats):
+        if rule.negation_veto and self._denied(rule, line, match, feats, debunked):
             return Verdict(rule, rule.negated_status) if rule.negated_status else None
         if rule.needs_no_citation and (_CHECKABLE_CITATION.search(raw) or self._any("citation", line, feats)):
             return None
@@ -177,7 +181,7 @@ class Checker:
         """Every rule that fires on `sentence` with the status it gives, topic rules first, most severe first."""
         return self._verdicts(sentence, *self.prepare(sentence))
 
-    def _verdicts(self, sentence: str, line: str, feats: set[str]) -> list[Verdict]:
+    def _verdicts(self, sentence: str, line: str, feats: set[str], debunked: bool | None = None) -> list[Verdict]:
         out = []
         judged = -1  # a rule is judged on the first of its patterns that matches, and only on that one
         for number in self._candidates(feats):
@@ -188,7 +192,7 @@ class Checker:
             if match is None:
                 continue
             judged = rule_number
-            verdict = self._verdict(self._rules[rule_number], match, line, feats, sentence)
+            verdict = self._verdict(self._rules[rule_number], match, line, feats, sentence, debunked)
             if verdict is not None:
                 out.append(verdict)
         return out
@@ -219,17 +223,100 @@ class Checker:
         end = start + len(sentence) if end is None else end
         if _QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
-        text = self.resolve(sentence, referent)
+        best, clauses = self.judge(self.resolve(sentence, referent))
+        if best is None:
+            claim = any(c.claim for c in clauses)
+            return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON) if claim else \
+                SentenceCheck(sentence, start, end, "no_claim")
+        return SentenceCheck(sentence, start, end, best.status, best.id, best.reason, best.correction, best.sources,
+                             best.topic)
+
+    def judge(self, text: str) -> tuple[Candidate | None, list[Clause]]:
+        """The deciding verdict on `text` (None: nothing checkable matched) and each clause's reading of it.
+
+        Each clause is judged on its own (a denial in one does not cover the next); rules whose patterns span a
+        clause break are matched on the whole sentence too. A `supported` verdict stands only when every clause
+        that makes a medical claim is backed; otherwise the sentence is `unverified`.
+        """
         line, feats = self.prepare(text)
-        fired = self._verdicts(text, line, feats)
-        specific = [v for v in fired if v.rule.kind == "topic"] or fired
-        if specific:
-            best = max(specific, key=lambda v: SEVERITY[v.status])  # stable: the first of the most severe
-            rule = best.rule
-            correction = rule.correction if best.status == "inaccurate" else ""
-            return SentenceCheck(
-                sentence, start, end, best.status, rule.id, rule.reason, correction, rule.sources, rule.topic
-            )
-        if self._any("medical", line, feats) and self._any("claim", line, feats):
-            return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON)
-        return SentenceCheck(sentence, start, end, "no_claim")
+        debunked = self._any("debunk", line, feats)
+        parts = self.clauses(text)
+        clauses: list[Clause] = []
+        pool: list[Candidate] = []
+        if len(parts) > 1:
+            pool += _topic_first(self._verdicts(text, line, feats, debunked), [])
+        carried = None
+        for part in parts:
+            part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
+            findings, readings, carried = self._read_relations(part_line, part_feats, carried, debunked)
+            found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
+            claim = self._any("medical", part_line, part_feats) and self._any("claim", part_line, part_feats)
+            named = self._reader is not None and bool(self._reader.mentions(part_line, part_feats))
+            clauses.append(Clause(part, tuple(found), tuple(r.describe() for r in readings), claim, named))
+            pool += found
+        if not pool:
+            return None, clauses
+        best = max(pool, key=lambda c: SEVERITY[c.status])  # stable: the first of the most severe
+        if best.status == "supported" and any(c.claim and c.named and not c.found for c in clauses):
+            return None, clauses  # one claim is backed, another is not: the sentence as a whole is unverified
+        return best, clauses
+
+    def clauses(self, text: str) -> list[str]:
+        """`text` cut where one clause ends and the next begins ("..., but ...", ";"); one part if none."""
+        if self._reader is None:
+            return [text]
+        parts = [p.strip(" ,") for p in self._reader.discourse.clause_breaks.split(text)]
+        parts = [p for p in parts if p and any(ch.isalnum() for ch in p)]
+        return parts if len(parts) > 1 else [text]
+
+    def _read_relations(self, line: str, feats, carried, debunked: bool):
+        """Findings of the facts on the relations a clause states; the subject the next clause may carry on."""
+        if self._reader is None:
+            return [], [], None
+        readings = self._reader.read(line, feats, carried)
+        findings = []
+        for finding in self._reader.judge(readings):
+            # "It is a myth that ...", "... is mistakenly called ...": the writer corrects the claim
+            status = "supported" if debunked and finding.reading.mode != "denied" and finding.status in FLAGGED \
+                else finding.status
+            fact = finding.fact
+            correction = finding.correction if status == "inaccurate" else ""
+            reason = fact.reason if status != "supported" else fact.statement
+            findings.append(Candidate(status, fact.id, reason, correction, fact.sources, fact.topic))
+        subject = next((r.subject.concept for r in readings), None) or self._reader.referent(line, feats) or carried
+        return findings, readings, subject
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A verdict a rule or a fact gives a clause."""
+
+    status: str
+    id: str
+    reason: str
+    correction: str
+    sources: tuple[Source, ...]
+    topic: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a sentence: its text, the verdicts on it, the relations read in it, whether it is a claim."""
+
+    text: str
+    found: tuple[Candidate, ...]
+    readings: tuple[str, ...]
+    claim: bool
+    named: bool = False  # it names a concept of the knowledge base
+
+
+def _topic_first(verdicts: list[Verdict], findings: list[Candidate]) -> list[Candidate]:
+    """Topic rules and facts outrank generic detectors: those count only when nothing specific matched."""
+    topic = [v for v in verdicts if v.rule.kind == "topic"]
+    chosen = topic or verdicts  # a fact about one relation does not vouch for a promise or a vague citation
+    out = []
+    for v in chosen:
+        rule = v.rule
+        correction = rule.correction if v.status == "inaccurate" else ""
+        out.append(Candidate(v.status, rule.id, rule.reason, correction, rule.sources, rule.topic))
+    return out + findings

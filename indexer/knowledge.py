@@ -25,12 +25,14 @@ from typing import Any
 
 from .errors import KnowledgeBaseError
 from .patterns import Pattern, PatternError, compile_pattern
+from .relations import RelationReader
 
 DEFAULT_DIR = Path(__file__).parent / "knowledge"
 STATUSES = ("inaccurate", "unsupported", "unverified", "supported", "no_claim")
 RULE_STATUSES = ("inaccurate", "unsupported", "supported")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RESERVED = {"sources.toml", "terms.toml"}
+_NOT_RULES = {"relations.toml"}  # read by knowledge_facts
 _RULE_FIELDS = {
     "id", "status", "patterns", "unless", "context", "negation_veto", "needs_no_citation", "reason", "correction",
     "sources", "examples", "counterexamples", "negated_status", "negated_examples",
@@ -98,6 +100,7 @@ class KnowledgeBase:
     topics: tuple[Topic, ...]
     fingerprint: str  # changes whenever any knowledge file changes: cached checks are redone
     special: dict[str, Pattern] = field(default_factory=dict)
+    reader: RelationReader | None = None  # concepts, relations and facts (relations.toml, <topic>/ folders)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -271,7 +274,7 @@ def _load_terms(path: Path, sources: dict[str, Source]) -> tuple[dict, tuple, tu
 def _fingerprint(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update("/".join(path.parts[-2:]).encode() + b"\0" + path.read_bytes())  # folder/name: topics reuse names
     return digest.hexdigest()[:16]
 
 
@@ -292,17 +295,21 @@ def load_knowledge_base(directory: str | Path | None = None) -> KnowledgeBase:
     if missing:
         raise KnowledgeBaseError(f"{folder / 'terms.toml'}: missing concepts the checker needs: {missing}")
     ctx = {"sources": sources, "concepts": concepts}
-    files = sorted(p for p in folder.glob("*.toml") if p.name not in _RESERVED)
+    files = sorted(p for p in folder.glob("*.toml") if p.name not in _RESERVED | _NOT_RULES)
     seen: set[str] = set()
     topics = tuple(_load_topic(path, ctx, seen) for path in files)
     special = {
         name: _compile_all([f"{{{name}}}"], concepts, f"{folder / 'terms.toml'}", "concept")[0]
         for name in SPECIAL_CONCEPTS
     }
+    from .knowledge_facts import knowledge_files, load_reader  # it builds on this module's Source
+
+    reader = load_reader(folder, concepts, sources)
+    fingerprinted = [folder / "sources.toml", folder / "terms.toml", *files, *knowledge_files(folder)]
     return KnowledgeBase(
         sources=sources, concepts={k: tuple(v) for k, v in concepts.items()}, synonyms=synonyms,
-        clarifications=clarifications, topics=topics,
-        fingerprint=_fingerprint([folder / "sources.toml", folder / "terms.toml", *files]), special=special,
+        clarifications=clarifications, topics=topics, fingerprint=_fingerprint(fingerprinted), special=special,
+        reader=reader,
     )
 
 

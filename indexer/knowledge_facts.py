@@ -1,0 +1,187 @@
+"""Loading relations.toml and each topic folder's concepts.toml and facts.toml into a `RelationReader`.
+
+Files are validated against their declared models (`knowledge_schema`); a broken file raises KnowledgeBaseError
+naming the file, the entry and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import KnowledgeBaseError
+from .knowledge_schema import ConceptsFile, FactsFile, RelationsFile
+from .patterns import Pattern, PatternError, compile_pattern
+from .relations import Concept, Discourse, Fact, Relation, RelationReader
+
+RELATIONS_FILE = "relations.toml"
+CONCEPTS_FILE = "concepts.toml"
+FACTS_FILE = "facts.toml"
+# Openers an anaphor may follow ("Also, it ..."): discourse markers, not topic words.
+_OPENERS = (
+    r"(?:(?:additionally|also|furthermore|moreover|however|in addition|plus|and|but|so|importantly|finally|"
+    r"in conclusion|in summary|overall|ultimately|firstly|secondly|lastly|besides|what's more)\s*,?\s+)?"
+)
+
+
+def _validated(path: Path, model: type[BaseModel]) -> Any:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise KnowledgeBaseError(f"{path}: cannot read: {e}") from e
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'file'}: {err['msg']}" for err in e.errors()[:5])
+        raise KnowledgeBaseError(f"{path}: {problems}") from e
+
+
+def _phrases(phrases: list[str], concepts: dict[str, list[str]], where: str) -> Pattern:
+    try:
+        return compile_pattern("(" + "|".join(phrases) + ")", concepts)
+    except PatternError as e:
+        raise KnowledgeBaseError(f"{where}: {e}") from e
+
+
+def _each(patterns: list[str], concepts: dict[str, list[str]], where: str) -> tuple[Pattern, ...]:
+    out = []
+    for pattern in patterns:
+        try:
+            out.append(compile_pattern(pattern, concepts))
+        except PatternError as e:
+            raise KnowledgeBaseError(f"{where}: pattern {pattern!r}: {e}") from e
+    return tuple(out)
+
+
+def _regex(alternatives: list[str], where: str) -> str:
+    for alternative in alternatives:
+        try:
+            re.compile(alternative)
+        except re.error as e:
+            raise KnowledgeBaseError(f"{where}: {alternative!r} is not a regular expression: {e}") from e
+    return "|".join(f"(?:{a})" for a in alternatives)
+
+
+def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, Relation], Discourse]:
+    data: RelationsFile = _validated(path, RelationsFile)
+    relations = {}
+    for rid, entry in data.relations.items():
+        where = f"{path}: relation {rid}"
+        relations[rid] = Relation(
+            rid,
+            entry.description,
+            frozenset(entry.subjects),
+            frozenset(entry.objects),
+            _each(entry.cues, terms, where),
+            _each(entry.passive, terms, where),
+            _each(entry.breaks, terms, where),
+            _each(entry.denials, terms, where),
+            entry.window,
+        )
+    d, where = data.discourse, f"{path}: discourse"
+    anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"
+    if d.not_anaphors:
+        anaphor += rf"(?!\s+(?:{_regex(d.not_anaphors, where)})\b)"
+    discourse = Discourse(
+        denial=_phrases(d.denial, terms, f"{where}.denial"),
+        denial_before=_phrases(d.denial_before, terms, f"{where}.denial_before"),
+        not_denials=_phrases(d.not_denials, terms, f"{where}.not_denials") if d.not_denials else None,
+        hedge=_phrases(d.hedge, terms, f"{where}.hedge"),
+        belief=_phrases(d.belief, terms, f"{where}.belief"),
+        contrast=_phrases(d.contrast, terms, f"{where}.contrast"),
+        clause_breaks=re.compile(_regex(d.clause_breaks, f"{where}.clause_breaks"), re.I),
+        anaphor=re.compile(anaphor, re.I),
+    )
+    return relations, discourse
+
+
+def topic_folders(folder: Path) -> list[Path]:
+    """Topic folders: sub-folders holding a concepts.toml or a facts.toml, in name order."""
+    return sorted(
+        p for p in folder.iterdir() if p.is_dir() and ((p / CONCEPTS_FILE).is_file() or (p / FACTS_FILE).is_file())
+    )
+
+
+def knowledge_files(folder: Path) -> list[Path]:
+    """Every file the relation reader is built from (for the knowledge base's fingerprint)."""
+    files = [folder / RELATIONS_FILE] if (folder / RELATIONS_FILE).is_file() else []
+    for topic in topic_folders(folder):
+        files += [p for p in (topic / CONCEPTS_FILE, topic / FACTS_FILE) if p.is_file()]
+    return files
+
+
+def load_reader(folder: Path, terms: dict[str, list[str]], sources: dict) -> RelationReader | None:
+    """The relation reader of a knowledge folder, or None when it has no relations.toml."""
+    if not (folder / RELATIONS_FILE).is_file():
+        return None
+    relations, discourse = load_relations(folder / RELATIONS_FILE, terms)
+    concepts: dict[str, Concept] = {}
+    facts: list[Fact] = []
+    pending: list[tuple[Path, str, FactsFile]] = []
+    for topic in topic_folders(folder):
+        if (topic / CONCEPTS_FILE).is_file():
+            path = topic / CONCEPTS_FILE
+            for cid, entry in _validated(path, ConceptsFile).concepts.items():
+                if cid in concepts:
+                    raise KnowledgeBaseError(f"{path}: concept {cid}: defined twice (also in {concepts[cid].topic})")
+                concepts[cid] = Concept(
+                    cid,
+                    topic.name,
+                    entry.kind,
+                    entry.label or entry.names[0],
+                    _phrases(entry.names, terms, f"{path}: concept {cid}: names"),
+                    tuple(entry.facts_from),
+                    entry.referent,
+                    entry.weak,
+                )
+        if (topic / FACTS_FILE).is_file():
+            pending.append((topic / FACTS_FILE, topic.name, _validated(topic / FACTS_FILE, FactsFile)))
+    for cid, concept in concepts.items():
+        unknown = [c for c in concept.facts_from if c not in concepts]
+        if unknown:
+            raise KnowledgeBaseError(
+                f"{folder}/{concept.topic}/{CONCEPTS_FILE}: concept {cid}: unknown facts_from {unknown}"
+            )
+    seen: set[str] = set()
+    for path, _folder, data in pending:
+        for entry in data.facts:
+            facts.append(_fact(entry, data.topic, path, concepts, relations, sources, seen))
+    return RelationReader(concepts, relations, tuple(facts), discourse)
+
+
+def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set[str]) -> Fact:
+    where = f"{path}: fact {entry.id}"
+    if entry.id in seen:
+        raise KnowledgeBaseError(f"{where}: duplicate fact id")
+    seen.add(entry.id)
+    for field in ("subject", "object"):
+        if getattr(entry, field) not in concepts:
+            raise KnowledgeBaseError(f"{where}: {field} '{getattr(entry, field)}' is not a known concept")
+    relation = relations.get(entry.relation)
+    if relation is None:
+        raise KnowledgeBaseError(f"{where}: relation '{entry.relation}' is not in {RELATIONS_FILE}")
+    if concepts[entry.subject].kind not in relation.subjects or concepts[entry.object].kind not in relation.objects:
+        raise KnowledgeBaseError(
+            f"{where}: relation {entry.relation} joins {sorted(relation.subjects)} to {sorted(relation.objects)}, "
+            f"not {concepts[entry.subject].kind} to {concepts[entry.object].kind}"
+        )
+    unknown = [s for s in entry.sources if s not in sources]
+    if unknown:
+        raise KnowledgeBaseError(f"{where}: unknown source(s) {unknown}")
+    return Fact(
+        entry.id,
+        topic,
+        entry.subject,
+        entry.relation,
+        entry.object,
+        entry.truth,
+        entry.statement,
+        entry.reason or entry.statement,
+        tuple(sources[s] for s in entry.sources),
+        tuple(entry.examples),
+        tuple(entry.counterexamples),
+    )

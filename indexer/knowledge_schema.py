@@ -1,0 +1,134 @@
+"""The declared shape of the knowledge files that describe topics as concepts and facts (pydantic models).
+
+    relations.toml            the relations a sentence can state, with the words that state them, and the cues
+                              of discourse (denials, hedges, reported beliefs) that change what a clause asserts
+    <topic>/concepts.toml     [concepts.<id>] names, kind, facts_from, referent, label
+    <topic>/facts.toml        topic, [[facts]] id, subject, relation, object, truth, statement, reason, sources,
+                              examples, counterexamples
+
+`sourcecheck kb schema` writes the JSON Schema of each file (`json_schemas`), which editors validate against as
+people type (a `#:schema` comment at the top of a TOML file points taplo / Even Better TOML at it).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Phrases = Annotated[list[Text], Field(min_length=1)]
+TRUTHS = ("true", "false", "unestablished")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ConceptEntry(_Strict):
+    """A thing the texts of a topic talk about, and every name writers give it."""
+
+    names: Phrases = Field(description="Phrases in the rule pattern language (stemmed words, `word*` prefixes).")
+    kind: Id = Field(description="What sort of thing it is; relations say which kinds they join (procedure, place...).")
+    label: Text | None = Field(None, description="How explanations name it; default: the first name.")
+    facts_from: list[Id] = Field(
+        default_factory=list,
+        description="Concepts whose facts also hold for this one (syringe insemination: home insemination).",
+    )
+    referent: bool = Field(
+        False, description="An opening 'It' or 'This method' in the next sentence may mean this concept."
+    )
+    weak: bool = Field(
+        False, description="A vague name ('a syringe'): the subject of a clause only when no other subject is named."
+    )
+
+
+class ConceptsFile(_Strict):
+    concepts: dict[Id, ConceptEntry] = Field(min_length=1)
+
+
+class FactEntry(_Strict):
+    """How two concepts relate, whether authoritative sources say it is so, and on whose authority."""
+
+    id: Id
+    subject: Id = Field(description="A concept id (of this topic or another).")
+    relation: Id = Field(description="A relation id from relations.toml.")
+    object: Id = Field(description="A concept id.")
+    truth: Literal["true", "false", "unestablished"] = Field(
+        description="true: sources say so; false: sources say otherwise; unestablished: no good evidence either way."
+    )
+    statement: Text = Field(description="What the sources say, in plain words: the correction of a false claim.")
+    reason: Text | None = Field(
+        None, description="Why a claim of the relation is wrong or unproven (default: the statement)."
+    )
+    sources: Phrases = Field(description="Source ids from sources.toml; never invent one.")
+    examples: list[Text] = Field(default_factory=list, description="Sentences that state this relation.")
+    counterexamples: list[Text] = Field(default_factory=list, description="Sentences that must not be read as it.")
+
+
+class FactsFile(_Strict):
+    topic: Id
+    facts: list[FactEntry] = Field(min_length=1)
+
+
+class RelationEntry(_Strict):
+    """A relation sentences state between a subject and an object, and the words that state it."""
+
+    description: Text
+    subjects: Phrases = Field(description="Concept kinds that can be its subject.")
+    objects: Phrases = Field(description="Concept kinds that can be its object.")
+    cues: list[Text] = Field(
+        default_factory=list,
+        description="Patterns, one of which must stand between subject and object; none: the two together state it.",
+    )
+    passive: list[Text] = Field(
+        default_factory=list, description="Patterns for the object-first form ('miscarriage caused by stress')."
+    )
+    breaks: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that end the relation's reach before an object ('through the cervix', 'sperm swim').",
+    )
+    denials: list[Text] = Field(
+        default_factory=list, description="Patterns that, between subject and object, deny this relation only."
+    )
+    window: int = Field(12, ge=1, le=40, description="At most this many words from subject to object.")
+
+
+class DiscourseEntry(_Strict):
+    """Cues that change what a clause asserts."""
+
+    denial: Phrases = Field(description="Between subject and object: the claim is denied ('not', 'never').")
+    denial_before: Phrases = Field(
+        description="Anywhere before the subject in its clause: the claim is denied ('no evidence that')."
+    )
+    not_denials: list[Text] = Field(
+        default_factory=list, description="Idioms with a negative word that deny nothing ('not only')."
+    )
+    hedge: Phrases = Field(description="The claim is offered as possible, not asserted ('may', 'might').")
+    belief: Phrases = Field(description="The claim is reported as someone's belief ('many people think').")
+    contrast: Phrases = Field(description="Just before a concept: it is the contrast, not the subject ('unlike').")
+    clause_breaks: Phrases = Field(
+        description="Regular expressions (on the text) where one clause ends and another begins."
+    )
+    anaphors: Phrases = Field(description="Openings that refer to what the text was about ('it', 'this method').")
+    not_anaphors: list[Text] = Field(
+        default_factory=list, description="Openings that look like an anaphor but are not ('it is important')."
+    )
+
+
+class RelationsFile(_Strict):
+    relations: dict[Id, RelationEntry] = Field(min_length=1)
+    discourse: DiscourseEntry
+
+
+FILES: dict[str, type[BaseModel]] = {
+    "relations.toml": RelationsFile,
+    "concepts.toml": ConceptsFile,
+    "facts.toml": FactsFile,
+}
+
+
+def json_schemas() -> dict[str, dict]:
+    """The JSON Schema of each knowledge file kind, by file name."""
+    return {name: model.model_json_schema() for name, model in FILES.items()}

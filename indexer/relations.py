@@ -1,0 +1,314 @@
+"""Claims read as relations between concepts, and judged against the knowledge base's facts.
+
+A clause (see `evidence.clauses`) is read on its claim line (`text.claim_tokens`): first the concepts it mentions
+(the longest name wins where names overlap: "home insemination kit" over "insemination"), then, for each relation
+whose subject and object kinds it mentions, which subject each object belongs to:
+
+- the nearest subject before the object, unless a contrast cue stands just before it ("ICI, unlike IUI, places
+  sperm at the cervix": the cervix belongs to ICI); or one right after the object ("the uterus (IUI)");
+- for relations with cues, one of them must stand between the two ("ICI *is also known as* IUI"); passive cues read
+  the object-first form ("miscarriage *caused by* stress");
+- a relation's breaks end its reach ("sperm swim *through* the cervix").
+
+Each reading is asserted, denied ("not", or "there is no evidence that" before it), hedged ("may") or reported as a
+belief ("many people think"). A fact on the same subject, relation and object (or on concepts they take their facts
+from: syringe insemination from home insemination) judges it:
+
+    fact true        asserted: supported     denied: inaccurate (the statement is the correction)
+    fact false       asserted: inaccurate    denied: supported
+    unestablished    asserted: unsupported   denied: supported        (hedged or a reported belief: no verdict)
+
+The same patterns and names work for any topic: the words are data (relations.toml, <topic>/concepts.toml).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .patterns import Pattern
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    topic: str
+    kind: str
+    label: str
+    names: Pattern
+    facts_from: tuple[str, ...] = ()
+    referent: bool = False
+    weak: bool = False  # a subject only when the clause names no other
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    description: str
+    subjects: frozenset[str]
+    objects: frozenset[str]
+    cues: tuple[Pattern, ...]
+    passive: tuple[Pattern, ...]
+    breaks: tuple[Pattern, ...]
+    denials: tuple[Pattern, ...]
+    window: int
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    topic: str
+    subject: str
+    relation: str
+    object: str
+    truth: str
+    statement: str
+    reason: str
+    sources: tuple  # of knowledge.Source
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Discourse:
+    denial: Pattern
+    denial_before: Pattern
+    not_denials: Pattern | None
+    hedge: Pattern
+    belief: Pattern
+    contrast: Pattern
+    clause_breaks: re.Pattern[str]
+    anaphor: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: Concept
+    start: int  # character offsets in the claim line
+    end: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One relation a clause states: subject, relation, object, and how the clause states it."""
+
+    relation: Relation
+    subject: Mention
+    object: Mention
+    mode: str  # "asserted", "denied", "hedged" or "belief"
+
+    def describe(self) -> str:
+        return f"{self.subject.concept.label} {self.relation.id} {self.object.concept.label} ({self.mode})"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A reading judged by a fact: the status it gives the clause."""
+
+    reading: Reading
+    fact: Fact
+    status: str
+
+    @property
+    def correction(self) -> str:
+        return self.fact.statement if self.status == "inaccurate" else ""
+
+
+_VERDICTS = {
+    ("true", "asserted"): "supported",
+    ("true", "hedged"): "supported",
+    ("true", "denied"): "inaccurate",
+    ("false", "asserted"): "inaccurate",
+    ("false", "hedged"): "inaccurate",
+    ("false", "denied"): "supported",
+    ("unestablished", "asserted"): "unsupported",
+    ("unestablished", "denied"): "supported",
+}
+_CONTRAST_REACH = 16  # characters before a mention in which a contrast cue makes it the contrast ("unlike IUI")
+_AFTER_REACH = 3  # tokens after an object in which a subject may stand ("the uterus (IUI)")
+
+
+class RelationReader:
+    """Reads clauses as relations between concepts and judges them against facts."""
+
+    def __init__(
+        self,
+        concepts: dict[str, Concept],
+        relations: dict[str, Relation],
+        facts: tuple[Fact, ...],
+        discourse: Discourse,
+    ) -> None:
+        self.concepts = concepts
+        self.relations = relations
+        self.facts = facts
+        self.discourse = discourse
+        self._facts = {(f.subject, f.relation, f.object): f for f in facts}
+        self._kinds_used = {k for r in relations.values() for k in (*r.subjects, *r.objects)}
+        self._by_kind: dict[str, list[Concept]] = defaultdict(list)
+        for concept in concepts.values():
+            self._by_kind[concept.kind].append(concept)
+        self._lineage = {cid: self._closure(cid) for cid in concepts}
+
+    def patterns(self) -> list[Pattern]:
+        """Every pattern the reader runs (their features must be in the checker's feature index)."""
+        d = self.discourse
+        out = [c.names for c in self.concepts.values()]
+        out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast, *([d.not_denials] if d.not_denials else [])]
+        for r in self.relations.values():
+            out += [*r.cues, *r.passive, *r.breaks, *r.denials]
+        return out
+
+    def _closure(self, cid: str) -> tuple[str, ...]:
+        """The concept and those it takes facts from, nearest first."""
+        order, queue = [], [cid]
+        while queue:
+            current = queue.pop(0)
+            if current in order or current not in self.concepts:
+                continue
+            order.append(current)
+            queue.extend(self.concepts[current].facts_from)
+        return tuple(order)
+
+    def mentions(self, line: str, feats) -> list[Mention]:
+        """Concepts the line names, left to right; where names overlap, the longest wins."""
+        found = []
+        for concept in self.concepts.values():
+            if concept.kind in self._kinds_used and concept.names.possible(feats):
+                found += [Mention(concept, m.start(), m.end()) for m in concept.names.regex.finditer(line)]
+        found.sort(key=lambda m: (m.start, m.start - m.end))
+        kept: list[Mention] = []
+        for mention in found:
+            if kept and mention.start < kept[-1].end:
+                continue
+            kept.append(mention)
+        return kept
+
+    def read(self, line: str, feats, carried: Concept | None = None) -> list[Reading]:
+        """Every relation the clause's line states; `carried` is the subject of the clause before, if any."""
+        mentions = self.mentions(line, feats)
+        if carried is not None and not any(m.concept.kind in self._subject_kinds() for m in mentions):
+            mentions.insert(0, Mention(carried, 0, 0))
+        if len(mentions) < 2:
+            return []
+        starts = [m.start() for m in _tokens(line)]
+        readings = []
+        for relation in self.relations.values():
+            subjects = [m for m in mentions if m.concept.kind in relation.subjects]
+            if any(not s.concept.weak for s in subjects):
+                subjects = [s for s in subjects if not s.concept.weak]
+            objects = [m for m in mentions if m.concept.kind in relation.objects]
+            if not subjects or not objects:
+                continue
+            for obj in objects:
+                reading = self._read_one(line, feats, relation, subjects, obj, starts)
+                if reading is not None:
+                    readings.append(reading)
+        return readings
+
+    def _subject_kinds(self) -> set[str]:
+        return {k for r in self.relations.values() for k in r.subjects}
+
+    def _read_one(self, line, feats, relation, subjects, obj, starts) -> Reading | None:
+        before = [s for s in subjects if s.end <= obj.start and s.concept.id != obj.concept.id]
+        if before:
+            subject = before[-1]
+            if self._contrasted(line, subject) and not _RELATIVE.search(" " + line[subject.end : obj.start]):
+                # "ICI, unlike IUI, places sperm at the cervix": the object is ICI's, not the contrast's
+                earlier = [s for s in before[:-1] if not self._contrasted(line, s)]
+                if not earlier:
+                    return None
+                subject = earlier[-1]
+            if _distance(starts, subject.end, obj.start) > relation.window:
+                return None
+            between = " " + line[subject.end : obj.start].strip() + " "
+            if any(p.regex.search(between) for p in relation.breaks):
+                return None
+            if relation.cues and not any(p.regex.search(between) for p in relation.cues):
+                return self._passive(line, relation, subjects, obj, starts)
+            return Reading(relation, subject, obj, self._mode(line, relation, subject, obj))
+        return self._passive(line, relation, subjects, obj, starts)
+
+    def _passive(self, line, relation, subjects, obj, starts) -> Reading | None:
+        """The object-first form: "miscarriage caused by stress", "the uterus (IUI)"."""
+        after = [s for s in subjects if s.start >= obj.end and s.concept.id != obj.concept.id]
+        if not after:
+            return None
+        subject = after[0]
+        between = " " + line[obj.end : subject.start].strip() + " "
+        if relation.passive and any(p.regex.search(between) for p in relation.passive):
+            if _distance(starts, obj.end, subject.start) <= relation.window:
+                return Reading(relation, subject, obj, self._mode(line, relation, obj, subject))
+        if (
+            not relation.cues
+            and _distance(starts, obj.end, subject.start) <= _AFTER_REACH
+            and _JOINING.fullmatch(between)
+        ):
+            return Reading(relation, subject, obj, self._mode(line, relation, obj, subject))
+        return None
+
+    def _contrasted(self, line: str, mention: Mention) -> bool:
+        window = " " + line[max(0, mention.start - _CONTRAST_REACH) : mention.start].strip() + " "
+        return self.discourse.contrast.regex.search(window) is not None
+
+    def _mode(self, line: str, relation: Relation, first: Mention, last: Mention) -> str:
+        d = self.discourse
+        between = " " + line[first.end : last.start].strip() + " "
+        if d.not_denials is not None:
+            between = d.not_denials.regex.sub(" ", between)
+        before = " " + line[: min(first.start, last.start)].strip() + " "
+        rest = " " + line[min(first.start, last.start) :].strip() + " "  # a relation's own denials reach further:
+        if (
+            d.denial.regex.search(between)
+            or any(p.regex.search(rest) for p in relation.denials)  # "... can
+            or d.denial_before.regex.search(before)
+        ):  # bring on cramps"
+            return "denied"
+        if d.belief.regex.search(before):
+            return "belief"
+        if d.hedge.regex.search(" " + line[: last.start].strip() + " "):
+            return "hedged"
+        return "asserted"
+
+    def fact_for(self, subject: str, relation: str, obj: str) -> Fact | None:
+        """The most specific fact on subject-relation-object, following `facts_from` on both sides."""
+        for s in self._lineage.get(subject, (subject,)):
+            for o in self._lineage.get(obj, (obj,)):
+                fact = self._facts.get((s, relation, o))
+                if fact is not None:
+                    return fact
+        return None
+
+    def judge(self, readings: list[Reading]) -> list[Finding]:
+        out = []
+        for reading in readings:
+            fact = self.fact_for(reading.subject.concept.id, reading.relation.id, reading.object.concept.id)
+            if fact is None:
+                continue
+            status = _VERDICTS.get((fact.truth, reading.mode))
+            if status is not None:
+                out.append(Finding(reading, fact, status))
+        return out
+
+    def referent(self, line: str, feats) -> Concept | None:
+        """The first concept the line names that a following "It" or "This method" may refer to."""
+        for mention in self.mentions(line, feats):
+            if mention.concept.referent:
+                return mention.concept
+        return None
+
+
+_TOKEN = re.compile(r"\S+")
+# What may stand between an object and the subject after it ("washed sperm for IUI", "the uterus (IUI)").
+_JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|use|call) )*")
+_RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
+
+
+def _tokens(line: str) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(line))
+
+
+def _distance(starts: list[int], start: int, end: int) -> int:
+    """Tokens of the line between character offsets `start` and `end`."""
+    return bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)

@@ -1,0 +1,113 @@
+"""Claims read as relations between concepts (issue 12): every fact against its own examples and counterexamples,
+clause-by-clause verdicts, and the declared shape of the concept, fact and relation files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import Checker, KnowledgeBaseError, default_knowledge_base, load_knowledge_base
+from indexer.knowledge import DEFAULT_DIR
+
+KB = default_knowledge_base()
+CHECKER = Checker(KB)
+FACTS = KB.reader.facts
+ASSERTED = {"true": "supported", "false": "inaccurate", "unestablished": "unsupported"}
+
+
+def _cases(kind: str):
+    return [pytest.param(f, text, id=f"{f.id}:{i}") for f in FACTS for i, text in enumerate(getattr(f, kind))]
+
+
+def _fact_ids(sentence: str) -> dict[str, str]:
+    _, clauses = CHECKER.judge(sentence)
+    return {c.id: c.status for clause in clauses for c in clause.found}
+
+
+@pytest.mark.parametrize(("fact", "sentence"), _cases("examples"))
+def test_fact_judges_its_examples(fact, sentence):
+    assert _fact_ids(sentence).get(fact.id) == ASSERTED[fact.truth]
+    assert CHECKER.check(sentence).status == ASSERTED[fact.truth]
+
+
+@pytest.mark.parametrize(("fact", "sentence"), _cases("counterexamples"))
+def test_fact_leaves_its_counterexamples(fact, sentence):
+    assert _fact_ids(sentence).get(fact.id) in (None, "supported")
+
+
+def test_every_fact_cites_a_real_source_and_says_what_is_true():
+    for fact in FACTS:
+        assert fact.sources and all(s.url.startswith(("https://", "http://")) for s in fact.sources), fact.id
+        assert fact.statement.endswith("."), fact.id
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # a true fragment does not vouch for the rest of the sentence
+        ("In IUI, sperm is placed in the cervical canal or the uterus to raise the chance of pregnancy.", "inaccurate"),
+        ("Artificial insemination, or IUI, involves placing sperm directly into the cervix or uterus.", "inaccurate"),
+        # the contrast is not the subject
+        ("ICI, unlike IUI, places sperm at the cervix.", "supported"),
+        ("Unlike IUI, which places sperm in the uterus, ICI places it at the cervix.", "supported"),
+        ("ICI places sperm at the cervix rather than in the uterus.", "supported"),
+        # a denied error states the fact; one clause's denial does not cover the next
+        ("IUI must be done in a clinic, not at home.", "supported"),
+        ("The sample is washed in a lab before it is placed at the cervix.", "inaccurate"),
+        (
+            "Home insemination is sometimes mistakenly called IUI, but it actually places sperm in the vagina.",
+            "supported",
+        ),
+    ],
+)
+def test_clause_by_clause(sentence, status):
+    assert CHECKER.check(sentence).status == status
+
+
+def test_a_denial_in_one_clause_does_not_cover_the_next():
+    sentence = (
+        "Nothing can promise that insemination prevents another miscarriage, "
+        "but research suggests it improves the odds."
+    )
+    assert CHECKER.check(sentence).status in ("inaccurate", "unsupported")
+
+
+@pytest.fixture()
+def kb_dir(tmp_path) -> Path:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_DIR, folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace('truth = "false"', 'truth = "maybe"', 1), "truth"),
+        (lambda t: t.replace('subject = "ici"', 'subject = "no-such-concept"', 1), "no-such-concept"),
+        (lambda t: t.replace('relation = "same-as"', 'relation = "no-such-relation"', 1), "no-such-relation"),
+        (lambda t: t.replace('sources = ["nice-cg156-iui", "mayo-iui"]', 'sources = ["made-up"]', 1), "made-up"),
+        (lambda t: t.replace("[[facts]]", "[[facts]]\ncolour = 'red'", 1), "colour"),
+    ],
+)
+def test_a_broken_facts_file_names_the_file_and_the_problem(kb_dir, edit, message):
+    path = kb_dir / "insemination" / "facts.toml"
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(kb_dir)
+    assert str(path) in str(caught.value) and message in str(caught.value)
+
+
+def test_a_fact_must_join_the_kinds_its_relation_joins(kb_dir):
+    path = kb_dir / "insemination" / "facts.toml"
+    path.write_text(path.read_text().replace('object = "iui"', 'object = "uterus"', 1))
+    with pytest.raises(KnowledgeBaseError, match="joins"):
+        load_knowledge_base(kb_dir)
+
+
+def test_knowledge_files_change_the_fingerprint(kb_dir):
+    before = load_knowledge_base(kb_dir).fingerprint
+    path = kb_dir / "insemination" / "concepts.toml"
+    path.write_text(path.read_text() + "\n# an edit\n")
+    assert load_knowledge_base(kb_dir).fingerprint != before
