@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -15,7 +16,22 @@ from .figures import record
 # Generous ceiling: catches runaway expansion (a wildcard scanning the vocabulary), not a speed target.
 MAX_SECONDS = 5.0
 SYNTAX = ["AND", "OR", "NOT", "(", ")", '"', "*", "?", "~", "^", ":", "-", "+", "[", "]", "{", "}", "\\", "/", "TO"]
-WORDS = ["ici", "iui", "miscarriage", "a", "insemin*", "mis*", "*a", "s?x", "cervix~", "x" * 300, "\u202e", "\x00"]
+WORDS = [
+    "ici",
+    "iui",
+    "miscarriage",
+    "a",
+    "insemin*",
+    "mis*",
+    "*a",
+    "s?x",
+    "cervix~",
+    "x" * 300,
+    "\u202e",
+    "\x00",
+    "re" + "*" * 27 + "e*zq",
+    "in?e*i*a*",
+]
 query_text = st.one_of(
     st.text(max_size=200),
     st.lists(st.sampled_from(SYNTAX + WORDS) | st.text(max_size=8), max_size=30).map(" ".join),
@@ -31,8 +47,9 @@ def library(seed_index):
 def client(seed_index, tmp_path_factory):
     from webapp import create_app
 
-    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index)},
-                     instance_path=str(tmp_path_factory.mktemp("instance")))
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(seed_index)}, instance_path=str(tmp_path_factory.mktemp("instance"))
+    )
     return app.test_client()
 
 
@@ -95,3 +112,34 @@ def test_bad_page_numbers_are_400_naming_the_parameter(client, page):
 def test_huge_query_is_400(client):
     response = client.get("/api/v1/search", query_string={"q": "ici " * 1000})
     assert response.status_code == 400 and response.get_json()["error"]["param"] == "q"
+
+
+# The security review's query (27-31 s on the seed index, growing steeply with each "*"), and longer variants up to
+# the 500-character limit: many stars, many wildcard words, many "?"s.
+STALLING = [
+    "re" + "*" * 27 + "e*zq",
+    "re" + "*" * 60 + "e*zq",
+    "re" + "*" * 490 + "e*zq",
+    "re" + "*e" * 240 + "*zq",
+    " ".join(["re*" + "*" * 20 + "e*zq"] * 17),
+    " ".join(f"re*e*e*e*z{n}" for n in range(40))[:500],
+    "in" + "?" * 400 + "*",
+]
+
+
+@pytest.mark.parametrize("q", STALLING, ids=lambda q: f"{len(q)}-chars")
+def test_wildcard_queries_do_not_stall(library, client, q):
+    outcome = []
+
+    def run():
+        outcome.append(library.search(SearchRequest(q)).total)
+        response = client.get("/api/v1/search", query_string={"q": q})
+        outcome.extend([response.status_code, response.get_json()["data"]["total"]])
+
+    # a hard ceiling for a stall (before the fix: minutes), not a speed target; speed is measured by bench/
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), f"{q!r} still running after 10 s"
+    assert outcome[1] == 200 and outcome[0] == outcome[2]
+    record("hostile_queries", "stalling_wildcards_answered")
