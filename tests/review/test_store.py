@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
 import socket
+import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -61,6 +64,81 @@ def test_audit_log_refuses_update_and_delete_at_the_database_level(store):
             conn.execute(statement)
     with store.read() as conn:
         assert conn.scalar(sa.select(models.audit_log.c.note).where(models.audit_log.c.id == entry)) == "original"
+
+
+def _replace_statements(dialect: str, entry: int) -> list[str]:
+    """Every way to rewrite an existing entry through an INSERT on this database."""
+    values = f"({entry}, '2000-01-01 00:00:00', 'attacker', NULL, 'forged', NULL, NULL, 'rewritten', '{{}}')"
+    columns = "(id, at, actor, claim_id, action, status_before, status_after, note, details)"
+    upsert = (f"INSERT INTO audit_log {columns} VALUES {values} "
+              "ON CONFLICT (id) DO UPDATE SET note = 'rewritten', actor = 'attacker'")
+    if dialect == "postgresql":
+        return [upsert]
+    return [f"INSERT OR REPLACE INTO audit_log {columns} VALUES {values}", f"REPLACE INTO audit_log {columns} VALUES "
+            f"{values}", upsert, f"INSERT INTO audit_log {columns} VALUES {values} ON CONFLICT DO NOTHING"]
+
+
+def test_audit_log_refuses_replace_and_upsert(store):
+    with store.write() as conn:
+        entry = append(conn, store.now(), "tester", "test.entry", note="original")
+    for statement in _replace_statements(store.dialect, entry):
+        try:
+            with store.write() as conn:
+                conn.exec_driver_sql(statement)
+        except sa.exc.DBAPIError as e:
+            assert "append-only" in str(e.orig), statement
+        else:  # only ON CONFLICT DO NOTHING may succeed, and it must leave the entry alone
+            assert "DO NOTHING" in statement
+        with store.read() as conn:
+            row = conn.execute(sa.select(models.audit_log).where(models.audit_log.c.id == entry)).one()
+            count = conn.scalar(sa.select(sa.func.count()).select_from(models.audit_log))
+        assert (row.note, row.actor, row.action, count) == ("original", "tester", "test.entry", 1), statement
+
+
+def test_sqlite_refuses_replace_without_our_connection_settings(tmp_path):
+    """A plain sqlite3 connection (the sqlite3 shell, a script) has recursive_triggers off: migration 3's trigger
+    still refuses REPLACE on the audit log."""
+    path = tmp_path / "review.sqlite3"
+    opened = ReviewStore.open(f"sqlite:///{path}")
+    with opened.write() as conn:
+        entry = append(conn, opened.now(), "tester", "test.entry", note="original")
+    with opened.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA recursive_triggers").scalar() == 1
+    opened.dispose()
+    plain = sqlite3.connect(path)
+    try:
+        assert plain.execute("PRAGMA recursive_triggers").fetchone() == (0,)
+        for statement in _replace_statements("sqlite", entry)[:2]:
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                plain.execute(statement)
+        assert plain.execute("SELECT note FROM audit_log").fetchall() == [("original",)]
+    finally:
+        plain.close()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_sqlite_files_are_readable_by_their_owner_only(tmp_path):
+    old = os.umask(0o022)  # the usual umask, which would give 0644
+    try:
+        path = tmp_path / "instance" / "review.sqlite3"
+        opened = ReviewStore.open(f"sqlite:///{path}")
+        with opened.write() as conn:
+            append(conn, opened.now(), "tester", "test.entry")
+            wal, shm = path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+            assert wal.is_file() and shm.is_file()
+            assert {p.name: _mode(p) for p in (path, wal, shm)} == {p.name: 0o600 for p in (path, wal, shm)}
+        opened.dispose()
+
+        older = tmp_path / "older.sqlite3"  # a store created before this fix, world-readable
+        sqlite3.connect(older).close()
+        older.chmod(0o644)
+        ReviewStore.open(f"sqlite:///{older}").dispose()
+        assert _mode(older) == 0o600
+    finally:
+        os.umask(old)
 
 
 def test_postgres_refuses_truncate_of_the_audit_log(postgres):

@@ -93,9 +93,21 @@ def _v2_append_only_audit(conn: sa.Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _v3_audit_refuses_replace(conn: sa.Connection) -> None:
+    """SQLite: INSERT OR REPLACE (and REPLACE INTO) deletes the old row without firing delete triggers unless
+    recursive_triggers is on; this trigger refuses the insert itself, whatever the connection's settings.
+    PostgreSQL has no REPLACE, and its ON CONFLICT DO UPDATE fires the update trigger of migration 2."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
+            "WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reviewers, tokens, throttle, claims, audit log", _v1_tables),
     Migration(2, "audit log is append-only (triggers)", _v2_append_only_audit),
+    Migration(3, "audit log refuses INSERT OR REPLACE (SQLite trigger)", _v3_audit_refuses_replace),
 )
 
 

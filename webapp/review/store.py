@@ -1,12 +1,14 @@
 """The reviewer store: one SQLAlchemy engine, short transactions, and the settings it needs. No flask here.
 
 SQLite (the default, a file in the instance folder) runs in WAL mode so readers never wait for the writer; write
-transactions start with BEGIN IMMEDIATE so two writers queue instead of failing half-way. PostgreSQL
+transactions start with BEGIN IMMEDIATE so two writers queue instead of failing half-way. The file (password
+hashes, the audit log) is created readable by its owner only, and so are its -wal and -shm files. PostgreSQL
 (`SOURCECHECK_DATABASE_URL=postgresql+psycopg://...`) is for several web processes or machines sharing one store.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -46,11 +48,32 @@ def _sqlite_setup(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # REPLACE deletes a conflicting row without firing delete triggers unless this is on: the audit log's
+        # append-only triggers must see it (migration 3 also refuses it for connections without this pragma)
+        cursor.execute("PRAGMA recursive_triggers=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only, before SQLite would create it with the umask's mode, and
+    take group and other access away from an existing one and its -wal and -shm files (SQLite gives those the
+    main file's mode when it creates them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = existing.stat().st_mode & 0o777
+            if mode & 0o077:
+                existing.chmod(mode & 0o700)
+        except OSError:  # not there, or not ours to change: SQLite reports a real problem when it opens it
+            pass
 
 
 class ReviewStore:
@@ -64,7 +87,7 @@ class ReviewStore:
         self.url = url
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         connect_args = {}
         if self.dialect == "postgresql" and "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = CONNECT_TIMEOUT
