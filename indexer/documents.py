@@ -1,7 +1,8 @@
 """Loading documents (.txt, .md, .html) and cleaning them into titled blocks of headings and paragraphs.
 
 The cleaned text is what offsets point into: blocks are joined by blank lines, so a sentence's (start, end)
-highlights it in place on the document page.
+highlights it in place on the document page. One document's work is bounded: a file over MAX_BYTES is skipped, and
+text past MAX_DOCUMENT_SENTENCES sentences and headings is cut off with a warning naming the file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from .html_text import html_blocks
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 _KINDS = set(SUFFIXES.values())
 MAX_BYTES = 5_000_000
+# A document is checked up to its first MAX_DOCUMENT_SENTENCES sentences and headings, the rest cut off with a
+# warning: a file of ". " repeated was 950,000 sentences, a build of minutes and gigabytes, a page of 133 MB.
+MAX_DOCUMENT_SENTENCES = 10_000
+# Bump when cleaning or sentence splitting changes what a file becomes: a build made before is then not reused.
+CLEANING_VERSION = 2
 # Page debris seen on blogs: whole lines that carry no content.
 _DEBRIS_LINES = re.compile(
     r"^(leave a (reply|comment)|share this( post)?:?|related posts?:?|click to share.*|posted in .*|"
@@ -30,6 +36,11 @@ _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TERMINAL = (".", "!", "?", ":", ";", '"', "\u201d", ")", ",")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidi embeddings, overrides and isolates: invisible, and one left open reverses the text after it on the page
+# ("\u202e" makes "gpj.exe" read "exe.jpg"). The marks (LRM, RLM, ALM) open nothing and are kept.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_WORDLIKE = re.compile(r"[^\W_]")  # a letter or digit: text without one has nothing to check
+_SENTENCE_ENDS = re.compile(r"[.?!]")  # every sentence but a paragraph's last ends at one (Punkt's end marks)
 
 
 @dataclass(frozen=True)
@@ -108,14 +119,21 @@ def _norm(line: str) -> str:
     return " ".join(_LABEL_PREFIX.sub("", line).lower().split())
 
 
+def _without_bidi(line: str) -> str:
+    """`line` without bidi embedding, override and isolate controls (the spaces around one collapsed)."""
+    kept = line.translate(_BIDI_CONTROLS)
+    return kept if len(kept) == len(line) else " ".join(kept.split())
+
+
 def clean(raw_blocks: list[tuple[str, str]], title: str | None) -> tuple[str, list[tuple[str, str]]]:
-    """Title and content blocks with page debris removed (labels, debris lines, the title repeated)."""
-    blocks = [(k, t) for k, t in raw_blocks if not _DEBRIS_LINES.match(t)]
+    """Title and content blocks with page debris removed (labels, debris lines, the title repeated, bidi
+    controls)."""
+    blocks = [(k, t) for k, t in ((k, _without_bidi(t)) for k, t in raw_blocks) if t and not _DEBRIS_LINES.match(t)]
     lone = title is None and len(blocks) == 1
     if title is None and blocks:
         # a lone paragraph is the content, not a title: name the document by its opening words instead
         title = " ".join(blocks[0][1].split()[:10]) if lone else blocks.pop(0)[1]
-    title = _LABEL_PREFIX.sub("", title or "").strip() or "Untitled"
+    title = _LABEL_PREFIX.sub("", _without_bidi(title or "")).strip() or "Untitled"
     kept = []
     title_key = _norm(title)
     for kind, line in blocks:
@@ -162,7 +180,11 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES, doc_id: str | No
         raise DocumentError(str(path), "empty file")
     text, warnings = decode(data, str(path))
     return document_from_text(
-        text, doc_id or document_id(path), str(path), kind, checksum=hashlib.sha256(data).hexdigest(),
+        text,
+        doc_id or document_id(path),
+        str(path),
+        kind,
+        checksum=hashlib.sha256(data).hexdigest(),
         warnings=tuple(warnings),
     )
 
@@ -187,16 +209,52 @@ def document_from_text(
     title, blocks = clean(raw_blocks, title if title is not None else parsed_title)
     if not blocks:
         raise DocumentError(path or doc_id, "no text left after cleaning")
+    if not any(_WORDLIKE.search(line) for _, line in blocks):
+        raise DocumentError(path or doc_id, "no words to check (only punctuation and symbols)")
+    blocks, cut = _bounded(blocks)
     body, spans, pos = [], [], 0
     for block_kind, line in blocks:
         body.append(line)
         spans.append(Block(block_kind, pos, pos + len(line)))
         pos += len(line) + 2
     checksum = checksum or hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+    if cut:
+        warnings = (
+            *warnings,
+            f"{path or doc_id}: too many sentences (the limit is {MAX_DOCUMENT_SENTENCES:,} sentences "
+            f"and headings); only the first {pos - 2:,} characters of its text were checked and indexed",
+        )
     return Document(
-        id=doc_id, path=path, title=title, text="\n\n".join(body), blocks=tuple(spans), checksum=checksum,
+        id=doc_id,
+        path=path,
+        title=title,
+        text="\n\n".join(body),
+        blocks=tuple(spans),
+        checksum=checksum,
         warnings=tuple(warnings),
     )
+
+
+def _bounded(blocks: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
+    """The blocks up to MAX_DOCUMENT_SENTENCES sentences and headings, and whether any were cut off.
+
+    Counted without splitting: a paragraph is at most one sentence more than its sentence-end marks (a mark ends a
+    sentence only with text after it), so one cut right after a mark keeps no more sentences than the marks kept.
+    """
+    left = MAX_DOCUMENT_SENTENCES
+    for i, (kind, line) in enumerate(blocks):
+        cost = 1 if kind == "heading" else 1 + line.count(".") + line.count("?") + line.count("!")
+        if cost <= left:
+            left -= cost
+            continue
+        kept = blocks[:i]
+        if kind == "paragraph" and left:
+            ends = _SENTENCE_ENDS.finditer(line)
+            for _ in range(left - 1):
+                next(ends)
+            kept.append((kind, line[: next(ends).end()]))
+        return kept, True
+    return blocks, False
 
 
 def find_files(paths: list[str | Path]) -> tuple[list[Path], list[DocumentError]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .documents import Document, DocumentError, SourceFile, SourceText, corpus_files
+from .documents import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
 from .errors import BuildError, BuildLockedError, IndexNotFoundError
 from .knowledge import KnowledgeBase, default_knowledge_base
 from .pipeline import Pipeline
@@ -53,9 +53,14 @@ class BuildSummary:
 
     def as_dict(self) -> dict:
         return {
-            "documents": self.documents, "passages": self.passages, "sentences": dict(self.sentences),
-            "reused": self.reused, "skipped": [{"path": e.path, "reason": e.reason} for e in self.skipped],
-            "warnings": self.warnings, "seconds": round(self.seconds, 3), "path": self.path,
+            "documents": self.documents,
+            "passages": self.passages,
+            "sentences": dict(self.sentences),
+            "reused": self.reused,
+            "skipped": [{"path": e.path, "reason": e.reason} for e in self.skipped],
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 3),
+            "path": self.path,
         }
 
 
@@ -65,8 +70,9 @@ def build_lock(root: Path, wait: float = 0.0):
     try:
         handle = open(root / ".lock", "a+")
     except OSError as e:  # a read-only or full index folder: say so, the current index is untouched
-        raise BuildError(f"{root}: cannot write to the index folder, the previous index is kept "
-                         f"({e.strerror or e})") from e
+        raise BuildError(
+            f"{root}: cannot write to the index folder, the previous index is kept ({e.strerror or e})"
+        ) from e
     deadline = time.monotonic() + wait
     try:
         while True:
@@ -75,9 +81,7 @@ def build_lock(root: Path, wait: float = 0.0):
                 break
             except BlockingIOError as e:
                 if time.monotonic() >= deadline:
-                    raise BuildLockedError(
-                        f"{root}: another build is running; try again when it has finished"
-                    ) from e
+                    raise BuildLockedError(f"{root}: another build is running; try again when it has finished") from e
                 time.sleep(0.2)
         yield
     finally:
@@ -96,11 +100,12 @@ def current_build(root: str | Path) -> Path | None:
 
 
 def _reusable(build: Path | None, kb: KnowledgeBase) -> Path | None:
-    """The previous build, if its checks can be reused (checked with the same rules)."""
+    """The previous build, if its checks can be reused (the same rules, and files cleaned and split the same way)."""
     if build is None:
         return None
     manifest = json.loads((build / "manifest.json").read_text())
-    return build if manifest.get("knowledge") == kb.fingerprint else None  # rules changed: check everything again
+    same = manifest.get("knowledge") == kb.fingerprint and manifest.get("cleaning") == CLEANING_VERSION
+    return build if same else None  # rules or cleaning changed: check everything again
 
 
 def _swap(root: Path, build: Path) -> None:
@@ -185,7 +190,12 @@ def _build_into(build: Path, sources, where: str, kb, previous: Path | None, pro
             raise BuildError(f"no documents could be indexed from {where}; previous index kept")
         commit_segments(ix, pipeline.segments)
     write_vocabulary(build, pipeline.words)
-    manifest = {"knowledge": kb.fingerprint, "created": time.time(), "summary": summary.as_dict()}
+    manifest = {
+        "knowledge": kb.fingerprint,
+        "cleaning": CLEANING_VERSION,
+        "created": time.time(),
+        "summary": summary.as_dict(),
+    }
     (build / "manifest.json").write_text(json.dumps(manifest))
     return summary
 

@@ -16,13 +16,16 @@ from .punkt import Punkt
 MAX_SENTENCES = 4
 TARGET_SENTENCES = 3
 # Punkt stores abbreviations lower-case without the final full stop.
+# fmt: off
 ABBREVIATIONS = {
     "dr", "mr", "mrs", "ms", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "cf", "al", "fig", "no", "vol",
     "approx", "dept", "univ", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "m.d", "ph.d", "d.o", "r.n", "b.sc", "m.sc", "mph", "u.s", "u.k", "min", "max", "wk",
     "wks", "mo", "mos", "yr", "yrs", "hr", "hrs", "mg", "ml", "kg", "resp", "pp",
 }
+# fmt: on
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*\u2022])\s*$")
+_WORDLIKE = re.compile(r"[^\W_]")  # a letter or digit
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ def _tokenizer() -> Punkt:
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
-    """Sentences of one paragraph with offsets shifted by `offset`; list markers stay with their sentence."""
+    """Sentences of one paragraph with offsets shifted by `offset`; list markers stay with their sentence, and
+    what has no letter or digit (". . .", "* * *") is debris, not a sentence: it is left out, unchecked."""
     spans = list(_tokenizer().span_tokenize(text))
     merged: list[list[int]] = []
     for start, end in spans:
@@ -57,7 +61,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
             merged[-1][1] = end  # "1." split off by Punkt belongs to the item that follows
         else:
             merged.append([start, end])
-    return [Sentence(text[s:e], s + offset, e + offset) for s, e in merged if text[s:e].strip()]
+    return [Sentence(text[s:e], s + offset, e + offset) for s, e in merged if _WORDLIKE.search(text, s, e)]
 
 
 def _chunks(sentences: list[Sentence]) -> list[list[Sentence]]:
@@ -85,7 +89,5 @@ def split_passages(doc: Document) -> list[Passage]:
             continue
         for group in _chunks(split_sentences(text, block.start)):
             n = len(passages) + 1
-            passages.append(
-                Passage(f"{doc.id}.p{n}", doc.id, heading, n, group[0].start, group[-1].end, tuple(group))
-            )
+            passages.append(Passage(f"{doc.id}.p{n}", doc.id, heading, n, group[0].start, group[-1].end, tuple(group)))
     return passages

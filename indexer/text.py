@@ -15,9 +15,8 @@ from nltk.stem.snowball import SnowballStemmer
 # Words, numbers with decimals or percent signs, and contractions' "n't" as its own token ("isn't" -> is, n't).
 _TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E]
-)
+# zero-width characters, direction marks, and bidi embeddings, overrides and isolates
+_INVISIBLE = dict.fromkeys([*range(0x200B, 0x2010), 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 _stemmer = SnowballStemmer("english")
 
@@ -71,9 +70,7 @@ def stemmed_line(text: str) -> str:
 # Punctuation the checker keeps as tokens: it marks apposition ("IUI, or intracervical insemination,") and
 # asides ("ICI (also called IUI)"). A spaced hyphen or an en or em dash becomes "-".
 PUNCTUATION = ",;:()-"
-_CLAIM_TOKEN = re.compile(
-    r"n't|\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?|[,;:()]|\s-+\s|[\u2013\u2014]+", re.UNICODE
-)
+_CLAIM_TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?|[,;:()]|\s-+\s|[\u2013\u2014]+", re.UNICODE)
 _ASCII_CLAIM_TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?|[,;:()]|\s-+\s")  # same, faster
 _SPACED_DASH = re.compile(r"\s-+\s")  # the one claim token that takes in spaces (see _CLAIM_TOKEN)
 _CACHE_LIMIT = 500_000  # corpora repeat words; the bound keeps odd inputs from growing caches without end

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -141,3 +142,15 @@ def test_library_picks_up_a_swapped_index(tmp_path):
     (folder / "b.txt").write_text("B\n\nAvoid tampons for two weeks after a miscarriage.")
     build_index([folder], root)
     assert library.search(SearchRequest("tampons")).total == 1
+
+
+def test_a_build_cleaned_another_way_is_not_reused(tmp_path):
+    folder = corpus(tmp_path, {"a.txt": "A\n\nMiscarriage is common."})
+    root = tmp_path / "ix"
+    build_index([folder], root)
+    assert build_index([folder], root).reused == 1
+    manifest = current_build(root) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["cleaning"] -= 1  # as a build made with older cleaning rules has it
+    manifest.write_text(json.dumps(data))
+    assert build_index([folder], root).reused == 0

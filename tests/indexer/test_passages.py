@@ -53,3 +53,31 @@ def test_heading_starts_a_new_passage(tmp_path):
     passages = split_passages(load_document(path))
     assert [(p.heading, len(p.sentences)) for p in passages] == [("", 2), ("Next Section", 1)]
 
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Miscarriage is common. . . . It is not your fault.", ["Miscarriage is common.", "It is not your fault."]),
+        ("... Then it ended. !!! ???", ["... Then it ended."]),  # Punkt's own sentence: debris only when alone
+        ("Rest. \u2026 \u2014 Walk. \u2026", ["Rest.", "\u2026 \u2014 Walk."]),
+        ("1. Rest first.", ["1. Rest first."]),
+        (". . . . .", []),
+    ],
+)
+def test_text_without_letters_or_digits_is_not_a_sentence(text, sentences):
+    found = split_sentences(text, offset=10)
+    assert [s.text for s in found] == sentences
+    assert all(text[s.start - 10 : s.end - 10] == s.text for s in found)
+
+
+def test_debris_paragraphs_give_no_passage_and_offsets_stay_true(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("Title\n\nFirst part. . . . Still first.\n\n* * *\n\nSecond part.")
+    doc = load_document(path)
+    passages = split_passages(doc)
+    assert [[s.text for s in p.sentences] for p in passages] == [["First part.", "Still first."], ["Second part."]]
+    assert [p.id for p in passages] == [f"{doc.id}.p1", f"{doc.id}.p2"]
+    assert "* * *" in doc.text  # still shown in the document, just not checked
+    for p in passages:
+        for s in p.sentences:
+            assert doc.text[s.start : s.end] == s.text

@@ -7,17 +7,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import Checker, default_knowledge_base, text
-from indexer.text import claim_line, claim_tokens
+from indexer.text import claim_line, claim_tokens, words
 
 FEATURES = Checker(default_knowledge_base())._features
 
 # Pieces that exercise what the word-by-word reading must get right: spaced dashes (the one token taking in spaces),
 # contractions, numbers, kept punctuation, non-ASCII text (read whole), and words the rules look for.
+# fmt: off
 PIECES = [
     "ICI", "intrauterine", "insemination", "studies", "shown", "stress", "causes", "miscarriage", "isn't", "don't",
     "n't", "women's", "20", "15%", "1.5", "1,000", "-", "--", " - ", "\u2013", "\u2014", "(", ")", ",", ";", ":", ".",
     "?", "&", "'", "'s", "na\u00efve", "\ufb01ne", "\u200b", "caf\u00e9", "e.g.", "self-insemination", "x-ray",
 ]
+# fmt: on
 SEPARATORS = ["", " ", " ", "  ", "\t", "\n", "\u00a0", "\x1c"]
 
 
@@ -37,3 +39,7 @@ def test_reading_is_the_same_when_the_memos_are_full(monkeypatch, room):
         for _ in range(2):
             tokens = claim_tokens(sentence)
             assert features.read(sentence) == (claim_line(tokens), features.features(tokens))
+
+
+def test_bidi_controls_are_invisible_to_words():
+    assert words("mis\u2066carriage \u202eis\u2069 common") == ["miscarriage", "is", "common"]

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import Checker, DocumentError, Library, SearchRequest, build_index, check_document, load_document
+from indexer import (
+    Checker,
+    DocumentError,
+    Library,
+    SearchRequest,
+    build_index,
+    check_document,
+    documents,
+    load_document,
+)
 from indexer.html_text import html_blocks
 
 from .figures import record
@@ -50,11 +61,12 @@ def test_nasty_corpus_builds_and_skips_with_reasons(tmp_path):
     skipped = {Path(e.path).name: e.reason for e in summary.skipped}
     for name, outcome in expected.items():
         assert (name in skipped) == (outcome == "skip"), (name, skipped.get(name))
-    assert {"loop-a.txt", "loop-b.txt"} <= set(skipped)
+    links = ["loop-a.txt", "loop-b.txt"]
+    assert set(links) <= set(skipped)
     assert all(reason for reason in skipped.values())
     assert summary.documents == sum(1 for o in expected.values() if o == "index")
     assert Library(tmp_path / "ix").search(SearchRequest("miscarriage")).total >= 1
-    record("hostile_documents", "nasty_files_tried", len(expected) + 2)
+    record("hostile_documents", "nasty_files_tried", len(expected) + len(links))
     record("hostile_documents", "nasty_files_skipped_with_reason", len(skipped))
     record("hostile_documents", "nasty_files_indexed", summary.documents)
 
@@ -149,3 +161,49 @@ def test_any_text_document_is_indexable_or_skipped(tmp_path, name, text):
     for passage in checked.passages:
         for s in passage.checks:
             assert doc.text[s.start : s.end] == s.text
+
+
+def within(seconds: float, work):
+    """`work()`'s result; fails the test if it is still running after `seconds` (a stall, not a speed target)."""
+    out = []
+    thread = threading.Thread(target=lambda: out.append(work()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    return out[0]
+
+
+@pytest.mark.parametrize("megabytes", [1.9, 4.9])
+def test_a_file_of_full_stops_is_skipped(tmp_path, megabytes):
+    # ". " repeated was 950,000 sentences at 1.9 MB: a 45 s page, a 133 MB API answer, a build of minutes and GB
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text(GOOD)
+    (docs / "dots.txt").write_text(". " * int(megabytes * 1_000_000 / 2))
+    summary = within(120, lambda: build_index([docs], tmp_path / "ix"))
+    assert [(Path(e.path).name, e.reason) for e in summary.skipped] == [
+        ("dots.txt", "no words to check (only punctuation and symbols)")
+    ]
+    assert summary.documents == 1
+    record("hostile_documents", "nasty_files_tried")
+    record("hostile_documents", "nasty_files_skipped_with_reason")
+
+
+@pytest.mark.parametrize("megabytes", [1.9, 4.9])
+def test_a_file_of_endless_sentences_is_cut_at_the_limit(tmp_path, megabytes):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text(GOOD)
+    (docs / "endless.txt").write_text("Ok. " * int(megabytes * 1_000_000 / 4))
+    summary = within(120, lambda: build_index([docs], tmp_path / "ix"))
+    limit = documents.MAX_DOCUMENT_SENTENCES
+    assert summary.documents == 2 and not summary.skipped
+    [warning] = summary.warnings
+    assert warning.startswith(f"{docs / 'endless.txt'}: too many sentences (the limit is {limit:,} sentences")
+    # the work and the size one document causes are bounded by the limit, whatever the file's size
+    build = Path(summary.path)
+    offsets = json.loads((build / "documents.offsets.json").read_text())
+    assert sum(offsets["endless"][3].values()) == limit
+    assert offsets["endless"][1] < 2_000_000  # bytes of its stored line: text, blocks, passages, verdicts
+    assert summary.passages <= limit
+    record("hostile_documents", "oversized_documents_cut_with_warning")
