@@ -7,11 +7,14 @@ text past MAX_DOCUMENT_SENTENCES sentences and headings is cut off with a warnin
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 from .errors import DocumentError
@@ -34,6 +37,7 @@ _DEBRIS_LINES = re.compile(
 _LABEL_PREFIX = re.compile(r"^(blog post|summary|article|post)\s*:\s*", re.I)
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+LINK_SKIPPED = "a symbolic link: links found inside a folder are not followed (name the file itself to index it)"
 _TERMINAL = (".", "!", "?", ":", ";", '"', "\u201d", ")", ",")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Bidi embeddings, overrides and isolates: invisible, and one left open reverses the text after it on the page
@@ -160,33 +164,57 @@ def parse(text: str, kind: str) -> tuple[str | None, list[tuple[str, str]]]:
     return None, _plain_blocks(text, markdown=kind == "markdown")
 
 
-def load_document(path: str | Path, max_bytes: int = MAX_BYTES, doc_id: str | None = None) -> Document:
-    """Read and clean one file; raises DocumentError naming the file when it must be skipped."""
+def load_document(
+    path: str | Path,
+    max_bytes: int = MAX_BYTES,
+    doc_id: str | None = None,
+    follow_links: bool = True,
+    warnings: tuple[str, ...] = (),
+) -> Document:
+    """Read and clean one file; raises DocumentError naming the file when it must be skipped (with
+    `follow_links=False`, when it is a symbolic link)."""
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise DocumentError(str(path), f"unsupported file type '{path.suffix}' (use .txt, .md or .html)")
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise DocumentError(str(path), "not a regular file (a pipe, device or folder)")
-        size = info.st_size
-        if size > max_bytes:
-            raise DocumentError(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-        data = path.read_bytes()
-    except OSError as e:
-        raise DocumentError(str(path), f"cannot read ({e.strerror or e})") from e
+    data = _read(path, max_bytes, follow_links)
     if not data.strip():
         raise DocumentError(str(path), "empty file")
-    text, warnings = decode(data, str(path))
+    text, decoded = decode(data, str(path))
     return document_from_text(
         text,
         doc_id or document_id(path),
         str(path),
         kind,
         checksum=hashlib.sha256(data).hexdigest(),
-        warnings=tuple(warnings),
+        warnings=(*warnings, *decoded),
     )
+
+
+def _read(path: Path, max_bytes: int, follow_links: bool) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, checked on the open file (it cannot be swapped for a
+    link or a pipe between the check and the read); DocumentError naming the file otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)  # a pipe must not block the build
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if e.errno == errno.ELOOP and not follow_links:
+            raise DocumentError(str(path), LINK_SKIPPED) from e
+        raise DocumentError(str(path), f"cannot read ({e.strerror or e})") from e
+    with open(fd, "rb") as f:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise DocumentError(str(path), "not a regular file (a pipe, device or folder)")
+            size = info.st_size
+            if size <= max_bytes:
+                data = f.read(max_bytes + 1)
+                size = len(data)
+        except OSError as e:
+            raise DocumentError(str(path), f"cannot read ({e.strerror or e})") from e
+    if size > max_bytes:  # checked again after reading: the file may have grown
+        raise DocumentError(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+    return data
 
 
 def document_from_text(
@@ -257,19 +285,35 @@ def _bounded(blocks: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool
     return blocks, False
 
 
-def find_files(paths: list[str | Path]) -> tuple[list[Path], list[DocumentError]]:
-    """Document files under `paths` (files or folders, recursively; symlinked folders are not followed)."""
-    found, problems = [], []
+def _walk(paths: list[str | Path]) -> Iterator[tuple[Path, bool] | DocumentError]:
+    """(file, whether it was given itself) for every document file under `paths`, or a DocumentError for a path
+    that does not exist and for each symbolic link found inside a folder (neither a linked file nor a linked
+    folder is followed: a link in a corpus folder could point anywhere, a secret key included)."""
     for given in paths:
         path = Path(given)
         if path.is_file():
-            found.append(path)
+            yield path, True
         elif path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
+                for name in sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
+                    yield DocumentError(os.path.join(root, name), LINK_SKIPPED)
                 dirs.sort()
-                found.extend(Path(root) / f for f in sorted(files) if Path(f).suffix.lower() in SUFFIXES)
+                for name in sorted(f for f in files if Path(f).suffix.lower() in SUFFIXES):
+                    file = Path(root) / name
+                    yield DocumentError(str(file), LINK_SKIPPED) if file.is_symlink() else (file, False)
         else:
-            problems.append(DocumentError(str(path), "no such file or folder"))
+            yield DocumentError(str(path), "no such file or folder")
+
+
+def find_files(paths: list[str | Path]) -> tuple[list[Path], list[DocumentError]]:
+    """Document files under `paths` (files or folders, recursively), and the paths skipped: missing ones, and
+    symbolic links found inside folders (not followed)."""
+    found, problems = [], []
+    for item in _walk(paths):
+        if isinstance(item, DocumentError):
+            problems.append(item)
+        else:
+            found.append(item[0])
     return found, problems
 
 
@@ -279,9 +323,11 @@ class SourceFile:
 
     path: Path
     doc_id: str
+    follow_links: bool = True  # False for a file found inside a folder: a link is skipped, even one made later
+    warnings: tuple[str, ...] = ()
 
     def load(self, max_bytes: int = MAX_BYTES) -> Document:
-        return load_document(self.path, max_bytes, self.doc_id)
+        return load_document(self.path, max_bytes, self.doc_id, self.follow_links, self.warnings)
 
 
 @dataclass(frozen=True)
@@ -300,17 +346,36 @@ class SourceText:
         return document_from_text(self.text, self.doc_id, self.path or self.doc_id, self.kind, self.title)
 
 
-def corpus_files(paths: list[str | Path]):
-    """Yield a SourceFile, or a DocumentError for a path that does not exist, for every file under `paths`."""
-    files, problems = find_files(paths)
-    yield from problems
-    taken: dict[str, Path] = {}
-    for path in files:
-        doc_id = document_id(path)
-        if doc_id in taken and taken[doc_id] != path:
-            doc_id = f"{doc_id}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
-        taken[doc_id] = path
-        yield SourceFile(path, doc_id)
+def corpus_files(paths: list[str | Path], previous_ids: Mapping[str, str] | None = None):
+    """Yield a SourceFile, or a DocumentError for a path skipped, for every file under `paths` (each file once).
+
+    A file's id comes from its name. A file the previous build indexed (`previous_ids`: id -> absolute path) keeps
+    its id; a newcomer whose name gives an id another file has gets that id with a suffix made from its path, and a
+    warning naming both files, so one document never takes over another's id (and its reviews).
+    """
+    files: dict[str, tuple[Path, bool]] = {}
+    for item in _walk(paths):
+        if isinstance(item, DocumentError):
+            yield item
+        else:
+            files.setdefault(os.path.abspath(item[0]), item)
+    kept = {path: doc_id for doc_id, path in (previous_ids or {}).items() if path in files}
+    owners = {doc_id: files[path][0] for path, doc_id in kept.items()}  # id -> the file that has it
+    for absolute, (path, given) in files.items():
+        doc_id, warnings = kept.get(absolute), ()
+        if doc_id is None:
+            doc_id = base = document_id(path)
+            for n in count(1):
+                if doc_id not in owners:
+                    break
+                salt = str(path) if n == 1 else f"{path}#{n}"  # the first: the suffix ids have always had
+                doc_id = f"{base}-{hashlib.sha1(salt.encode()).hexdigest()[:6]}"
+            if doc_id != base:
+                warnings = (
+                    f"{path}: its name gives the id '{base}', which {owners[base]} has; it was given the id '{doc_id}'",
+                )
+            owners[doc_id] = path
+        yield SourceFile(path, doc_id, follow_links=given, warnings=warnings)
 
 
 def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES):

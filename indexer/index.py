@@ -2,7 +2,8 @@
 
 Layout of an index folder:
     current            symlink to the build being served (replaced atomically with os.replace)
-    build-<stamp>/     a whoosh index, documents.jsonl (cleaned text and checks per document), manifest.json
+    build-<stamp>/     a whoosh index, documents.jsonl (cleaned text and checks per document), manifest.json,
+                       ids.json (each document id and the absolute path of its file: the next build keeps the ids)
     .lock              flock held by the running build; the kernel drops it if the build dies
 A failed or interrupted build never touches `current`, so the previous index keeps serving.
 """
@@ -33,6 +34,7 @@ from .store import DocumentStore, StoreRecord, write_store
 
 DEFAULT_INDEX_DIR = "var/index"
 CURRENT = "current"
+IDS = "ids.json"
 
 
 def default_index_dir() -> Path:
@@ -108,6 +110,14 @@ def _reusable(build: Path | None, kb: KnowledgeBase) -> Path | None:
     return build if same else None  # rules or cleaning changed: check everything again
 
 
+def previous_ids(build: Path | None) -> dict[str, str]:
+    """Document id -> absolute path of its file in `build` (empty for none, or a build made before ids were kept)."""
+    try:
+        return json.loads((build / IDS).read_text()) if build else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def _swap(root: Path, build: Path) -> None:
     tmp = root / f".{CURRENT}.{os.getpid()}"
     if tmp.is_symlink():
@@ -136,7 +146,10 @@ def build_index(
     `procs` worker processes share the work (default: one per CPU; small corpora are built in this process).
     """
     paths = list(paths)
-    return _build(corpus_files(paths), ", ".join(map(str, paths)), index_dir, kb, progress, wait, procs)
+    where = ", ".join(map(str, paths))
+    return _build(
+        lambda previous: corpus_files(paths, previous_ids(previous)), where, index_dir, kb, progress, wait, procs
+    )
 
 
 def build_index_from(
@@ -148,10 +161,11 @@ def build_index_from(
     procs: int | None = None,
 ) -> BuildSummary:
     """Like build_index, for documents that do not come from a folder: Documents, or sources loaded by workers."""
-    return _build(sources, "the documents given", index_dir, kb, progress, wait, procs)
+    return _build(lambda _previous: sources, "the documents given", index_dir, kb, progress, wait, procs)
 
 
-def _build(sources, where: str, index_dir, kb, progress, wait, procs) -> BuildSummary:
+def _build(sources_after, where: str, index_dir, kb, progress, wait, procs) -> BuildSummary:
+    """Build from `sources_after(previous build or None)` (what to index can depend on the build it replaces)."""
     root = Path(index_dir) if index_dir else default_index_dir()
     kb = kb or default_knowledge_base()
     try:
@@ -163,6 +177,7 @@ def _build(sources, where: str, index_dir, kb, progress, wait, procs) -> BuildSu
         previous = current_build(root)
         build = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         try:
+            sources = sources_after(previous)
             summary = _build_into(build, sources, where, kb, _reusable(previous, kb), progress, procs)
             _swap(root, build)
         except BaseException as e:
@@ -179,17 +194,19 @@ def _build(sources, where: str, index_dir, kb, progress, wait, procs) -> BuildSu
 def _build_into(build: Path, sources, where: str, kb, previous: Path | None, progress, procs) -> BuildSummary:
     build.mkdir(parents=True)
     summary = BuildSummary()
+    ids: dict[str, str] = {}
     ix = whoosh_index.create_in(str(build), build_schema())
     with Pipeline(build, kb, previous, procs) as pipeline:
         results = pipeline.run(sources)
         try:
-            write_store(build, _summarised(results, summary, progress))
+            write_store(build, _summarised(results, summary, progress, ids))
         finally:
             results.close()  # on failure: abandon the segment writer now, while its folder still exists
         if not summary.documents:
             raise BuildError(f"no documents could be indexed from {where}; previous index kept")
         commit_segments(ix, pipeline.segments)
     write_vocabulary(build, pipeline.words)
+    (build / IDS).write_text(json.dumps(ids, ensure_ascii=False))
     manifest = {
         "knowledge": kb.fingerprint,
         "cleaning": CLEANING_VERSION,
@@ -200,8 +217,9 @@ def _build_into(build: Path, sources, where: str, kb, previous: Path | None, pro
     return summary
 
 
-def _summarised(results, summary: BuildSummary, progress) -> Iterator[StoreRecord]:
-    """The store records of `results`, counting each document (or skipped file) into `summary`."""
+def _summarised(results, summary: BuildSummary, progress, ids: dict[str, str]) -> Iterator[StoreRecord]:
+    """The store records of `results`, counting each document (or skipped file) into `summary` and its file's
+    absolute path into `ids`."""
     for item in results:
         if isinstance(item, DocumentError):
             summary.skipped.append(item)
@@ -209,6 +227,7 @@ def _summarised(results, summary: BuildSummary, progress) -> Iterator[StoreRecor
                 progress(f"skipped {item}")
             continue
         summary.documents += 1
+        ids[item.store.doc_id] = os.path.abspath(item.path) if item.path else ""
         summary.passages += item.passages
         summary.reused += item.reused
         summary.sentences.update(item.store.counts)

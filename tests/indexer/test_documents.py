@@ -1,9 +1,10 @@
+import os
 from pathlib import Path
 
 import pytest
 
 from indexer import DocumentError, document_from_text, documents, load_corpus, load_document, split_passages
-from indexer.documents import decode
+from indexer.documents import corpus_files, decode
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -197,3 +198,78 @@ def test_a_document_at_the_limit_is_whole(tmp_path):
     doc = load_document(write(tmp_path, "full.txt", "Title\n\n" + "Miscarriage is common. " * (limit - 1) + "Last"))
     assert not doc.warnings and doc.text.endswith("common. Last")
     assert sum(len(p.sentences) for p in split_passages(doc)) == limit
+
+
+def test_symbolic_links_inside_a_folder_are_skipped_naming_them(tmp_path):
+    outside = tmp_path / "instance"
+    outside.mkdir()
+    (outside / "secret_key").write_text("s3cr3t-k3y value")
+    (outside / "notes.txt").write_text("Notes\n\nPrivate notes about IUI.")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write(docs, "good.txt", "Good\n\nMiscarriage is common.")
+    (docs / "key.txt").symlink_to(outside / "secret_key")
+    (docs / "linked").symlink_to(outside, target_is_directory=True)
+    (docs / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (docs / "sub").mkdir()
+    (docs / "sub" / "again.html").symlink_to(docs / "good.txt")
+    items = list(load_corpus([docs]))
+    assert [d.id for d in items if not isinstance(d, DocumentError)] == ["good"]
+    skipped = {e.path: e.reason for e in items if isinstance(e, DocumentError)}
+    names = [str(docs / n) for n in ("linked", "dangling.md", "key.txt", os.path.join("sub", "again.html"))]
+    assert skipped == dict.fromkeys(names, documents.LINK_SKIPPED)
+    assert not any("s3cr3t" in str(i) or "Private" in str(i) for i in items)
+
+
+def test_a_symbolic_link_given_itself_is_followed(tmp_path):
+    target = write(tmp_path, "real.txt", "Real\n\nMiscarriage is common.")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    [doc] = list(load_corpus([link]))
+    assert doc.text == "Miscarriage is common."
+
+
+def test_a_file_swapped_for_a_link_after_the_walk_is_not_read(tmp_path):
+    secret = write(tmp_path, "secret.txt", "Secret\n\nThe key is s3cr3t.")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write(docs, "post.txt", "Post\n\nMiscarriage is common.")
+    [source] = list(corpus_files([docs]))
+    (docs / "post.txt").unlink()
+    (docs / "post.txt").symlink_to(secret)  # between finding the file and reading it
+    with pytest.raises(DocumentError) as err:
+        source.load()
+    assert err.value.reason == documents.LINK_SKIPPED
+
+
+def test_a_file_listed_twice_is_loaded_once(tmp_path):
+    path = write(tmp_path, "post.txt", "Post\n\nMiscarriage is common.")
+    assert [s.doc_id for s in corpus_files([tmp_path, path])] == ["post"]
+
+
+def test_colliding_names_get_distinct_ids_and_a_warning_naming_both(tmp_path):
+    first = write(tmp_path, "My Post.txt", "One\n\nMiscarriage is common.")
+    second = write(tmp_path, "my-post.txt", "Two\n\nICI is not IUI.")
+    (tmp_path / "b").mkdir()
+    third = write(tmp_path / "b", "my_post.md", "# Three\n\nStress does not cause miscarriage.")
+    fourth = write(tmp_path / "b", "My-Post.txt", "Four\n\nRest helps.")
+    sources = {s.path: s for s in corpus_files([tmp_path])}
+    assert sources[first].doc_id == "my-post" and sources[third].doc_id == "my_post"
+    other = sources[second].doc_id
+    assert other.startswith("my-post-") and len({other, sources[fourth].doc_id, "my-post"}) == 3
+    assert sources[second].warnings == (
+        f"{second}: its name gives the id 'my-post', which {first} has; it was given the id '{other}'",
+    )
+    assert str(first) in sources[fourth].warnings[0] and str(fourth) in sources[fourth].warnings[0]
+    assert sources[second].load().warnings == sources[second].warnings
+    # the same corpus gives the same ids every time
+    assert {s.path: s.doc_id for s in corpus_files([tmp_path])} == {p: s.doc_id for p, s in sources.items()}
+
+
+def test_files_keep_the_ids_of_the_previous_build(tmp_path):
+    old = write(tmp_path, "my-post.txt", "Old\n\nMiscarriage is common.")
+    new = write(tmp_path, "My Post.txt", "New\n\nICI is not IUI.")  # sorts first: by name order it would win
+    previous = {"my-post": os.path.abspath(old), "gone": os.path.abspath(tmp_path / "gone.txt")}
+    sources = {s.path: s for s in corpus_files([tmp_path], previous)}
+    assert sources[old].doc_id == "my-post" and not sources[old].warnings
+    assert sources[new].doc_id != "my-post" and str(old) in sources[new].warnings[0]

@@ -9,6 +9,7 @@ import pytest
 
 import indexer.index as index_module
 from indexer import BuildError, BuildLockedError, IndexNotFoundError, Library, SearchRequest, build_index, current_build
+from indexer.store import DocumentStore
 
 
 def corpus(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -142,6 +143,53 @@ def test_library_picks_up_a_swapped_index(tmp_path):
     (folder / "b.txt").write_text("B\n\nAvoid tampons for two weeks after a miscarriage.")
     build_index([folder], root)
     assert library.search(SearchRequest("tampons")).total == 1
+
+
+def stored_paths(root: Path) -> dict[str, str]:
+    """Document id -> the path of the file it was loaded from, in the build being served."""
+    store = DocumentStore(current_build(root))
+    return {doc_id: store.get(doc_id).document.path for doc_id in store.ids()}
+
+
+def test_a_newcomer_never_takes_an_existing_documents_id(tmp_path):
+    folder = corpus(tmp_path, {"my-post.txt": "Mine\n\nMiscarriage is common."})
+    mine, theirs = folder / "my-post.txt", folder / "My Post.txt"
+    root = tmp_path / "ix"
+    build_index([folder], root)
+    assert stored_paths(root) == {"my-post": str(mine)}
+    theirs.write_text("Theirs\n\nICI is the same as IUI.")  # sorts first: by name order alone it would win
+    second = build_index([folder], root)
+    ids = stored_paths(root)
+    [newcomer] = [doc_id for doc_id, path in ids.items() if path == str(theirs)]
+    assert ids["my-post"] == str(mine) and newcomer.startswith("my-post-")
+    assert second.warnings == [
+        f"{theirs}: its name gives the id 'my-post', which {mine} has; it was given the id '{newcomer}'"
+    ]
+    assert second.reused == 1  # the original kept its id, so its checks were reused
+    third = build_index([folder], root)  # stable from now on, without a warning
+    assert stored_paths(root) == ids and third.warnings == [] and third.reused == 2
+
+
+def test_the_same_name_in_another_folder_keeps_ids_across_builds(tmp_path, monkeypatch):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, text in ((a, "A\n\nICI is the same as IUI."), (b, "B\n\nMiscarriage is common.")):
+        folder.mkdir()
+        (folder / "post.txt").write_text(text)
+    root = tmp_path / "ix"
+    build_index([b], root)
+    summary = build_index([a, b], root)  # a/ comes first: by order alone a/post.txt would take "post"
+    ids = stored_paths(root)
+    [other] = [doc_id for doc_id in ids if doc_id != "post"]
+    assert ids == {"post": str(b / "post.txt"), other: str(a / "post.txt")}
+    assert summary.warnings == [
+        f"{a / 'post.txt'}: its name gives the id 'post', which {b / 'post.txt'} has; it was given the id '{other}'"
+    ]
+    monkeypatch.chdir(tmp_path)  # the same files named from another working directory, in another order
+    build_index([Path("b"), Path("a")], root)
+    assert {doc_id: Path(path).resolve() for doc_id, path in stored_paths(root).items()} == {
+        "post": b / "post.txt",
+        other: a / "post.txt",
+    }
 
 
 def test_a_build_cleaned_another_way_is_not_reused(tmp_path):

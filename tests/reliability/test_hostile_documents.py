@@ -57,12 +57,21 @@ def test_nasty_corpus_builds_and_skips_with_reasons(tmp_path):
     expected = nasty_files(docs)
     (docs / "loop-a.txt").symlink_to(docs / "loop-b.txt")
     (docs / "loop-b.txt").symlink_to(docs / "loop-a.txt")
+    instance = tmp_path / "instance"  # what the review found served: a link to the web app's secret key
+    instance.mkdir()
+    (instance / "secret_key").write_text("5ecret-key-value")
+    (instance / "private.txt").write_text("Private\n\nmiscarriage notes 5ecret")
+    (docs / "key.txt").symlink_to(instance / "secret_key")
+    (docs / "instance").symlink_to(instance, target_is_directory=True)
     summary = build_index([docs], tmp_path / "ix")
     skipped = {Path(e.path).name: e.reason for e in summary.skipped}
     for name, outcome in expected.items():
         assert (name in skipped) == (outcome == "skip"), (name, skipped.get(name))
-    links = ["loop-a.txt", "loop-b.txt"]
-    assert set(links) <= set(skipped)
+    links = ["loop-a.txt", "loop-b.txt", "key.txt", "instance"]
+    assert {name: skipped.get(name) for name in links} == dict.fromkeys(links, documents.LINK_SKIPPED)
+    assert Library(tmp_path / "ix").search(SearchRequest("5ecret")).total == 0
+    stored = (Path(summary.path) / "documents.jsonl").read_text()
+    assert "5ecret" not in stored and "Private" not in stored
     assert all(reason for reason in skipped.values())
     assert summary.documents == sum(1 for o in expected.values() if o == "index")
     assert Library(tmp_path / "ix").search(SearchRequest("miscarriage")).total >= 1
