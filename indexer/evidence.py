@@ -223,11 +223,12 @@ class Checker:
         end = start + len(sentence) if end is None else end
         if _QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
-        best, clauses = self.judge(self.resolve(sentence, referent))
+        text = self.resolve(sentence, referent)
+        best, _ = self.judge(text)
         if best is None:
-            claim = any(c.claim for c in clauses)
-            return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON) if claim else \
-                SentenceCheck(sentence, start, end, "no_claim")
+            if self.is_claim(text):
+                return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON)
+            return SentenceCheck(sentence, start, end, "no_claim")
         return SentenceCheck(sentence, start, end, best.status, best.id, best.reason, best.correction, best.sources,
                              best.topic)
 
@@ -236,11 +237,13 @@ class Checker:
 
         Each clause is judged on its own (a denial in one does not cover the next); rules whose patterns span a
         clause break are matched on the whole sentence too. A `supported` verdict stands only when every clause
-        that makes a medical claim is backed; otherwise the sentence is `unverified`.
+        in which a relation was read is backed; otherwise the sentence is `unverified`.
         """
         line, feats = self.prepare(text)
-        debunked = self._any("debunk", line, feats)
         parts = self.clauses(text)
+        # whether the sentence corrects a myth ("... but that is wrong"), for every clause; a single clause
+        # leaves it to the rules, which look only when one matches
+        debunked = self._any("debunk", line, feats) if len(parts) > 1 else None
         clauses: list[Clause] = []
         pool: list[Candidate] = []
         if len(parts) > 1:
@@ -248,18 +251,21 @@ class Checker:
         carried = None
         for part in parts:
             part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
-            findings, readings, carried = self._read_relations(part_line, part_feats, carried, debunked)
+            findings, readings, carried = self._read_relations(part, part_line, part_feats, carried, debunked)
             found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
-            claim = self._any("medical", part_line, part_feats) and self._any("claim", part_line, part_feats)
-            named = self._reader is not None and bool(self._reader.mentions(part_line, part_feats))
-            clauses.append(Clause(part, tuple(found), tuple(r.describe() for r in readings), claim, named))
+            clauses.append(Clause(part, tuple(found), tuple(readings)))
             pool += found
         if not pool:
             return None, clauses
         best = max(pool, key=lambda c: SEVERITY[c.status])  # stable: the first of the most severe
-        if best.status == "supported" and any(c.claim and c.named and not c.found for c in clauses):
+        if best.status == "supported" and any(c.readings and not c.found for c in clauses):
             return None, clauses  # one claim is backed, another is not: the sentence as a whole is unverified
         return best, clauses
+
+    def is_claim(self, text: str) -> bool:
+        """Whether `text` makes a checkable medical claim (health vocabulary and a claim predicate)."""
+        line, feats = self.prepare(text)
+        return self._any("medical", line, feats) and self._any("claim", line, feats)
 
     def clauses(self, text: str) -> list[str]:
         """`text` cut where one clause ends and the next begins ("..., but ...", ";"); one part if none."""
@@ -269,13 +275,20 @@ class Checker:
         parts = [p for p in parts if p and any(ch.isalnum() for ch in p)]
         return parts if len(parts) > 1 else [text]
 
-    def _read_relations(self, line: str, feats, carried, debunked: bool):
+    def _read_relations(self, text: str, line: str, feats, carried, debunked: bool | None):
         """Findings of the facts on the relations a clause states; the subject the next clause may carry on."""
         if self._reader is None:
             return [], [], None
         readings = self._reader.read(line, feats, carried)
         findings = []
-        for finding in self._reader.judge(readings):
+        judged = self._reader.judge(readings)
+        if any(f.status in FLAGGED for f in judged) and debunked is None:
+            debunked = self._any("debunk", line, feats)
+        for finding in judged:
+            if finding.status == "unsupported" and (
+                _CHECKABLE_CITATION.search(text) or self._any("citation", line, feats)
+            ):
+                continue  # "no good evidence" is not ours to say against a study the sentence names
             # "It is a myth that ...", "... is mistakenly called ...": the writer corrects the claim
             status = "supported" if debunked and finding.reading.mode != "denied" and finding.status in FLAGGED \
                 else finding.status
@@ -301,13 +314,11 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Clause:
-    """One clause of a sentence: its text, the verdicts on it, the relations read in it, whether it is a claim."""
+    """One clause of a sentence: its text, the verdicts rules and facts give it, and the relations read in it."""
 
     text: str
     found: tuple[Candidate, ...]
-    readings: tuple[str, ...]
-    claim: bool
-    named: bool = False  # it names a concept of the knowledge base
+    readings: tuple  # of relations.Reading
 
 
 def _topic_first(verdicts: list[Verdict], findings: list[Candidate]) -> list[Candidate]:

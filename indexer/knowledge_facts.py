@@ -81,6 +81,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             _each(entry.breaks, terms, where),
             _each(entry.denials, terms, where),
             entry.window,
+            _each(entry.warnings, terms, where),
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"
@@ -93,6 +94,8 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         hedge=_phrases(d.hedge, terms, f"{where}.hedge"),
         belief=_phrases(d.belief, terms, f"{where}.belief"),
         contrast=_phrases(d.contrast, terms, f"{where}.contrast"),
+        modifiers=_phrases(d.modifiers, terms, f"{where}.modifiers") if d.modifiers else None,
+        time_modifiers=_phrases(d.time_modifiers, terms, f"{where}.time_modifiers") if d.time_modifiers else None,
         clause_breaks=re.compile(_regex(d.clause_breaks, f"{where}.clause_breaks"), re.I),
         anaphor=re.compile(anaphor, re.I),
     )

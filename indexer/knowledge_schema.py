@@ -92,6 +92,10 @@ class RelationEntry(_Strict):
     denials: list[Text] = Field(
         default_factory=list, description="Patterns that, between subject and object, deny this relation only."
     )
+    warnings: list[Text] = Field(
+        default_factory=list,
+        description="Patterns anywhere after the subject that make the clause a warning against the relation.",
+    )
     window: int = Field(12, ge=1, le=40, description="At most this many words from subject to object.")
 
 
@@ -108,6 +112,13 @@ class DiscourseEntry(_Strict):
     hedge: Phrases = Field(description="The claim is offered as possible, not asserted ('may', 'might').")
     belief: Phrases = Field(description="The claim is reported as someone's belief ('many people think').")
     contrast: Phrases = Field(description="Just before a concept: it is the contrast, not the subject ('unlike').")
+    time_modifiers: list[Text] = Field(
+        default_factory=list, description="Just before an object: it dates the claim ('after a loss'), not its object."
+    )
+    modifiers: list[Text] = Field(
+        default_factory=list,
+        description="Just before a concept: it modifies another ('after insemination'), so is the subject only alone.",
+    )
     clause_breaks: Phrases = Field(
         description="Regular expressions (on the text) where one clause ends and another begins."
     )

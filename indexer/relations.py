@@ -10,13 +10,14 @@ whose subject and object kinds it mentions, which subject each object belongs to
   the object-first form ("miscarriage *caused by* stress");
 - a relation's breaks end its reach ("sperm swim *through* the cervix").
 
-Each reading is asserted, denied ("not", or "there is no evidence that" before it), hedged ("may") or reported as a
-belief ("many people think"). A fact on the same subject, relation and object (or on concepts they take their facts
+Each reading is asserted, denied ("not", or "there is no evidence that" before it), hedged ("may"), reported as a
+belief ("many people think") or a warning ("... can bring on cramps"). A fact on the same subject, relation and object (or on concepts they take their facts
 from: syringe insemination from home insemination) judges it:
 
     fact true        asserted: supported     denied: inaccurate (the statement is the correction)
     fact false       asserted: inaccurate    denied: supported
     unestablished    asserted: unsupported   denied: supported        (hedged or a reported belief: no verdict)
+    (a warning or a reported belief: no verdict from any fact)
 
 The same patterns and names work for any topic: the words are data (relations.toml, <topic>/concepts.toml).
 """
@@ -54,6 +55,7 @@ class Relation:
     breaks: tuple[Pattern, ...]
     denials: tuple[Pattern, ...]
     window: int
+    warnings: tuple[Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class Discourse:
     hedge: Pattern
     belief: Pattern
     contrast: Pattern
+    modifiers: Pattern | None
+    time_modifiers: Pattern | None
     clause_breaks: re.Pattern[str]
     anaphor: re.Pattern[str]
 
@@ -97,7 +101,7 @@ class Reading:
     relation: Relation
     subject: Mention
     object: Mention
-    mode: str  # "asserted", "denied", "hedged" or "belief"
+    mode: str  # "asserted", "denied", "hedged", "belief" or "warning"
 
     def describe(self) -> str:
         return f"{self.subject.concept.label} {self.relation.id} {self.object.concept.label} ({self.mode})"
@@ -150,14 +154,25 @@ class RelationReader:
         for concept in concepts.values():
             self._by_kind[concept.kind].append(concept)
         self._lineage = {cid: self._closure(cid) for cid in concepts}
+        # Feature -> the concepts a sentence with it may name (as the checker indexes rule patterns): a sentence
+        # is matched against the few concepts whose words it has, not against every concept.
+        self._index: dict[str, list[Concept]] = defaultdict(list)
+        for concept in concepts.values():
+            if concept.kind in self._kinds_used:
+                for feature in min(concept.names.needs, key=len):
+                    self._index[feature].append(concept)
+        self._order = {cid: n for n, cid in enumerate(concepts)}
+        self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
+        self._memo: tuple[str, list[Mention]] = ("", [])
 
     def patterns(self) -> list[Pattern]:
         """Every pattern the reader runs (their features must be in the checker's feature index)."""
         d = self.discourse
         out = [c.names for c in self.concepts.values()]
-        out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast, *([d.not_denials] if d.not_denials else [])]
+        out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
+        out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers) if p is not None]
         for r in self.relations.values():
-            out += [*r.cues, *r.passive, *r.breaks, *r.denials]
+            out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings]
         return out
 
     def _closure(self, cid: str) -> tuple[str, ...]:
@@ -173,9 +188,13 @@ class RelationReader:
 
     def mentions(self, line: str, feats) -> list[Mention]:
         """Concepts the line names, left to right; where names overlap, the longest wins."""
+        if self._memo[0] == line:
+            return self._memo[1]
+        candidates = {c.id: c for f in feats for c in self._index.get(f, ())}
         found = []
-        for concept in self.concepts.values():
-            if concept.kind in self._kinds_used and concept.names.possible(feats):
+        for cid in sorted(candidates, key=self._order.__getitem__):  # definition order breaks ties
+            concept = candidates[cid]
+            if len(concept.names.needs) == 1 or concept.names.possible(feats):  # one need: the index checked it
                 found += [Mention(concept, m.start(), m.end()) for m in concept.names.regex.finditer(line)]
         found.sort(key=lambda m: (m.start, m.start - m.end))
         kept: list[Mention] = []
@@ -183,43 +202,46 @@ class RelationReader:
             if kept and mention.start < kept[-1].end:
                 continue
             kept.append(mention)
+        self._memo = (line, kept)
         return kept
 
     def read(self, line: str, feats, carried: Concept | None = None) -> list[Reading]:
         """Every relation the clause's line states; `carried` is the subject of the clause before, if any."""
         mentions = self.mentions(line, feats)
-        if carried is not None and not any(m.concept.kind in self._subject_kinds() for m in mentions):
-            mentions.insert(0, Mention(carried, 0, 0))
+        if carried is not None and not any(m.concept.kind in self._subject_kinds for m in mentions):
+            mentions = [Mention(carried, 0, 0), *mentions]
         if len(mentions) < 2:
             return []
-        starts = [m.start() for m in _tokens(line)]
+        kinds = {m.concept.kind for m in mentions}
+        starts: list[int] | None = None
+        dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
         readings = []
         for relation in self.relations.values():
+            if kinds.isdisjoint(relation.subjects) or kinds.isdisjoint(relation.objects):
+                continue
             subjects = [m for m in mentions if m.concept.kind in relation.subjects]
             if any(not s.concept.weak for s in subjects):
                 subjects = [s for s in subjects if not s.concept.weak]
             objects = [m for m in mentions if m.concept.kind in relation.objects]
-            if not subjects or not objects:
-                continue
+            if starts is None:
+                starts = [m.start() for m in _tokens(line)]
             for obj in objects:
+                if obj.start not in dated:
+                    modifier = self.discourse.time_modifiers
+                    dated[obj.start] = modifier is not None and self._cued(line, obj, modifier)
+                if dated[obj.start]:
+                    continue  # "distress after a miscarriage": the loss dates the claim
                 reading = self._read_one(line, feats, relation, subjects, obj, starts)
                 if reading is not None:
                     readings.append(reading)
         return readings
 
-    def _subject_kinds(self) -> set[str]:
-        return {k for r in self.relations.values() for k in r.subjects}
-
     def _read_one(self, line, feats, relation, subjects, obj, starts) -> Reading | None:
         before = [s for s in subjects if s.end <= obj.start and s.concept.id != obj.concept.id]
         if before:
-            subject = before[-1]
-            if self._contrasted(line, subject) and not _RELATIVE.search(" " + line[subject.end : obj.start]):
-                # "ICI, unlike IUI, places sperm at the cervix": the object is ICI's, not the contrast's
-                earlier = [s for s in before[:-1] if not self._contrasted(line, s)]
-                if not earlier:
-                    return None
-                subject = earlier[-1]
+            subject = self._subject_before(line, before, obj)
+            if subject is None:
+                return None
             if _distance(starts, subject.end, obj.start) > relation.window:
                 return None
             between = " " + line[subject.end : obj.start].strip() + " "
@@ -248,9 +270,23 @@ class RelationReader:
             return Reading(relation, subject, obj, self._mode(line, relation, obj, subject))
         return None
 
-    def _contrasted(self, line: str, mention: Mention) -> bool:
+    def _subject_before(self, line: str, before: list[Mention], obj: Mention) -> Mention | None:
+        """Whose the object is, of the subjects before it: the nearest that is neither a contrast ("unlike IUI")
+        nor a modifier ("after insemination"); else the nearest non-contrast; else none."""
+        nearest = before[-1]
+        if self._cued(line, nearest, self.discourse.contrast) and _RELATIVE.search(" " + line[nearest.end : obj.start]):
+            return nearest  # "Unlike IUI, which places sperm in the uterus, ...": the relative clause is IUI's
+        plain = [s for s in before if not self._cued(line, s, self.discourse.contrast)]
+        if not plain:
+            return None
+        modifiers = self.discourse.modifiers
+        main = [s for s in plain if modifiers is None or not self._cued(line, s, modifiers)]
+        return (main or plain)[-1]
+
+    def _cued(self, line: str, mention: Mention, cue: Pattern) -> bool:
+        """Whether `cue` ends just before `mention` (within a few words)."""
         window = " " + line[max(0, mention.start - _CONTRAST_REACH) : mention.start].strip() + " "
-        return self.discourse.contrast.regex.search(window) is not None
+        return cue.regex.search(window) is not None
 
     def _mode(self, line: str, relation: Relation, first: Mention, last: Mention) -> str:
         d = self.discourse
@@ -258,12 +294,14 @@ class RelationReader:
         if d.not_denials is not None:
             between = d.not_denials.regex.sub(" ", between)
         before = " " + line[: min(first.start, last.start)].strip() + " "
-        rest = " " + line[min(first.start, last.start) :].strip() + " "  # a relation's own denials reach further:
+        rest = " " + line[min(first.start, last.start) :].strip() + " "  # "... can bring on cramps": a warning
+        if any(p.regex.search(rest) for p in relation.warnings):
+            return "warning"  # a warning of harm is neither the claim nor its denial: no fact judges it
         if (
             d.denial.regex.search(between)
-            or any(p.regex.search(rest) for p in relation.denials)  # "... can
+            or any(p.regex.search(between) for p in relation.denials)
             or d.denial_before.regex.search(before)
-        ):  # bring on cramps"
+        ):
             return "denied"
         if d.belief.regex.search(before):
             return "belief"

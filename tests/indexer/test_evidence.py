@@ -38,7 +38,9 @@ def status(sentence: str) -> str:
         ("Is ICI the same as IUI?", "no_claim"),
         ("Can stress cause a miscarriage?", "no_claim"),
         # a medical claim the knowledge base does not cover, and a sentence with no claim at all
-        ("Smoking during pregnancy increases the risk of miscarriage.", "unverified"),
+        ("Folic acid before pregnancy lowers the risk of neural tube defects.", "unverified"),
+        # a risk factor the knowledge base holds as a fact (HSE: smoking raises the risk)
+        ("Smoking during pregnancy increases the risk of miscarriage.", "supported"),
         ("We are so sorry for your loss.", "no_claim"),
     ],
 )
