@@ -3,9 +3,12 @@
 - Every route and every method is tried: each write is one of a known few, and each refuses anyone without the
   credential it needs (a logged-in reviewer with the form's CSRF token, or a live API token), leaving the store
   unchanged; the same requests with the right credential succeed, so the refusals are not an accident.
-- Session fixation: a session planted before login is not the session after it (new cookie, new CSRF token).
-- API tokens are revocable at once (revoke command, a new token, a disabled account), on a running server.
-- Logins are throttled per account and per client, also under a concurrent brute force.
+- Session fixation: a session planted before login is not the session after it (new cookie, new CSRF token);
+  a copy of the cookie stops working at logout (sessions are kept server-side).
+- API tokens are revocable at once (revoke command, a new token, a disabled account, a password change), on a
+  running server.
+- Logins are throttled per (account, address), per address and per account, also under a concurrent brute force,
+  where no more guesses are checked than the limit allows.
 - Secrets (passwords, tokens, session cookies) appear in no log line (DEBUG, SQL included) and no stored file;
   the repository tracks no secrets, databases or instance files.
 """
@@ -29,14 +32,14 @@ from review.helpers import csrf_from, snapshot
 
 from indexer.cli import main as cli
 from webapp import create_app
-from webapp.review.accounts import add_reviewer, issue_token, set_active
+from webapp.review.accounts import add_reviewer, issue_token, set_active, set_password
 from webapp.review.claims import fingerprint, get_claim
 from webapp.review.web import EXTENSION
 
 from .figures import record
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "alice's long password"
+PASSWORD = "her own long password"
 SAFE = {"GET", "HEAD", "OPTIONS"}
 # Every write the app has, and what it needs. A new write route fails the enumeration until it is listed here.
 WRITES = {
@@ -44,6 +47,7 @@ WRITES = {
     ("POST", "/api/v1/claims/<claim_id>/decisions"): "API token",
     ("POST", "/login"): "CSRF token (changes only the session and the failed-login counter)",
     ("POST", "/logout"): "CSRF token (changes only the session)",
+    ("POST", "/review/password"): "reviewer session + CSRF token + the current password",
 }
 UNUSED_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -119,6 +123,14 @@ def test_every_write_needs_its_credential(site):
                    token, f"bearer {token}x"):
         refuse(anonymous, "POST", api_url, 401, json=body, headers={"Authorization": header})
     refuse(anonymous, "POST", f"{api_url}?token={token}", 401, json=body)  # never from the URL (it gets logged)
+    # the password change: a session, its CSRF token and the current password
+    change = {"current_password": PASSWORD, "new_password": "an attacker's passphrase",
+              "new_password_again": "an attacker's passphrase"}
+    refuse(anonymous, "POST", "/review/password", 401, data={**change, "csrf_token": csrf_from(anonymous, "/login")})
+    refuse(reviewer, "POST", "/review/password", 400, data=change)
+    refuse(reviewer, "POST", "/review/password", 400, data={**change, "csrf_token": other_csrf})
+    refuse(reviewer, "POST", "/review/password", 401, data={**change, "csrf_token": reviewer_csrf,
+                                                            "current_password": "a guess"})
     # login and logout without the CSRF token
     refuse(anonymous, "POST", "/login", 400, data={"name": "alice", "password": PASSWORD})
     refuse(reviewer, "POST", "/logout", 400, data={})
@@ -135,11 +147,12 @@ def test_every_write_needs_its_credential(site):
     assert reviewer.post(form_url, data=_decision_form(reviewer_csrf)).status_code == 303
     assert anonymous.post(api_url, json={**body, "version": 1}, headers=bearer).status_code == 201
     assert get_claim(store, claim).version == 2
+    assert reviewer.post("/review/password", data={**change, "csrf_token": reviewer_csrf}).status_code == 303
     assert reviewer.post("/logout", data={"csrf_token": reviewer_csrf}).status_code == 303
     assert "Signed in as" not in reviewer.get("/review").get_data(as_text=True)
     record("access", "write_routes", len(WRITES))
     record("access", "unauthorised_writes_refused", refused)
-    record("access", "authorised_writes_accepted", 3)
+    record("access", "authorised_writes_accepted", 4)
 
 
 def test_login_starts_a_new_session(site):
@@ -161,10 +174,16 @@ def test_login_starts_a_new_session(site):
     assert attacker.post(f"/review/claims/{claim}", data=_decision_form(planted_csrf)).status_code == 401
     assert victim.post(f"/review/claims/{claim}", data=_decision_form(planted_csrf)).status_code == 400
     assert victim.post(f"/review/claims/{claim}", data=_decision_form(victim_csrf)).status_code == 303
-    # logging out rotates it again
+    # logging out rotates it again, and ends the logged-in session for a copy of its cookie too
+    thief = site.test_client()
+    thief.set_cookie("session", after)
+    assert "Signed in as" in thief.get("/review").get_data(as_text=True)
     assert victim.post("/logout", data={"csrf_token": victim_csrf}).status_code == 303
     assert victim.get_cookie("session") is None or victim.get_cookie("session").value not in (planted, after)
+    assert "Signed in as" not in thief.get("/review").get_data(as_text=True)
+    assert thief.post(f"/review/claims/{claim}", data=_decision_form(victim_csrf, 1)).status_code == 401
     record("access", "session_fixation_attempts_refused", 2)
+    record("access", "copied_cookie_uses_after_logout_refused", 1)
 
 
 def _reviewer_cli(runner, url: str, *args: str):
@@ -201,39 +220,50 @@ def test_api_tokens_are_revocable_while_serving(site, runner):
     assert post(second) == 401  # a disabled account's tokens are dead
     set_active(store, "alice", True)
     assert post(second) == 401  # and stay dead when it is enabled again
+    third = issue_token(store, "alice")
+    assert post(third) == 201
+    set_password(store, "alice", "her second long password")
+    assert post(third) == 401  # a password change revokes the tokens too
     assert "Revoked 0 API tokens" in _reviewer_cli(runner, store.url, "revoke", "alice").output
     with store.read() as conn:
         actions = [a for (a,) in conn.exec_driver_sql("SELECT action FROM audit_log WHERE actor = 'cli'")]
     assert actions.count("reviewer.revoke_tokens") == 2
-    record("access", "revoked_token_uses_refused", 4)
+    record("access", "revoked_token_uses_refused", 5)
+
+
+def _try_login(client, address: str, name: str = "alice", password: str = "wrong", **headers) -> int:
+    return client.post("/login", environ_base={"REMOTE_ADDR": address}, headers=headers,
+                       data={"name": name, "password": password, "csrf_token": csrf_from(client, "/login")}).status_code
 
 
 def test_logins_are_throttled_over_http(site):
     store = site.extensions[EXTENSION].store
     clock = [store.now()]
     store.clock = lambda: clock[0]
-    max_failures = site.extensions[EXTENSION].throttle.max_failures
-    one, two, three = (site.test_client() for _ in range(3))
-    for n in range(max_failures):
-        address = f"10.0.0.{n + 1}"  # from many addresses: the account is throttled all the same
-        response = one.post("/login", environ_base={"REMOTE_ADDR": address},
-                            data={"name": "alice", "password": "wrong", "csrf_token": csrf_from(one, "/login")})
-        assert response.status_code == 401
-    right = two.post("/login", environ_base={"REMOTE_ADDR": "10.0.1.1"},
-                     data={"name": "alice", "password": PASSWORD, "csrf_token": csrf_from(two, "/login")})
-    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0  # even the right password
+    throttle = site.extensions[EXTENSION].throttle
+    attacker, reviewer, sprayer = (site.test_client() for _ in range(3))
+    # guessing from one address locks that address out of the account, even with the right password...
+    assert [_try_login(attacker, "203.0.113.9") for _ in range(throttle.max_failures)] == [401] * throttle.max_failures
+    right = attacker.post("/login", environ_base={"REMOTE_ADDR": "203.0.113.9"},
+                          data={"name": "alice", "password": PASSWORD, "csrf_token": csrf_from(attacker, "/login")})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
     assert "too many failed logins" in right.get_data(as_text=True)
-    # spraying many names from one address throttles the address; a forged X-Forwarded-For does not help
-    for n in range(max_failures):
-        three.post("/login", environ_base={"REMOTE_ADDR": "10.0.2.1"},
-                   data={"name": f"user{n}", "password": "wrong", "csrf_token": csrf_from(three, "/login")})
-    sprayed = three.post("/login", environ_base={"REMOTE_ADDR": "10.0.2.1"},
-                         headers={"X-Forwarded-For": "192.0.2.7"},
-                         data={"name": "someone", "password": "x", "csrf_token": csrf_from(three, "/login")})
-    assert sprayed.status_code == 429
-    clock[0] += timedelta(hours=1)  # the lockout ends: the right password works again
-    assert _login(two).status_code == 303
-    record("access", "throttled_login_attempts", 2)
+    # ...but not the reviewer, elsewhere; and a forged X-Forwarded-For does not move the attacker elsewhere
+    assert _try_login(attacker, "203.0.113.9", **{"X-Forwarded-For": "10.0.1.1"}) == 429
+    assert _try_login(reviewer, "10.0.1.1", password=PASSWORD) == 303
+    # spraying many names from one address throttles the address
+    statuses = [_try_login(sprayer, "10.0.2.1", name=f"user{n}") for n in range(throttle.client_max_failures)]
+    assert statuses == [401] * throttle.client_max_failures
+    assert _try_login(sprayer, "10.0.2.1", name="someone-else") == 429
+    # guesses spread over many addresses meet the account's ceiling
+    spread = [_try_login(attacker, f"198.51.{n // 250}.{n % 250}") for n in range(throttle.account_max_failures)]
+    # the attacker's first guesses count too (the reviewer's success took back only its own count)
+    assert spread.count(401) == throttle.account_max_failures - throttle.max_failures
+    assert spread.count(429) == throttle.max_failures
+    assert _try_login(reviewer, "10.0.1.1", password=PASSWORD) == 429
+    clock[0] += timedelta(hours=1)  # the lockouts end: the right password works again
+    assert _try_login(reviewer, "10.0.1.1", password=PASSWORD) == 303
+    record("access", "throttled_login_attempts", 4)
 
 
 def test_concurrent_brute_force_is_throttled(site):
@@ -274,10 +304,9 @@ def test_concurrent_brute_force_is_throttled(site):
         thread.join(10)
     checked, throttled = statuses.count(401), statuses.count(429)
     assert checked + throttled == len(statuses) == attackers * guesses
-    max_failures = site.extensions[EXTENSION].throttle.max_failures
-    # a guess is checked only if the counter was under the limit when it arrived: at most one per attacker
-    # can overtake the others between the check and the recorded failure
-    assert max_failures <= checked <= max_failures + attackers - 1, checked
+    # each guess is counted before its password is checked, in the transaction that checks the limit: no more
+    # guesses are checked than the limit allows, however many arrive at once
+    assert checked == site.extensions[EXTENSION].throttle.max_failures, checked
     record("access", "brute_force_guesses", len(statuses))
     record("access", "brute_force_guesses_checked", checked)
     record("access", "brute_force_guesses_throttled", throttled)
@@ -292,7 +321,7 @@ def test_secrets_are_never_logged_or_stored(site, runner, caplog, tmp_path):
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # every SQL statement with its parameters
     store = site.extensions[EXTENSION].store
     wrong_password = "not alice's password at all"
-    new_password = "bob's brand new password"
+    new_password = "a brand new password for b"
     added = runner.invoke(cli, ["reviewer", "add", "bob", "--password-stdin", "--database-url", store.url],
                           input=new_password + "\n")
     assert added.exit_code == 0, added.output

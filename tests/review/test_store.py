@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 import socket
 import sqlite3
@@ -15,11 +16,11 @@ import sqlalchemy as sa
 from webapp.review import models
 from webapp.review.audit import append
 from webapp.review.migrations import MIGRATIONS, latest_version
-from webapp.review.store import ReviewStore, default_database_url
+from webapp.review.store import ReviewStore, default_database_url, utc
 
 REVIEW = Path(__file__).resolve().parents[2] / "webapp" / "review"
-CORE = ("store", "models", "migrations", "accounts", "claims", "sync", "decisions", "audit", "exports", "overlay",
-        "errors")
+CORE = ("store", "models", "migrations", "accounts", "passwords", "sessions", "throttle", "claims", "sync",
+        "decisions", "audit", "exports", "overlay", "errors")
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -53,6 +54,39 @@ def test_migrated_schema_matches_the_models(store):
         assert set(columns) == {c.name for c in table.columns}, table.name
         for column in table.columns:
             assert columns[column.name]["nullable"] == column.nullable, f"{table.name}.{column.name}"
+
+
+def test_an_older_database_is_upgraded_with_its_tokens_kept(db_url):
+    """A store at version 2 (before sessions and token expiry): its live token gets an expiry 90 days after the
+    upgrade and keeps working; counters under the old per-name keys go."""
+    from datetime import UTC, datetime, timedelta
+
+    from webapp.review.accounts import reviewer_for_token
+    from webapp.review.migrations import applied_versions
+
+    old = ReviewStore(db_url)
+    with old.write() as conn:
+        models.schema_version.create(conn)
+        for migration in MIGRATIONS[:2]:
+            migration.apply(conn)
+            conn.execute(models.schema_version.insert().values(version=migration.version, name=migration.name,
+                                                               applied_at=datetime.now(UTC)))
+        now = datetime.now(UTC)
+        conn.execute(sa.text("INSERT INTO reviewers (name, password_hash, active, created_at) "
+                             "VALUES ('alice', 'x', :yes, :now)"), {"yes": True, "now": now})
+        conn.execute(sa.text("INSERT INTO api_tokens (reviewer_id, token_hash, created_at) VALUES (1, :hash, :now)"),
+                     {"hash": hashlib.sha256(b"sc_old-token").hexdigest(), "now": now})
+        conn.execute(sa.text("INSERT INTO login_throttle (key, failures, last_failure) VALUES "
+                             "('name:alice', 3, :now), ('client:10.0.0.1', 2, :now)"), {"now": now})
+    assert old.migrate() == [3, 4]
+    with old.read() as conn:
+        assert applied_versions(conn) == [1, 2, 3, 4]
+        expiry = conn.scalar(sa.select(models.api_tokens.c.expires_at))
+        keys = set(conn.scalars(sa.select(models.login_throttle.c.key)))
+    assert timedelta(days=89) < utc(expiry) - now <= timedelta(days=90, minutes=1)
+    assert keys == {"client:10.0.0.1"}
+    assert reviewer_for_token(old, "sc_old-token").name == "alice"
+    old.dispose()
 
 
 def test_audit_log_refuses_update_and_delete_at_the_database_level(store):

@@ -158,13 +158,23 @@ def test_failed_logins_are_throttled(db_url, index_dir, tmp_path, alice):
         app_store(app).dispose()
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/review/audit"])
+@pytest.mark.parametrize("target", [
+    "/review/audit", "/review?state=all&status=inaccurate", f"/doc/{ICI_DOC}#p-3",
+    "//evil.example/", "https://evil.example/", "\\\\evil.example/", "/\\evil.example/", "\\/evil.example",
+    "/review\r\nSet-Cookie: session=planted", "/review\nLocation: https://evil.example/", "/review\r",
+    "/\t/evil.example/", "/\x00", "javascript:alert(1)", "http:/evil.example", "", "review",
+])
 def test_login_redirects_only_within_the_site(app, alice, target):
     client = app.test_client()
+    page = client.get("/login", query_string={"next": target})
+    assert page.status_code == 200  # never a 500, whatever the value
     token = csrf_from(client, "/login")
     response = client.post("/login", data={"name": "alice", "password": PASSWORD, "csrf_token": token,
                                            "next": target})
-    assert response.headers["Location"] == (target if target == "/review/audit" else "/review")
+    assert response.status_code == 303
+    safe = target.startswith("/review") and target.isprintable() or target.startswith("/doc/")
+    assert response.headers["Location"] == (target if safe else "/review")
+    assert "Set-Cookie: session=planted" not in str(response.headers)
 
 
 def test_a_rebuild_reopens_a_claim_in_the_app(app, client, alice, ici_id, tmp_path):
@@ -190,8 +200,11 @@ def test_a_rebuild_reopens_a_claim_in_the_app(app, client, alice, ici_id, tmp_pa
     assert "Changed: the automatic check now says" in client.get("/review?state=changed").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("setting", "value"), [("LOGIN_MAX_FAILURES", "five"), ("LOGIN_LOCKOUT_SECONDS", 0),
-                                                ("DATABASE_URL", "not a url")])
+@pytest.mark.parametrize(("setting", "value"), [
+    ("LOGIN_MAX_FAILURES", "five"), ("LOGIN_LOCKOUT_SECONDS", 0), ("LOGIN_CLIENT_MAX_FAILURES", -1),
+    ("LOGIN_ACCOUNT_MAX_FAILURES", True), ("SESSION_IDLE_MINUTES", 0), ("SESSION_LIFETIME_HOURS", "12"),
+    ("TOKEN_LIFETIME_DAYS", 4000), ("DATABASE_URL", "not a url"),
+])
 def test_bad_settings_fail_at_start_naming_the_setting(tmp_path, index_dir, setting, value):
     from webapp import create_app
     from webapp.review.errors import ReviewError
@@ -200,3 +213,56 @@ def test_bad_settings_fail_at_start_naming_the_setting(tmp_path, index_dir, sett
         create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SECRET_KEY": "t",
                     "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", setting: value},
                    instance_path=str(tmp_path / "i"))
+
+
+def _change(client, current: str, new: str, again: str | None = None, csrf: str | None = None):
+    return client.post("/review/password", data={
+        "csrf_token": csrf_from(client, "/review/password") if csrf is None else csrf, "current_password": current,
+        "new_password": new, "new_password_again": new if again is None else again})
+
+
+def test_the_password_page_needs_a_login_and_is_linked_from_the_layout(app, client, alice):
+    page = client.get("/review/password")
+    assert page.status_code == 303 and page.headers["Location"].startswith("/login?next=/review/password")
+    token = csrf_from(client, "/login")
+    refused = client.post("/review/password", data={"csrf_token": token, "current_password": PASSWORD,
+                                                    "new_password": "x" * 20, "new_password_again": "x" * 20})
+    assert refused.status_code == 401
+    assert 'href="/review/password"' not in client.get("/review").get_data(as_text=True)
+    login(client, "alice", PASSWORD)
+    assert 'href="/review/password"' in client.get("/review").get_data(as_text=True)
+    form = client.get("/review/password").get_data(as_text=True)
+    assert form.count('type="password"') == 3 and 'name="csrf_token"' in form
+
+
+@pytest.mark.parametrize(("current", "new", "again", "status", "message"), [
+    (PASSWORD, "a quite different passphrase", "a quite different passphrase!", 400, "are not the same"),
+    ("not my password", "a quite different passphrase", None, 401, "the current password is not right"),
+    (PASSWORD, "password12", None, 400, "the password is too easy to guess"),
+    (PASSWORD, " " * 12, None, 400, "only spaces"),
+    (PASSWORD, "alice's own passphrase", None, 400, "must not contain the account name"),
+    (PASSWORD, PASSWORD, None, 400, "the same as the current one"),
+])
+def test_a_refused_password_change_says_why_and_changes_nothing(app, client, alice, current, new, again, status,
+                                                                message):
+    login(client, "alice", PASSWORD)
+    refused = _change(client, current, new, again)
+    assert refused.status_code == status and message in refused.get_data(as_text=True)
+    assert login(app.test_client(), "alice", PASSWORD).status_code == 303
+
+
+def test_a_password_change_needs_the_csrf_token_and_guesses_are_throttled(db_url, index_dir, tmp_path, alice):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": db_url, "SECRET_KEY": "t",
+                      "LOGIN_MAX_FAILURES": 2}, instance_path=str(tmp_path / "i"))
+    client = app.test_client()
+    try:
+        login(client, "alice", PASSWORD)
+        assert _change(client, PASSWORD, "a quite different passphrase", csrf="forged").status_code == 400
+        for _ in range(2):  # a stolen session cannot be used to guess the password either
+            assert _change(client, "a guess", "a quite different passphrase").status_code == 401
+        throttled = _change(client, PASSWORD, "a quite different passphrase")
+        assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
+    finally:
+        app_store(app).dispose()

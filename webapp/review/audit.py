@@ -1,5 +1,5 @@
 """The audit log: append-only. This module can add entries and read them, nothing else; the database's triggers
-(migration 2) refuse UPDATE, DELETE and TRUNCATE on the table, so no code path can rewrite history.
+(migrations 2 and 3) refuse UPDATE, DELETE, TRUNCATE and REPLACE on the table, so no code path can rewrite history.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from .store import utc
 
 MAX_PER_PAGE = 500
 CSV_FIELDS = ("id", "at", "actor", "claim_id", "action", "status_before", "status_after", "note", "details")
+PUBLIC_ACTORS = ("system", "cli")  # actors that are not accounts
+REVIEWER_LABEL = "reviewer"
 
 
 def cell(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -104,10 +104,31 @@ def _v3_audit_refuses_replace(conn: sa.Connection) -> None:
             "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
 
 
+def _v4_sessions_and_token_expiry(conn: sa.Connection) -> None:
+    """Server-side sessions (so logout and disabling can end them), token expiry, the new throttle keys."""
+    md = sa.MetaData()
+    when = sa.DateTime(timezone=True)
+    col = sa.Column
+    sa.Table("reviewers", md, col("id", sa.Integer, primary_key=True))
+    sa.Table("reviewer_sessions", md, col("id", sa.String(64), primary_key=True),
+             col("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
+             col("created_at", when, nullable=False), col("last_seen_at", when, nullable=False),
+             col("expires_at", when, nullable=False), col("ended_at", when, nullable=True))
+    md.tables["reviewer_sessions"].create(conn)
+    conn.exec_driver_sql(f"ALTER TABLE api_tokens ADD COLUMN expires_at {when.compile(dialect=conn.dialect)}")
+    # Tokens issued before expiry existed get the default lifetime from now, so a deploy breaks no client at once.
+    tokens = sa.table("api_tokens", sa.column("expires_at", when))
+    conn.execute(tokens.update().values(expires_at=datetime.now(UTC) + timedelta(days=90)))
+    # Counters under the old per-name keys would never be read or cleared again.
+    throttle = sa.table("login_throttle", sa.column("key", sa.String))
+    conn.execute(throttle.delete().where(throttle.c.key.startswith("name:", autoescape=True)))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reviewers, tokens, throttle, claims, audit log", _v1_tables),
     Migration(2, "audit log is append-only (triggers)", _v2_append_only_audit),
     Migration(3, "audit log refuses INSERT OR REPLACE (SQLite trigger)", _v3_audit_refuses_replace),
+    Migration(4, "server-side sessions, API token expiry, throttle keys", _v4_sessions_and_token_expiry),
 )
 
 

@@ -1,13 +1,14 @@
 """The reviewer store's tables (SQLAlchemy Core), as of the latest migration in `migrations.py`.
 
-    claims          one row per claim fingerprint: the automatic verdict from the latest build, and the current
-                    decision (status, reason, correction, sources overrides) with its optimistic-lock `version`
-    audit_log       append-only: every decision and every system event (database triggers refuse UPDATE/DELETE)
-    reviewers       accounts, argon2 password hashes
-    api_tokens      hashed API tokens (SHA-256 of a 256-bit random token)
-    login_throttle  failed-login counters per account name and per client address
-    meta            key/value: the build the claims were last synced from
-    schema_version  applied migrations
+    claims             one row per claim fingerprint: the automatic verdict from the latest build, and the current
+                       decision (status, reason, correction, sources overrides) with its optimistic-lock `version`
+    audit_log          append-only: every decision and every system event (database triggers refuse changes)
+    reviewers          accounts, argon2 password hashes
+    reviewer_sessions  logged-in sessions (SHA-256 of the random id in the cookie), so that they can be ended
+    api_tokens         hashed API tokens (SHA-256 of a 256-bit random token), each with an expiry
+    login_throttle     failed-login counters per (account, client address), per address and per account
+    meta               key/value: the build the claims were last synced from
+    schema_version     applied migrations
 """
 
 from __future__ import annotations
@@ -43,6 +44,17 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", When, nullable=False),
     sa.Column("revoked_at", When, nullable=True),
+    sa.Column("expires_at", When, nullable=True),  # set on every token; NULL never passes the expiry check
+)
+
+reviewer_sessions = sa.Table(
+    "reviewer_sessions", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # SHA-256 of the session id in the cookie
+    sa.Column("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("last_seen_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False),  # the absolute end: created_at + SESSION_LIFETIME_HOURS
+    sa.Column("ended_at", When, nullable=True),  # logout, disabled account, password change
 )
 
 login_throttle = sa.Table(

@@ -2,16 +2,22 @@
 session cookie policy, error mapping and the blueprints.
 
 Settings (app config; `SOURCECHECK_` + name in the environment):
-    DATABASE_URL           SQLAlchemy URL of the reviewer store; default: SQLite in the instance folder
-    ORGANISATION_NAME      author of the ClaimReview export (default: SITE_NAME)
-    ORGANISATION_URL       its web address (default: the site's own root URL)
-    LOGIN_MAX_FAILURES     failed logins per account or client before throttling (default 5)
-    LOGIN_LOCKOUT_SECONDS  first lockout; it doubles with each further failure, up to 15 minutes (default 30)
+    DATABASE_URL                SQLAlchemy URL of the reviewer store; default: SQLite in the instance folder
+    ORGANISATION_NAME           author of the ClaimReview export (default: SITE_NAME)
+    ORGANISATION_URL            its web address (default: the site's own root URL)
+    LOGIN_MAX_FAILURES          failed logins for one account from one client address before throttling (5)
+    LOGIN_CLIENT_MAX_FAILURES   failed logins from one client address, whatever the names (20)
+    LOGIN_ACCOUNT_MAX_FAILURES  failed logins for one account from any address, within a day (100)
+    LOGIN_LOCKOUT_SECONDS       first lockout; it doubles with each further failure, up to 15 minutes (30)
+    SESSION_IDLE_MINUTES        a reviewer's session ends after this long without a request (30)
+    SESSION_LIFETIME_HOURS      and this long after login, however busy (12)
+    TOKEN_LIFETIME_DAYS         how long a new API token lasts (`sourcecheck reviewer token`; 90)
 """
 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, url_for
@@ -19,7 +25,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from indexer import CheckedDocument, Hit, IndexNotFoundError, Library, SearchPage
 
-from .accounts import Throttle
+from .accounts import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from .errors import (
     AccountError,
     AuthenticationError,
@@ -32,8 +38,10 @@ from .errors import (
 )
 from .exports import STATUS_WORDS
 from .overlay import review_document, review_hits, review_page
+from .sessions import SessionPolicy
 from .store import ReviewStore, default_database_url
 from .sync import sync_claims
+from .throttle import Throttle
 
 EXTENSION = "sourcecheck.review"
 DOCUMENT_ENDPOINT = "pages.document"  # the web app's document page: /doc/<doc_id>
@@ -68,9 +76,10 @@ class ReviewService:
     no reviewer database) and the first request that finds it reachable migrates it.
     """
 
-    def __init__(self, store: ReviewStore, throttle: Throttle) -> None:
+    def __init__(self, store: ReviewStore, throttle: Throttle, sessions: SessionPolicy | None = None) -> None:
         self._store = store
         self.throttle = throttle
+        self.sessions = sessions or SessionPolicy()
         self._synced: str | None = None
         self._migrated = False
         self._lock = threading.Lock()  # one sync at a time
@@ -166,7 +175,11 @@ def reviewed_hit(hit: Hit | None) -> Hit | None:
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """The session cookie gets the Secure flag whenever the request came over HTTPS (or the setting forces it)."""
+    """The session cookie gets the Secure flag whenever the request came over HTTPS (or the setting forces it).
+
+    The cookie holds the CSRF token and, once logged in, a random session id that the store checks on every
+    request (`sessions.py`); the cookie's own signature also lapses after SESSION_LIFETIME_HOURS.
+    """
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
@@ -204,11 +217,29 @@ def _review_error(e: ReviewError) -> Response:
     return response
 
 
-def _count(app: Flask, name: str) -> int:
+def _count(app: Flask, name: str, most: int | None = None) -> int:
     value = app.config[name]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ReviewError(f"{name} must be a whole number of 1 or more, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or (most and value > most):
+        bounds = f"from 1 to {most}" if most else "of 1 or more"
+        raise ReviewError(f"{name} must be a whole number {bounds}, not {value!r}")
     return value
+
+
+SETTINGS = {"DATABASE_URL": None, "ORGANISATION_NAME": None, "ORGANISATION_URL": None, "LOGIN_MAX_FAILURES": 5,
+            "LOGIN_CLIENT_MAX_FAILURES": 20, "LOGIN_ACCOUNT_MAX_FAILURES": 100, "LOGIN_LOCKOUT_SECONDS": 30,
+            "SESSION_IDLE_MINUTES": 30, "SESSION_LIFETIME_HOURS": 12, "TOKEN_LIFETIME_DAYS": DEFAULT_TOKEN_DAYS}
+
+
+def _policies(app: Flask) -> tuple[Throttle, SessionPolicy]:
+    """The throttle and session policy from the settings; ReviewError naming a setting that cannot be used."""
+    throttle = Throttle(max_failures=_count(app, "LOGIN_MAX_FAILURES"),
+                        client_max_failures=_count(app, "LOGIN_CLIENT_MAX_FAILURES"),
+                        account_max_failures=_count(app, "LOGIN_ACCOUNT_MAX_FAILURES"),
+                        lockout_seconds=_count(app, "LOGIN_LOCKOUT_SECONDS"))
+    sessions = SessionPolicy(idle_seconds=60 * _count(app, "SESSION_IDLE_MINUTES"),
+                             lifetime_seconds=3600 * _count(app, "SESSION_LIFETIME_HOURS"))
+    _count(app, "TOKEN_LIFETIME_DAYS", MAX_TOKEN_DAYS)  # used by `sourcecheck reviewer token`; checked here too
+    return throttle, sessions
 
 
 def init_app(app: Flask) -> None:
@@ -217,15 +248,16 @@ def init_app(app: Flask) -> None:
     from .auth import template_globals
     from .pages import bp as pages
 
-    for key, value in {"DATABASE_URL": None, "ORGANISATION_NAME": None, "ORGANISATION_URL": None,
-                       "LOGIN_MAX_FAILURES": 5, "LOGIN_LOCKOUT_SECONDS": 30}.items():
+    for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
+    throttle, sessions = _policies(app)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"  # or Strict
+    # Flask accepts a signed cookie for 31 days by default; no session of ours lives longer than this
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=sessions.lifetime_seconds)
     url = app.config["DATABASE_URL"] or default_database_url(app.instance_path)
-    throttle = Throttle(_count(app, "LOGIN_MAX_FAILURES"), _count(app, "LOGIN_LOCKOUT_SECONDS"))
     review_store = ReviewStore(url)  # a malformed URL fails here, at start
-    app.extensions[EXTENSION] = reviews = ReviewService(review_store, throttle)
+    app.extensions[EXTENSION] = reviews = ReviewService(review_store, throttle, sessions)
     try:
         reviews.migrate()  # now, so that a problem shows at start
     except StoreUnavailableError as e:
