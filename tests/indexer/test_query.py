@@ -146,3 +146,17 @@ def test_terms_examined_are_bounded_for_the_whole_query(parse, monkeypatch, text
         f"the query's wildcards had too many words to look through (the limit is {limit:,}); "
         "some words they match were not searched"
     ]
+
+
+def test_terms_searched_are_bounded_for_the_whole_query(parse, monkeypatch):
+    text = " ".join(f"{a}{b}*" for a in "cdimps" for b in "aeiou")  # thirty prefixes, in three fields each
+    parsed, _ = parse(text)
+    unbounded = len(list(parsed.query.iter_all_terms()))
+    limit = unbounded // 3
+    monkeypatch.setattr(query_module, "MAX_SEARCHED", limit)
+    parsed, _ = parse(text)
+    assert len(list(parsed.query.iter_all_terms())) == limit
+    assert (
+        f"the query's wildcards stand for too many words (the limit is {limit} in all); "
+        "some words they match were not searched"
+    ) in parsed.notes
