@@ -82,6 +82,8 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             _each(entry.denials, terms, where),
             entry.window,
             _each(entry.warnings, terms, where),
+            _each(entry.openings, terms, where),
+            entry.hedged_claims,
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"
@@ -162,15 +164,20 @@ def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set
         raise KnowledgeBaseError(f"{where}: duplicate fact id")
     seen.add(entry.id)
     for field in ("subject", "object"):
-        if getattr(entry, field) not in concepts:
-            raise KnowledgeBaseError(f"{where}: {field} '{getattr(entry, field)}' is not a known concept")
+        value = getattr(entry, field)
+        if value is not None and value not in concepts:
+            raise KnowledgeBaseError(f"{where}: {field} '{value}' is not a known concept")
     relation = relations.get(entry.relation)
     if relation is None:
         raise KnowledgeBaseError(f"{where}: relation '{entry.relation}' is not in {RELATIONS_FILE}")
-    if concepts[entry.subject].kind not in relation.subjects or concepts[entry.object].kind not in relation.objects:
+    if (entry.object is None) != relation.unary:
+        need = "has no object" if relation.unary else "needs an object"
+        raise KnowledgeBaseError(f"{where}: relation {entry.relation} {need}")
+    object_kind = concepts[entry.object].kind if entry.object else None
+    if concepts[entry.subject].kind not in relation.subjects or (object_kind and object_kind not in relation.objects):
         raise KnowledgeBaseError(
             f"{where}: relation {entry.relation} joins {sorted(relation.subjects)} to {sorted(relation.objects)}, "
-            f"not {concepts[entry.subject].kind} to {concepts[entry.object].kind}"
+            f"not {concepts[entry.subject].kind} to {object_kind}"
         )
     unknown = [s for s in entry.sources if s not in sources]
     if unknown:

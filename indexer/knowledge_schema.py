@@ -54,7 +54,7 @@ class FactEntry(_Strict):
     id: Id
     subject: Id = Field(description="A concept id (of this topic or another).")
     relation: Id = Field(description="A relation id from relations.toml.")
-    object: Id = Field(description="A concept id.")
+    object: Id | None = Field(None, description="A concept id (none for a relation without an object).")
     truth: Literal["true", "false", "unestablished"] = Field(
         description="true: sources say so; false: sources say otherwise; unestablished: no good evidence either way."
     )
@@ -77,7 +77,13 @@ class RelationEntry(_Strict):
 
     description: Text
     subjects: Phrases = Field(description="Concept kinds that can be its subject.")
-    objects: Phrases = Field(description="Concept kinds that can be its object.")
+    objects: list[Text] = Field(
+        default_factory=list, description="Concept kinds that can be its object; none: the relation has no object."
+    )
+    openings: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that, at the start of a clause, state the relation (imperatives: 'lie still').",
+    )
     cues: list[Text] = Field(
         default_factory=list,
         description="Patterns, one of which must stand between subject and object; none: the two together state it.",
@@ -95,6 +101,10 @@ class RelationEntry(_Strict):
     warnings: list[Text] = Field(
         default_factory=list,
         description="Patterns anywhere after the subject that make the clause a warning against the relation.",
+    )
+    hedged_claims: bool = Field(
+        False,
+        description="A hedged claim ('may help') still counts as the claim: benefits, yes; risks and causes, no.",
     )
     window: int = Field(12, ge=1, le=40, description="At most this many words from subject to object.")
 

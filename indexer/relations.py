@@ -11,8 +11,8 @@ whose subject and object kinds it mentions, which subject each object belongs to
 - a relation's breaks end its reach ("sperm swim *through* the cervix").
 
 Each reading is asserted, denied ("not", or "there is no evidence that" before it), hedged ("may"), reported as a
-belief ("many people think") or a warning ("... can bring on cramps"). A fact on the same subject, relation and object (or on concepts they take their facts
-from: syringe insemination from home insemination) judges it:
+belief ("many people think") or a warning ("... can bring on cramps"). A fact on the same subject, relation and
+object (or on concepts they take their facts from: syringe insemination from home insemination) judges it:
 
     fact true        asserted: supported     denied: inaccurate (the statement is the correction)
     fact false       asserted: inaccurate    denied: supported
@@ -56,6 +56,12 @@ class Relation:
     denials: tuple[Pattern, ...]
     window: int
     warnings: tuple[Pattern, ...] = ()
+    openings: tuple[Pattern, ...] = ()  # a unary relation (no objects) stated by an imperative
+    hedged_claims: bool = False  # "may help": a hedged benefit still claims the benefit
+
+    @property
+    def unary(self) -> bool:
+        return not self.objects
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class Fact:
     topic: str
     subject: str
     relation: str
-    object: str
+    object: str | None
     truth: str
     statement: str
     reason: str
@@ -104,7 +110,8 @@ class Reading:
     mode: str  # "asserted", "denied", "hedged", "belief" or "warning"
 
     def describe(self) -> str:
-        return f"{self.subject.concept.label} {self.relation.id} {self.object.concept.label} ({self.mode})"
+        obj = "" if self.relation.unary else f" {self.object.concept.label}"
+        return f"{self.subject.concept.label} {self.relation.id}{obj} ({self.mode})"
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,7 @@ _VERDICTS = {
     ("false", "hedged"): "inaccurate",
     ("false", "denied"): "supported",
     ("unestablished", "asserted"): "unsupported",
+    ("unestablished", "hedged"): "unsupported",  # "may help" still offers an unproven benefit
     ("unestablished", "denied"): "supported",
 }
 _CONTRAST_REACH = 16  # characters before a mention in which a contrast cue makes it the contrast ("unlike IUI")
@@ -172,7 +180,7 @@ class RelationReader:
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
         out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers) if p is not None]
         for r in self.relations.values():
-            out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings]
+            out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings]
         return out
 
     def _closure(self, cid: str) -> tuple[str, ...]:
@@ -210,14 +218,14 @@ class RelationReader:
         mentions = self.mentions(line, feats)
         if carried is not None and not any(m.concept.kind in self._subject_kinds for m in mentions):
             mentions = [Mention(carried, 0, 0), *mentions]
-        if len(mentions) < 2:
+        if not mentions:
             return []
+        readings = self._unary(line, mentions)
         kinds = {m.concept.kind for m in mentions}
         starts: list[int] | None = None
         dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
-        readings = []
         for relation in self.relations.values():
-            if kinds.isdisjoint(relation.subjects) or kinds.isdisjoint(relation.objects):
+            if relation.unary or kinds.isdisjoint(relation.subjects) or kinds.isdisjoint(relation.objects):
                 continue
             subjects = [m for m in mentions if m.concept.kind in relation.subjects]
             if any(not s.concept.weak for s in subjects):
@@ -235,6 +243,22 @@ class RelationReader:
                 if reading is not None:
                     readings.append(reading)
         return readings
+
+    def _unary(self, line: str, mentions: list[Mention]) -> list[Reading]:
+        """Relations without an object ("lie still afterwards", "you should use a fertility lubricant")."""
+        out = []
+        for relation in self.relations.values():
+            if not relation.unary:
+                continue
+            for subject in mentions:
+                if subject.concept.kind not in relation.subjects:
+                    continue
+                before = " " + line[: subject.start].strip() + " "
+                opening = any(p.regex.match(line, 1) for p in relation.openings)
+                if opening or any(p.regex.search(before) for p in relation.cues):
+                    out.append(Reading(relation, subject, subject, self._mode(line, relation, subject, subject)))
+                    break
+        return out
 
     def _read_one(self, line, feats, relation, subjects, obj, starts) -> Reading | None:
         before = [s for s in subjects if s.end <= obj.start and s.concept.id != obj.concept.id]
@@ -290,7 +314,9 @@ class RelationReader:
 
     def _mode(self, line: str, relation: Relation, first: Mention, last: Mention) -> str:
         d = self.discourse
-        between = " " + line[first.end : last.start].strip() + " "
+        # a relation without an object is denied before its subject ("avoid lubricants", "no need to lie down")
+        start, end = (0, first.start) if relation.unary else (first.end, last.start)
+        between = " " + line[start:end].strip() + " "
         if d.not_denials is not None:
             between = d.not_denials.regex.sub(" ", between)
         before = " " + line[: min(first.start, last.start)].strip() + " "
@@ -309,10 +335,10 @@ class RelationReader:
             return "hedged"
         return "asserted"
 
-    def fact_for(self, subject: str, relation: str, obj: str) -> Fact | None:
+    def fact_for(self, subject: str, relation: str, obj: str | None) -> Fact | None:
         """The most specific fact on subject-relation-object, following `facts_from` on both sides."""
         for s in self._lineage.get(subject, (subject,)):
-            for o in self._lineage.get(obj, (obj,)):
+            for o in self._lineage.get(obj, (obj,)) if obj is not None else (None,):
                 fact = self._facts.get((s, relation, o))
                 if fact is not None:
                     return fact
@@ -321,10 +347,13 @@ class RelationReader:
     def judge(self, readings: list[Reading]) -> list[Finding]:
         out = []
         for reading in readings:
-            fact = self.fact_for(reading.subject.concept.id, reading.relation.id, reading.object.concept.id)
+            obj = None if reading.relation.unary else reading.object.concept.id
+            fact = self.fact_for(reading.subject.concept.id, reading.relation.id, obj)
             if fact is None:
                 continue
             status = _VERDICTS.get((fact.truth, reading.mode))
+            if reading.mode == "hedged" and fact.truth == "unestablished" and not reading.relation.hedged_claims:
+                status = None  # "stress may affect fertility": a hedged risk is not a claim to flag
             if status is not None:
                 out.append(Finding(reading, fact, status))
         return out
