@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from .adapter import audit_query, claim_query, json_decision
 from .audit import audit_csv, find_entries
-from .auth import token_reviewer
+from .auth import names_visible, token_reviewer
 from .claims import find_claims, get_claim
 from .decisions import decide
 from .exports import Publisher, claim_reviews, claims_csv, claims_json, dumps
@@ -40,14 +40,15 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 @bp.get("/claims")
 def claims():
     synced_library()
-    page = find_claims(store(), claim_query(request.args))
+    page = find_claims(store(), claim_query(request.args), reveal_names=names_visible())
     return _ok(page.as_dict(), url_for("review.queue", **request.args.to_dict(flat=False)))
 
 
 @bp.get("/claims/<claim_id>")
 def claim(claim_id: str):
     synced_library()
-    return _ok(get_claim(store(), claim_id).as_dict(), url_for("review.claim", claim_id=claim_id))
+    found = get_claim(store(), claim_id, reveal_names=names_visible())
+    return _ok(found.as_dict(), url_for("review.claim", claim_id=claim_id))
 
 
 @bp.post("/claims/<claim_id>/decisions")
@@ -61,20 +62,21 @@ def decisions(claim_id: str):
 
 @bp.get("/audit")
 def audit():
-    page = find_entries(store(), audit_query(request.args))
+    page = find_entries(store(), audit_query(request.args), reveal_names=names_visible())
     return _ok(page.as_dict(), url_for("review.audit", **request.args.to_dict(flat=False)))
 
 
 @bp.get("/export/claims.csv")
 def claims_csv_export():
     synced_library()
-    return _download(claims_csv(store()), "text/csv", "sourcecheck-claims.csv")
+    return _download(claims_csv(store(), reveal_names=names_visible()), "text/csv", "sourcecheck-claims.csv")
 
 
 @bp.get("/export/claims.json")
 def claims_json_export():
     synced_library()
-    return _download(dumps(claims_json(store())), "application/json", "sourcecheck-claims.json")
+    body = dumps(claims_json(store(), reveal_names=names_visible()))
+    return _download(body, "application/json", "sourcecheck-claims.json")
 
 
 @bp.get("/export/claimreview.jsonld")
@@ -87,7 +89,8 @@ def claimreview_export():
 @bp.get("/export/audit.csv")
 def audit_export():
     """Every audit entry matching the same filters as GET /audit (all of them by default), oldest first."""
-    return _download(audit_csv(store(), audit_query(request.args)), "text/csv", "sourcecheck-audit.csv")
+    body = audit_csv(store(), audit_query(request.args), reveal_names=names_visible())
+    return _download(body, "text/csv", "sourcecheck-audit.csv")
 
 
 def publisher() -> Publisher:

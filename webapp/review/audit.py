@@ -1,5 +1,9 @@
 """The audit log: append-only. This module can add entries and read them, nothing else; the database's triggers
 (migrations 2 and 3) refuse UPDATE, DELETE, TRUNCATE and REPLACE on the table, so no code path can rewrite history.
+
+Readers who are not reviewers see no account names (they would help guessing logins): with `reveal_names=False`
+every actor that is a reviewer reads "reviewer", as does the reviewer named in an account event's details;
+`system` and `cli` stay as they are. Such readers may filter by those three labels only.
 """
 
 from __future__ import annotations
@@ -7,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,8 +22,13 @@ from .store import utc
 
 MAX_PER_PAGE = 500
 CSV_FIELDS = ("id", "at", "actor", "claim_id", "action", "status_before", "status_after", "note", "details")
-PUBLIC_ACTORS = ("system", "cli")  # actors that are not accounts
-REVIEWER_LABEL = "reviewer"
+PUBLIC_ACTORS = ("system", "cli")  # actors that are not accounts: shown to everyone
+REVIEWER_LABEL = "reviewer"  # what readers who are not reviewers see instead of an account name
+
+
+def public_actor(actor: str) -> str:
+    """The actor as shown to readers who are not reviewers."""
+    return actor if actor in PUBLIC_ACTORS else REVIEWER_LABEL
 
 
 def cell(text: str) -> str:
@@ -45,6 +54,13 @@ class AuditEntry:
             "action": self.action, "status_before": self.status_before, "status_after": self.status_after,
             "note": self.note, "details": self.details,
         }
+
+    def public(self) -> AuditEntry:
+        """The entry without account names."""
+        details = self.details
+        if "reviewer" in details:
+            details = {**details, "reviewer": REVIEWER_LABEL}
+        return replace(self, actor=public_actor(self.actor), details=details)
 
 
 def entry_from_row(row, prefix: str = "") -> AuditEntry:
@@ -93,10 +109,16 @@ class AuditQuery:
             raise InvalidRequestError(f"per_page must be between 1 and {MAX_PER_PAGE}", "per_page")
         return self
 
-    def where(self) -> list:
+    def where(self, reveal_names: bool = True) -> list:
+        """The filters; without `reveal_names` the actor filter takes only "reviewer", "system" or "cli"."""
         c = audit_log.c
         parts = []
-        if self.actor:
+        if self.actor == REVIEWER_LABEL:  # a reserved name: any reviewer
+            parts.append(c.actor.not_in(PUBLIC_ACTORS))
+        elif self.actor and not reveal_names and self.actor not in PUBLIC_ACTORS:
+            raise InvalidRequestError(f"log in to filter by a reviewer's name; without a login, who is "
+                                      f"{REVIEWER_LABEL!r}, {PUBLIC_ACTORS[0]!r} or {PUBLIC_ACTORS[1]!r}", "actor")
+        elif self.actor:
             parts.append(c.actor == self.actor)
         if self.claim_id:
             parts.append(c.claim_id == self.claim_id)
@@ -126,15 +148,19 @@ class AuditPage:
                 "entries": [e.as_dict() for e in self.entries]}
 
 
-def find_entries(store, query: AuditQuery) -> AuditPage:
-    """One page of entries matching `query`, newest first."""
+def shown(entry: AuditEntry, reveal_names: bool) -> AuditEntry:
+    return entry if reveal_names else entry.public()
+
+
+def find_entries(store, query: AuditQuery, reveal_names: bool = True) -> AuditPage:
+    """One page of entries matching `query`, newest first; without `reveal_names`, no account names."""
     query = query.validate()
-    where = query.where()
+    where = query.where(reveal_names)
     with store.read() as conn:
         total = conn.scalar(sa.select(sa.func.count()).select_from(audit_log).where(*where))
         rows = conn.execute(sa.select(audit_log).where(*where).order_by(audit_log.c.id.desc())
                             .limit(query.per_page).offset((query.page - 1) * query.per_page))
-        return AuditPage(query, total, tuple(entry_from_row(r) for r in rows))
+        return AuditPage(query, total, tuple(shown(entry_from_row(r), reveal_names) for r in rows))
 
 
 def history(conn: sa.Connection, claim_id: str) -> tuple[AuditEntry, ...]:
@@ -143,15 +169,16 @@ def history(conn: sa.Connection, claim_id: str) -> tuple[AuditEntry, ...]:
     return tuple(entry_from_row(r) for r in rows)
 
 
-def audit_csv(store, query: AuditQuery | None = None) -> str:
-    """Every entry matching `query` (all of them by default) as CSV, oldest first."""
-    where = (query or AuditQuery()).validate().where()
+def audit_csv(store, query: AuditQuery | None = None, reveal_names: bool = True) -> str:
+    """Every entry matching `query` (all of them by default) as CSV, oldest first; without `reveal_names`, no
+    account names."""
+    where = (query or AuditQuery()).validate().where(reveal_names)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
     with store.read() as conn:
         for row in conn.execute(sa.select(audit_log).where(*where).order_by(audit_log.c.id)):
-            e = entry_from_row(row)
+            e = shown(entry_from_row(row), reveal_names)
             writer.writerow([e.id, e.at.isoformat(), e.actor, e.claim_id or "", e.action, e.status_before or "",
                              e.status_after or "", cell(e.note),
                              json.dumps(e.details, ensure_ascii=False, sort_keys=True)])

@@ -3,7 +3,8 @@
 Readers need no account and can change nothing: every write needs a logged-in reviewer (pages, with a CSRF token
 in the form) or a live API token (`Authorization: Bearer sc_...`), else 401. The session cookie holds a random
 session id that the store checks on every request (`sessions.py`), so logout, disabling an account and a password
-change end sessions for good, even for a copy of the cookie.
+change end sessions for good, even for a copy of the cookie. Readers who are neither logged in nor sending a
+valid token see no reviewer names (`names_visible`).
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def token_reviewer() -> Reviewer:
 
 
 def template_globals() -> dict:
-    return {"current_reviewer": current_reviewer, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD}
+    return {"current_reviewer": current_reviewer, "names_visible": names_visible, "csrf_token": csrf_token,
+            "csrf_field": CSRF_FIELD}
 
 
 def safe_next(target: str | None) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from indexer import SEVERITY, STATUSES
 
-from .audit import AuditEntry, entry_from_row, history
+from .audit import AuditEntry, entry_from_row, history, public_actor
 from .errors import InvalidRequestError, NotFoundError
 from .models import audit_log, claims
 from .store import ReviewStore, utc
@@ -103,6 +103,12 @@ class Claim:
     def anchor(self) -> str:
         return f"p-{self.position}"
 
+    def public(self) -> Claim:
+        """The claim without account names (who decided, in the decision and the history), for readers."""
+        return replace(self, decided_by=self.decided_by and public_actor(self.decided_by),
+                       decision=self.decision and self.decision.public(),
+                       history=None if self.history is None else tuple(e.public() for e in self.history))
+
     def as_dict(self) -> dict:
         data = {
             "id": self.id, "sentence": self.sentence, "status": self.status, "version": self.version,
@@ -161,20 +167,22 @@ def load_claim(conn: sa.Connection, claim_id: str, with_history: bool = False) -
     return claim_from_row(row, history(conn, claim_id) if with_history else None)
 
 
-def get_claim(store: ReviewStore, claim_id: str, with_history: bool = True) -> Claim:
+def get_claim(store: ReviewStore, claim_id: str, with_history: bool = True, reveal_names: bool = True) -> Claim:
     """One claim, with its full history; NotFoundError if there is none with this id."""
     with store.read() as conn:
-        return load_claim(conn, claim_id, with_history)
+        claim = load_claim(conn, claim_id, with_history)
+    return claim if reveal_names else claim.public()
 
 
-def decided_claims(store: ReviewStore, claim_ids) -> dict[str, Claim]:
+def decided_claims(store: ReviewStore, claim_ids, reveal_names: bool = True) -> dict[str, Claim]:
     """The claims among `claim_ids` that a reviewer has decided on, by id."""
     ids = list(dict.fromkeys(claim_ids))
     if not ids:
         return {}
     with store.read() as conn:
         rows = conn.execute(CLAIM_SELECT.where(claims.c.id.in_(ids), claims.c.status.is_not(None)))
-        return {row.id: claim_from_row(row) for row in rows}
+        found = (claim_from_row(row) for row in rows)
+        return {c.id: c if reveal_names else c.public() for c in found}
 
 
 @dataclass(frozen=True)
@@ -236,15 +244,16 @@ class ClaimPage:
         }
 
 
-def find_claims(store: ReviewStore, query: ClaimQuery) -> ClaimPage:
-    """The queue: matching claims, most severe first, then most repeated; with counts per status and state."""
+def find_claims(store: ReviewStore, query: ClaimQuery, reveal_names: bool = True) -> ClaimPage:
+    """The queue: matching claims, most severe first, then most repeated; with counts per status and state.
+    Without `reveal_names`, no account names."""
     query = query.validate()
     order = (_SEVERITY.desc(), claims.c.repeats.desc(), claims.c.doc_id, claims.c.position, claims.c.id)
     with store.read() as conn:
         total = conn.scalar(sa.select(sa.func.count()).select_from(claims).where(*query.where()))
         rows = conn.execute(CLAIM_SELECT.where(*query.where()).order_by(*order)
                             .limit(query.per_page).offset((query.page - 1) * query.per_page))
-        found = tuple(claim_from_row(r) for r in rows)
+        found = tuple(c if reveal_names else c.public() for c in map(claim_from_row, rows))
         by_status = dict(conn.execute(sa.select(EFFECTIVE_STATUS, sa.func.count()).select_from(claims)
                                       .where(*query.where("status")).group_by(EFFECTIVE_STATUS)).all())
         base = query.where("state")

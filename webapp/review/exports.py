@@ -42,18 +42,19 @@ class Publisher:
     passage_url: Callable[[Claim], str]
 
 
-def all_claims(store: ReviewStore, where=IN_QUEUE) -> Iterator[Claim]:
-    """Every claim matching `where` (the queue by default), by document and position."""
+def all_claims(store: ReviewStore, where=IN_QUEUE, reveal_names: bool = True) -> Iterator[Claim]:
+    """Every claim matching `where` (the queue by default), by document and position; without `reveal_names`,
+    no account names."""
     with store.read() as conn:
         rows = conn.execute(CLAIM_SELECT.where(where).order_by(claims.c.doc_id, claims.c.position, claims.c.id)).all()
-    return (claim_from_row(r) for r in rows)
+    return (c if reveal_names else c.public() for c in map(claim_from_row, rows))
 
 
-def claims_csv(store: ReviewStore) -> str:
+def claims_csv(store: ReviewStore, reveal_names: bool = True) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
-    for c in all_claims(store):
+    for c in all_claims(store, reveal_names=reveal_names):
         sources = " | ".join(f"{s['publisher']}: {s['title']} <{s['url']}>" for s in c.sources)
         writer.writerow([
             c.id, c.doc_id, cell(c.title), c.passage_id, cell(c.sentence), c.status, c.state, c.auto_status,
@@ -64,8 +65,8 @@ def claims_csv(store: ReviewStore) -> str:
     return out.getvalue()
 
 
-def claims_json(store: ReviewStore) -> list[dict]:
-    return [c.as_dict() for c in all_claims(store)]
+def claims_json(store: ReviewStore, reveal_names: bool = True) -> list[dict]:
+    return [c.as_dict() for c in all_claims(store, reveal_names=reveal_names)]
 
 
 def _citation(source: dict) -> dict:

@@ -2,7 +2,8 @@
 
 Each sentence becomes a `ReviewedCheck`: the same fields (status, reason, correction and sources as decided),
 plus `review` (who and when, or None) — so templates show "reviewed by a person, <date>" and `as_dict()` carries a
-"review" object. Passage statuses are recomputed from the decided sentence statuses. One query per call.
+"review" object. Passage statuses are recomputed from the decided sentence statuses. One query per call. Without
+`reveal_names` (readers who are not reviewers), "who" is "reviewer" rather than an account name.
 """
 
 from __future__ import annotations
@@ -57,17 +58,18 @@ def _reviewed(check: SentenceCheck, claim_id: str, claim: Claim | None) -> Revie
     return ReviewedCheck(**base, review=review, claim_id=claim_id)
 
 
-def review_checks(store: ReviewStore, items: Iterable[tuple[str, SentenceCheck]]) -> list[ReviewedCheck]:
+def review_checks(store: ReviewStore, items: Iterable[tuple[str, SentenceCheck]],
+                  reveal_names: bool = True) -> list[ReviewedCheck]:
     """(doc id, check) pairs, each check with the decision on its sentence applied (if any)."""
     items = list(items)
     ids = [fingerprint(doc_id, check.text) for doc_id, check in items]
-    decided = decided_claims(store, ids)
+    decided = decided_claims(store, ids, reveal_names)
     return [_reviewed(check, claim_id, decided.get(claim_id)) for (_, check), claim_id in zip(items, ids, strict=True)]
 
 
-def review_hits(store: ReviewStore, hits: Iterable[Hit]) -> tuple[Hit, ...]:
+def review_hits(store: ReviewStore, hits: Iterable[Hit], reveal_names: bool = True) -> tuple[Hit, ...]:
     hits = tuple(hits)
-    checks = iter(review_checks(store, ((h.doc_id, s) for h in hits for s in h.sentences)))
+    checks = iter(review_checks(store, ((h.doc_id, s) for h in hits for s in h.sentences), reveal_names))
     out = []
     for hit in hits:
         sentences = tuple(next(checks) for _ in hit.sentences)
@@ -77,14 +79,14 @@ def review_hits(store: ReviewStore, hits: Iterable[Hit]) -> tuple[Hit, ...]:
     return tuple(out)
 
 
-def review_page(store: ReviewStore, page: SearchPage) -> SearchPage:
+def review_page(store: ReviewStore, page: SearchPage, reveal_names: bool = True) -> SearchPage:
     """The search page with decisions applied to every hit."""
-    return replace(page, hits=review_hits(store, page.hits))
+    return replace(page, hits=review_hits(store, page.hits, reveal_names))
 
 
-def review_document(store: ReviewStore, checked: CheckedDocument) -> CheckedDocument:
+def review_document(store: ReviewStore, checked: CheckedDocument, reveal_names: bool = True) -> CheckedDocument:
     """The checked document with decisions applied to every sentence (passage statuses follow)."""
     doc_id = checked.document.id
-    checks = iter(review_checks(store, ((doc_id, c) for p in checked.passages for c in p.checks)))
+    checks = iter(review_checks(store, ((doc_id, c) for p in checked.passages for c in p.checks), reveal_names))
     passages = tuple(replace(p, checks=tuple(next(checks) for _ in p.checks)) for p in checked.passages)
     return replace(checked, passages=passages)

@@ -12,7 +12,7 @@ from indexer import STATUSES
 
 from .adapter import audit_query, claim_query, form_decision
 from .audit import find_entries
-from .auth import require_reviewer
+from .auth import names_visible, require_reviewer
 from .claims import STATES, facets, find_claims, get_claim
 from .decisions import decide
 from .errors import ConflictError, InvalidRequestError
@@ -25,7 +25,7 @@ bp = Blueprint("review", __name__, url_prefix="/review", static_folder="static")
 def queue():
     """Claims to review, most severe and most repeated first, with filters and counts."""
     synced_library()
-    page = find_claims(store(), claim_query(request.args))
+    page = find_claims(store(), claim_query(request.args), reveal_names=names_visible())
     args = {k: request.args.getlist(k) for k in request.args if k != "page"}
     twin = url_for("review_api.claims", **request.args.to_dict(flat=False))
     return render_template("review/queue.html", page=page, facets=facets(store()), args=args,
@@ -48,7 +48,7 @@ def _context(claim, passage) -> dict | None:
 
 
 def _claim_page(claim_id: str, status: int = 200, message: str = "", conflict=None, form=None):
-    claim = conflict.current if conflict else get_claim(store(), claim_id)
+    claim = conflict.current if conflict else get_claim(store(), claim_id, reveal_names=names_visible())
     passage = _passage(claim)
     return render_template(
         "review/claim.html", claim=claim, passage=passage, context=_context(claim, passage), statuses=STATUSES,
@@ -81,7 +81,7 @@ def decide_claim(claim_id: str):
 @bp.get("/audit")
 def audit():
     """The audit log, newest first, with filters; exportable as CSV."""
-    page = find_entries(store(), audit_query(request.args))
+    page = find_entries(store(), audit_query(request.args), reveal_names=names_visible())
     args = {k: request.args.getlist(k) for k in request.args if k != "page"}
     return render_template("review/audit.html", page=page, args=args, statuses=STATUSES,
                            twin=url_for("review_api.audit", **request.args.to_dict(flat=False)),

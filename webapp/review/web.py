@@ -147,13 +147,19 @@ def _without_reviews(automatic, e: StoreUnavailableError):
     return automatic
 
 
+def _names_visible() -> bool:
+    from .auth import names_visible  # auth builds on this module
+
+    return names_visible()
+
+
 def reviewed_page(page: SearchPage | None) -> SearchPage | None:
     """A search page with reviewers' decisions applied (for the web app's search page and API)."""
     if page is None:
         return None
     try:
         synced_library()
-        return review_page(store(), page)
+        return review_page(store(), page, _names_visible())
     except StoreUnavailableError as e:
         return _without_reviews(page, e)
 
@@ -161,7 +167,7 @@ def reviewed_page(page: SearchPage | None) -> SearchPage | None:
 def reviewed_document(checked: CheckedDocument | None) -> CheckedDocument | None:
     """A checked document with reviewers' decisions applied (for the document page and API)."""
     try:
-        return None if checked is None else review_document(store(), checked)
+        return None if checked is None else review_document(store(), checked, _names_visible())
     except StoreUnavailableError as e:
         return _without_reviews(checked, e)
 
@@ -169,7 +175,7 @@ def reviewed_document(checked: CheckedDocument | None) -> CheckedDocument | None
 def reviewed_hit(hit: Hit | None) -> Hit | None:
     """One passage with reviewers' decisions applied (for /api/v1/passages/<id>)."""
     try:
-        return None if hit is None else review_hits(store(), [hit])[0]
+        return None if hit is None else review_hits(store(), [hit], _names_visible())[0]
     except StoreUnavailableError as e:
         return _without_reviews(hit, e)
 
