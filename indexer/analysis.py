@@ -110,11 +110,19 @@ class VerdictCache:
 
 
 def check_document(doc: Document, checker: Checker | VerdictCache | None = None) -> CheckedDocument:
-    """Split `doc` into passages and check every sentence."""
+    """Split `doc` into passages and check every sentence.
+
+    An opening "It" or "This procedure" refers to what the sentences before named, else the section heading,
+    else the title (see Checker.resolve).
+    """
     checker = checker or Checker()
     passages = []
-    referent = ""  # what an opening "It" or "This procedure" refers to (see Checker.resolve)
+    referent = checker.referent_after(doc.title) if doc.title else ""
+    heading = None
     for p in split_passages(doc):
+        if p.heading != heading:
+            heading = p.heading
+            referent = (checker.referent_after(heading) if heading else "") or referent
         checks = []
         for s in p.sentences:
             checks.append(checker.check(s.text, s.start, s.end, referent))

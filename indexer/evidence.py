@@ -25,27 +25,6 @@ SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, 
 FLAGGED = ("inaccurate", "unsupported")
 _NEGATION_LOOKBACK = 3  # words before a match (and after the last clause break) that can still deny it
 _CHECKABLE_CITATION = re.compile(r"\b(?:19|20)\d\d\b|https?://|\bwww\.|\bdoi\b|\bet al\b|\bPMID\b", re.I)
-# A sentence opening with "It ..." or "This procedure ..." makes its claim about what the sentence before named:
-# "ICI is simple. It can also help couples heal." The checker reads such a sentence with the referent in place.
-_DISCOURSE = r"(?:(?:additionally|also|furthermore|moreover|however|in addition|plus|and|but|so|importantly|" \
-    r"finally|in conclusion|in summary|overall|ultimately|firstly|secondly|lastly|besides|what's more)\s*,?\s+)?"
-_ANAPHOR = re.compile(
-    r"^\s*" + _DISCOURSE + r"(?P<anaphor>it(?!\s+(?:is|was|'s|can be|may be)\s+(?:important|essential|crucial|vital|"
-    r"natural|normal|okay|ok|possible|impossible|worth|best|recommended|advisable|common|not uncommon|hard|difficult|"
-    r"easy|true|understandable|helpful|necessary|always|never|also important)\b)|"
-    r"th(?:is|e) (?:fertility )?(?:procedure|treatment|method|technique|therapy|option|process|approach|practice))\b",
-    re.I,
-)
-_REFERENT = re.compile(
-    r"\b(intra[- ]?cervical insemination|intra[- ]?uterine insemination|artificial insemination|home insemination|"
-    r"self[- ]insemination|donor insemination|ICI|IUI|insemination|"
-    r"(?:miscarriage|post[- ]miscarriage|fertility|abdominal) massage)\b",
-    re.I,
-)
-# Every phrase _REFERENT finds contains one of these words; in ASCII text, where matching case-insensitively is matching
-# the lower-cased text, a sentence without any of them names no procedure and the regex need not run.
-_REFERENT_KEY = re.compile("insemination|massage|ici|iui")
-
 # Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
 _NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
 _QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
@@ -99,10 +78,6 @@ def _window_before(line: str, start: int, tokens: int) -> int:
             return pos
         pos = found + 1
     return pos
-
-
-def _may_name_procedure(sentence: str) -> bool:
-    return not sentence.isascii() or _REFERENT_KEY.search(sentence.lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -201,22 +176,26 @@ class Checker:
         """Every rule whose claim `sentence` makes (not denied), topic rules first, most severe first."""
         return [v.rule for v in self.verdicts(sentence) if v.status == v.rule.status]
 
-    @staticmethod
-    def resolve(sentence: str, referent: str = "") -> str:
-        """`sentence` as the rules read it: an opening "It"/"This procedure" replaced by `referent`, if any."""
-        if referent:
-            match = _ANAPHOR.match(sentence)
+    def resolve(self, sentence: str, referent: str = "") -> str:
+        """`sentence` as the rules read it: an opening "It"/"This procedure" replaced by `referent`, if any.
+
+        The anaphors are the knowledge base's (relations.toml: discourse.anaphors); without them, none.
+        """
+        if referent and self._reader is not None:
+            match = self._reader.discourse.anaphor.match(sentence)
             if match:
                 return sentence[: match.start("anaphor")] + referent + sentence[match.end("anaphor") :]
         return sentence
 
-    @staticmethod
-    def referent_after(sentence: str, referent: str = "") -> str:
-        """What "It" in the next sentence refers to: a procedure this sentence names, or the one it referred to."""
-        named = _REFERENT.search(sentence) if _may_name_procedure(sentence) else None
-        if named:
-            return named.group(1)
-        return referent if referent and _ANAPHOR.match(sentence) else ""
+    def referent_after(self, sentence: str, referent: str = "") -> str:
+        """What "It" in the next sentence refers to: the first concept this sentence names that may be referred to
+        (`referent = true` in its concepts.toml), or, if the sentence itself opened with "It", what that was."""
+        if self._reader is None:
+            return ""
+        named = self._reader.referent(*self.prepare(sentence))
+        if named is not None:
+            return named.label.split(" (")[0]  # "intracervical insemination (ICI)": the name, not the aside
+        return referent if referent and self._reader.discourse.anaphor.match(sentence) else ""
 
     def check(self, sentence: str, start: int = 0, end: int | None = None, referent: str = "") -> SentenceCheck:
         """The verdict on one sentence (read with `referent`, see `resolve`); never raises on any text."""

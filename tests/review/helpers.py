@@ -39,3 +39,19 @@ def app_store(app):
     from webapp.review.web import EXTENSION
 
     return app.extensions[EXTENSION].store
+
+
+def soften_ici_called_iui(knowledge) -> None:
+    """In a copy of the knowledge folder, make "ICI, also known as IUI" unsupported instead of inaccurate.
+
+    Both the pattern rule and the fact that ICI is not IUI judge that sentence; both change, so that a rebuild
+    changes the seed sentence's automatic status.
+    """
+    rules = knowledge / "insemination.toml"
+    marker = 'id = "ici-called-iui"\nstatus = "inaccurate"'
+    assert marker in rules.read_text()
+    rules.write_text(rules.read_text().replace(marker, 'id = "ici-called-iui"\nstatus = "unsupported"'))
+    facts = knowledge / "insemination" / "facts.toml"
+    fact = 'id = "ici-is-not-iui"\nsubject = "ici"\nrelation = "same-as"\nobject = "iui"\ntruth = "false"'
+    assert fact in facts.read_text()
+    facts.write_text(facts.read_text().replace(fact, fact.replace('truth = "false"', 'truth = "unestablished"')))

@@ -18,6 +18,7 @@ from webapp.review.overlay import review_page
 from webapp.review.sync import sync_claims
 
 from .conftest import ICI_DOC, ICI_SENTENCE, SEEDS
+from .helpers import soften_ici_called_iui
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "indexer" / "knowledge"
 
@@ -51,11 +52,7 @@ def test_a_changed_automatic_status_reopens_the_claim(synced, library, alice, bo
     decide(synced, ici_id, alice, Decision("inaccurate", 0, note="confirmed"))
     knowledge = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, knowledge)
-    rules = knowledge / "insemination.toml"
-    text = rules.read_text()
-    marker = 'id = "ici-called-iui"\nstatus = "inaccurate"'
-    assert marker in text
-    rules.write_text(text.replace(marker, 'id = "ici-called-iui"\nstatus = "unsupported"'))
+    soften_ici_called_iui(knowledge)
     _rebuild(library, [SEEDS], load_knowledge_base(knowledge))
 
     summary = sync_claims(synced, library)

@@ -11,7 +11,7 @@ from indexer import build_index
 from webapp.review.accounts import issue_token, set_active
 
 from .conftest import ICI_DOC, PASSWORD, SEEDS
-from .helpers import app_store, csrf_from, login, snapshot
+from .helpers import app_store, csrf_from, login, snapshot, soften_ici_called_iui
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 AUTH_ROUTES = {"/login", "/logout"}  # they change only the session cookie (and the failed-login counter)
@@ -189,9 +189,7 @@ def test_a_rebuild_reopens_a_claim_in_the_app(app, client, alice, ici_id, tmp_pa
                                                    "status": "inaccurate", "note": ""})
     knowledge = tmp_path / "kb"
     shutil.copytree(Path(__file__).resolve().parents[2] / "indexer" / "knowledge", knowledge)
-    rules = knowledge / "insemination.toml"
-    rules.write_text(rules.read_text().replace('id = "ici-called-iui"\nstatus = "inaccurate"',
-                                               'id = "ici-called-iui"\nstatus = "unsupported"'))
+    soften_ici_called_iui(knowledge)
     build_index([SEEDS], app.config["INDEX_DIR"], load_knowledge_base(knowledge))
     changed = client.get("/api/v1/claims?state=changed").get_json()["data"]
     assert [c["id"] for c in changed["claims"]] == [ici_id]
