@@ -174,12 +174,22 @@ def reference_verdicts(checker: Checker, sentence: str) -> list:
 
 
 def reference_referent_after(sentence: str, referent: str = "") -> str:
-    from indexer.evidence import _ANAPHOR, _REFERENT
-
-    named = _REFERENT.search(sentence)
-    if named:
-        return named.group(1)
-    return referent if referent and _ANAPHOR.match(sentence) else ""
+    """The referent found the slow way: every concept's names run over the line, no feature index."""
+    reader = CHECKER.kb.reader
+    line, _ = CHECKER.prepare(sentence)
+    found = sorted(
+        ((m.start(), m.start() - m.end(), n, c) for n, c in enumerate(reader.concepts.values())
+         for m in c.names.regex.finditer(line)),
+    )
+    kept, end = [], -1
+    for start, negative_length, _, concept in found:
+        if start >= end:
+            kept.append(concept)
+            end = start - negative_length
+    named = next((c for c in kept if c.referent), None)
+    if named is not None:
+        return named.label.split(" (")[0]
+    return referent if referent and reader.discourse.anaphor.match(sentence) else ""
 
 
 RULE_SENTENCES = [
