@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -35,6 +36,7 @@ def defaults() -> dict[str, Any]:
         "EVIDENCE_RANKING": True,  # supported passages above flagged ones when relevance is close
         "PER_PAGE": 10,
         "SITE_NAME": "Sourcecheck",
+        "PUBLIC_URL": None,  # the site's canonical address (https://host[/prefix]): the base of absolute URLs
         "SECRET_KEY": None,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
     }
@@ -64,6 +66,17 @@ def check_config(config: dict[str, Any]) -> None:
     if not isinstance(ranking, bool):
         raise ConfigError(f"EVIDENCE_RANKING must be true or false, not {ranking!r}")
     config["EVIDENCE_RANKING"] = ranking
+    config["PUBLIC_URL"] = _public_url(config["PUBLIC_URL"])
+
+
+def _public_url(value: Any) -> str | None:
+    """PUBLIC_URL without its trailing slash; ConfigError unless it is an http(s) address without query."""
+    if not value:
+        return None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_URL must be the site's address, like https://example.org, not {value!r}")
+    return value.rstrip("/")
 
 
 def instance_secret(folder: Path) -> str:

@@ -11,14 +11,26 @@ logged and answered with a plain 500.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from indexer import IndexNotFoundError, QueryError, SourcecheckError
 
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 500: "internal_error",
-         503: "unavailable"}
-TITLES = {400: "We could not understand that request", 404: "Not found", 405: "Not allowed",
-          413: "Request too large", 503: "Search is not ready yet"}
+CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    500: "internal_error",
+    503: "unavailable",
+}
+TITLES = {
+    400: "We could not understand that request",
+    404: "Not found",
+    405: "Not allowed",
+    413: "Request too large",
+    503: "Search is not ready yet",
+}
 
 
 class NotFoundError(LookupError):
@@ -33,16 +45,21 @@ def wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str, code: str | None = None, param: str | None = None,
-                   title: str | None = None) -> Response:
+def error_response(
+    status: int, message: str, code: str | None = None, param: str | None = None, title: str | None = None
+) -> Response:
     """The error as JSON (the one error shape) for the API, as an HTML page (headed `title`) for everything else."""
     if wants_json():
         body = {"status": status, "code": code or CODES.get(status, "error"), "message": message, "param": param}
         response = jsonify({"error": body})
+    elif request_ctx.url_adapter is None:  # the request was refused before routing (an untrusted Host): no links
+        response = make_response(f"{status} {title or TITLES.get(status, 'Error')}: {message}\n")
+        response.mimetype = "text/plain"
     else:
         title = title or TITLES.get(status, "Something went wrong")
-        response = make_response(render_template("error.html", status=status, title=title, message=message,
-                                                 param=param))
+        response = make_response(
+            render_template("error.html", status=status, title=title, message=message, param=param)
+        )
     response.status_code = status
     return response
 
@@ -57,8 +74,10 @@ def _not_found(e: NotFoundError) -> Response:
 
 def _index_missing(_e: IndexNotFoundError) -> Response:
     return error_response(
-        503, "No index has been built yet. Run 'sourcecheck build PATHS', or 'sourcecheck serve', which builds "
-             "one from the seed documents first.", "index_missing",
+        503,
+        "No index has been built yet. Run 'sourcecheck build PATHS', or 'sourcecheck serve', which builds "
+        "one from the seed documents first.",
+        "index_missing",
     )
 
 

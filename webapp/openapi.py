@@ -1,146 +1,129 @@
-"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json (tests check it against the routes)."""
+"""The OpenAPI 3.1 description of /api/v1, generated from the routes themselves so that it cannot drift.
+
+Every /api/v1 view carries an `Operation` (the `operation` decorator, under the blueprint's route decorator): its
+summary, query `Params` (webapp/params.py), request body, response schema and error statuses. The decorator also
+checks the query string against those same Params before the view runs, so a parameter is accepted exactly when
+the document lists it. `openapi_document` walks `app.url_map`: each /api/v1 rule becomes a path, its converters
+the path parameters; a rule whose view has no Operation is an error (tests/webapp/test_openapi.py).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
-from indexer import STATUSES
+from flask import Flask, g, request
 
-from .adapter import MAX_LIST
+from .params import NO_PARAMS, Params
+from .schemas import SCHEMAS, obj, ref
 
-_STR = {"type": "string"}
-_INT = {"type": "integer"}
-_NULLABLE_STR = {"type": ["string", "null"]}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _object(required: list[str] | None = None, **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": required or list(properties)}
-
-
-def _list_param(name: str, description: str, items: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name, "in": "query", "description": description + " Repeat it or separate values with commas.",
-        "schema": {"type": "array", "items": items, "maxItems": MAX_LIST}, "style": "form", "explode": True,
-    }
-
-
-SEARCH_PARAMETERS = [
-    {"name": "q", "in": "query", "required": True, "description": "What to search for (at most 500 characters).",
-     "schema": {"type": "string", "maxLength": 500}},
-    _list_param("status", "Only passages with one of these statuses.", {"type": "string", "enum": list(STATUSES)}),
-    _list_param("doc", "Only passages of these documents (ids from /documents).", _STR),
-    {"name": "topic", "in": "query", "description": "Only passages on this topic (an id from /topics).",
-     "schema": _STR},
-    {"name": "page", "in": "query", "description": "Result page, from 1.",
-     "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}},
-    {"name": "per_page", "in": "query", "description": "Results per page (default: the PER_PAGE setting).",
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-]
-
-SCHEMAS: dict[str, Any] = {
-    "Error": _object(error=_object(
-        status=_INT, code=_STR, message=_STR,
-        param={"type": ["string", "null"], "description": "The offending parameter, if one is at fault."},
-    )),
-    "Links": {"type": "object", "required": ["self"], "additionalProperties": {"type": "string"}},
-    "Source": _object(publisher=_STR, title=_STR, url={"type": "string", "format": "uri"}),
-    "SentenceCheck": _object(
-        sentence=_STR, start=_INT, end=_INT, status={"type": "string", "enum": list(STATUSES)}, rule=_STR,
-        reason=_STR, correction=_STR, sources={"type": "array", "items": _ref("Source")}, topic=_STR,
-    ),
-    "Passage": _object(
-        passage_id=_STR, doc_id=_STR, title=_STR, heading=_STR, text=_STR, status=_STR, position=_INT,
-        anchor=_STR, start=_INT, end=_INT, sentences={"type": "array", "items": _ref("SentenceCheck")},
-        url={"type": "string", "description": "The passage on its document page."},
-    ),
-    "Result": {"allOf": [_ref("Passage"), _object(
-        score={"type": "number"}, api_url=_STR,
-        snippet={"type": "string", "description": "HTML: the escaped passage with query terms in <mark>."},
-    )]},
-    "Clarification": _object(title=_STR, note=_STR, sources={"type": "array", "items": _ref("Source")}),
-    "SearchData": _object(
-        query=_STR, total=_INT, page=_INT, per_page=_INT, pages=_INT, suggestion=_NULLABLE_STR,
-        expansions={"type": "array", "items": _STR}, notes={"type": "array", "items": _STR},
-        clarifications={"type": "array", "items": _ref("Clarification")},
-        results={"type": "array", "items": _ref("Result")},
-        filters=_object(status={"type": "array", "items": _STR}, doc={"type": "array", "items": _STR}, topic=_STR),
-        evidence_ranking={"type": "boolean"},
-    ),
-    "DocumentSummary": _object(
-        id=_STR, title=_STR, url=_STR, api_url=_STR,
-        statuses={"type": "object", "additionalProperties": _INT, "description": "Sentences per status."},
-    ),
-    "Document": _object(
-        id=_STR, title=_STR, url=_STR, text={"type": "string", "description": "The cleaned text; offsets point here."},
-        summary={"type": "object", "additionalProperties": _INT},
-        blocks={"type": "array", "items": _object(kind={"type": "string", "enum": ["heading", "paragraph"]},
-                                                   start=_INT, end=_INT)},
-        passages={"type": "array", "items": _object(
-            id=_STR, doc_id=_STR, heading=_STR, position=_INT, anchor=_STR, start=_INT, end=_INT, status=_STR,
-            api_url=_STR, sentences={"type": "array", "items": _ref("SentenceCheck")})},
-    ),
-    "Topic": _object(
-        id=_STR, title=_STR, kind={"type": "string", "enum": ["topic", "generic"]}, summary=_STR, query=_STR,
-        supported={"type": "array", "items": {"allOf": [_ref("SentenceCheck"), _object(
-            passage_id=_STR, doc_id=_STR, title=_STR, url=_STR, citation=_STR)]}},
-        flagged={"type": "array", "items": _object(
-            passage_id=_STR, doc_id=_STR, title=_STR, url=_STR, status=_STR, text=_STR,
-            sentences={"type": "array", "items": _ref("SentenceCheck")})},
-    ),
-    "About": {"type": "object", "required": ["statuses", "sources", "evidence_ranking"]},
-    "Index": _object(name=_STR, version=_STR, endpoints={"type": "object", "additionalProperties": _STR}),
-}
-
-_ERRORS = {
-    "400": ("A parameter cannot be used; `param` names it.", "Error"),
-    "404": ("No such document or passage.", "Error"),
-    "503": ("No index has been built yet.", "Error"),
+PREFIX = "/api/v1"
+_CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+ERRORS = {
+    400: "A parameter or body field cannot be used; `param` names it.",
+    401: "No valid API token (`Authorization: Bearer <token>`).",
+    404: "No such document, passage or claim.",
+    409: "The claim changed since that version was read; `current` is the claim as it is now.",
+    413: "The request body is too large.",
+    503: "No index has been built yet, or the reviewer database cannot be reached.",
 }
 
 
-def _envelope(schema: dict[str, Any]) -> dict[str, Any]:
-    return _object(data=schema, links=_ref("Links"))
+@dataclass(frozen=True)
+class Operation:
+    """What the OpenAPI document says about one route (and what its query string may hold)."""
+
+    summary: str
+    data: dict[str, Any] | None = None  # the envelope's `data`; None: `content` is the bare response
+    params: Params = NO_PARAMS
+    errors: tuple[int, ...] = (503,)
+    body: dict[str, Any] | None = None  # a JSON request body's schema
+    bearer: bool = False  # needs an API token
+    status: int = 200
+    content: dict[str, Any] = field(default_factory=dict)  # media type -> schema, for responses not enveloped
+    headers: dict[str, str] = field(default_factory=dict)  # response header -> description
+    authenticate: Callable[[], Any] | None = None  # runs before the query string is checked (401 before 400)
+
+    def responses(self) -> dict[str, Any]:
+        content = self.content or {"application/json": {"schema": obj(data=self.data, links=ref("Links"))}}
+        ok: dict[str, Any] = {"description": "Success", "content": {k: {"schema": v} for k, v in content.items()}}
+        if self.headers:
+            ok["headers"] = {k: {"description": v, "schema": {"type": "string"}} for k, v in self.headers.items()}
+        responses = {str(self.status): ok}
+        for status in sorted({400, *self.errors}):  # every route refuses unknown parameters
+            schema = ref("Conflict" if status == 409 else "Error")
+            responses[str(status)] = {
+                "description": ERRORS[status],
+                "content": {"application/json": {"schema": schema}},
+            }
+        return responses
+
+    def describe(self, path_params: list[str]) -> dict[str, Any]:
+        parameters = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in path_params]
+        described: dict[str, Any] = {
+            "summary": self.summary,
+            "parameters": parameters + self.params.openapi(),
+            "responses": self.responses(),
+        }
+        if self.body:
+            described["requestBody"] = {"required": True, "content": {"application/json": {"schema": self.body}}}
+        if self.bearer:
+            described["security"] = [{"bearer": []}]
+        return described
 
 
-def _operation(summary: str, data: dict[str, Any], parameters: list | None = None, errors=("503",)) -> dict:
-    responses: dict[str, Any] = {
-        "200": {"description": "Success", "content": {"application/json": {"schema": _envelope(data)}}},
-    }
-    for code in errors:
-        description, schema = _ERRORS[code]
-        responses[code] = {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
-    return {"get": {"summary": summary, "parameters": parameters or [], "responses": responses}}
+def operation(summary: str, data: dict[str, Any] | None = None, **details: Any) -> Callable:
+    """Attach an Operation to a view, and check each request's query string against its Params first."""
+    op = Operation(summary, data, **details)
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(**path: Any) -> Any:
+            g.api_caller = op.authenticate() if op.authenticate else None
+            op.params.parse(request.args)  # QueryError naming an unknown, repeated or malformed parameter
+            return view(**path)
+
+        checked.operation = op  # type: ignore[attr-defined]
+        return checked
+
+    return decorate
 
 
-def _path_param(name: str) -> list[dict[str, Any]]:
-    return [{"name": name, "in": "path", "required": True, "schema": _STR}]
+def openapi_document(app: Flask, server_url: str) -> dict[str, Any]:
+    """The API description of every /api/v1 route of `app`, with `server_url` as its server.
 
-
-def openapi_document(server_url: str) -> dict[str, Any]:
-    """The API description, with `server_url` (the absolute /api/v1 URL) as its server."""
-    paths = {
-        "/": _operation("Where the endpoints are", _ref("Index"), errors=()),
-        "/search": _operation("Ranked, labelled passages for a query", _ref("SearchData"), SEARCH_PARAMETERS,
-                              ("400", "503")),
-        "/passages/{passage_id}": _operation("One passage and its sentence checks", _ref("Passage"),
-                                             _path_param("passage_id"), ("404", "503")),
-        "/documents": _operation("Every document with its sentence counts per status",
-                                 {"type": "array", "items": _ref("DocumentSummary")}),
-        "/documents/{doc_id}": _operation("One document: cleaned text, passages and checks", _ref("Document"),
-                                          _path_param("doc_id"), ("404", "503")),
-        "/topics": _operation("Knowledge-base topics with supported statements and flagged passages",
-                              {"type": "array", "items": _ref("Topic")}),
-        "/about": _operation("What the statuses mean; the sources the checks rely on", _ref("About"), errors=()),
-    }
+    LookupError names an /api/v1 route whose view carries no Operation."""
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not (rule.rule == PREFIX or rule.rule.startswith(PREFIX + "/")):
+            continue
+        op = getattr(app.view_functions[rule.endpoint], "operation", None)
+        if op is None:
+            raise LookupError(f"{rule.rule} ({rule.endpoint}) has no OpenAPI operation")
+        path = _CONVERTER.sub(r"{\1}", rule.rule.removeprefix(PREFIX)) or "/"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = op.describe(_CONVERTER.findall(rule.rule))
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Sourcecheck API", "version": "1",
-                 "description": "Health-information passages, every sentence checked against authoritative sources."},
+        "info": {
+            "title": "Sourcecheck API",
+            "version": "1",
+            "description": "Health-information passages, every sentence checked against authoritative "
+            "sources; the reviewers' queue, decisions and audit log.",
+        },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token from `sourcecheck reviewer token NAME`.",
+                }
+            },
+        },
     }

@@ -15,9 +15,10 @@ from indexer import QueryError
 from .about import about_data
 from .adapter import PARAMS
 from .library import get_kb
-from .reading import find_document
+from .reading import DOCUMENT_PARAMS, PASSAGES_PER_PAGE, find_document
 from .results import search_results
 from .topics import topic_views
+from .urls import absolute
 
 bp = Blueprint("pages", __name__)
 
@@ -39,18 +40,23 @@ def search():
     except QueryError as e:
         return render_page("search.html", None, 400, results=None, error=e, q=q, topics=get_kb().topics)
     twin = url_for("api.search", **results.args()) if results.page else url_for("api.index")
-    return render_page("search.html", twin, results=results, error=None, q=results.request.query,
-                       topics=get_kb().topics)
+    return render_page(
+        "search.html", twin, results=results, error=None, q=results.request.query, topics=get_kb().topics
+    )
 
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
-    """The cleaned document with every checked sentence marked in place, and a link back to the results."""
-    view = find_document(doc_id)
+    """One page of the cleaned document with every checked sentence marked in place, and back to the results."""
+    view = find_document(doc_id, DOCUMENT_PARAMS.parse(request.args, strict=False)["page"])
     q = request.args.get("q", "").strip()
-    search_args = {name: request.args.getlist(name) for name in PARAMS if name in request.args}
+    # the search's own page number is not carried: `page` here is the document's
+    search_args = {name: request.args.getlist(name) for name in PARAMS if name in request.args and name != "page"}
     back = url_for("pages.search", **search_args) if q else None
-    return render_page("document.html", url_for("api.document", doc_id=doc_id), view=view, back=back, q=q)
+    twin = url_for("api.document", doc_id=doc_id, page=view.page if view.page > 1 else None)
+    return render_page(
+        "document.html", twin, view=view, back=back, q=q, search_args=search_args, per_page=PASSAGES_PER_PAGE
+    )
 
 
 @bp.get("/topics")
@@ -65,7 +71,16 @@ def about():
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    """Lets browsers add Sourcecheck as a search engine."""
-    response = make_response(render_template("opensearch.xml"))
+    """Lets browsers add Sourcecheck as a search engine (absolute URLs from PUBLIC_URL, never from the Host)."""
+    urls = {
+        name: absolute(url_for(endpoint, **values))
+        for name, endpoint, values in (
+            ("search", "pages.search", {}),
+            ("api", "api.search", {}),
+            ("self", "pages.opensearch", {}),
+            ("icon", "static", {"filename": "favicon.svg"}),
+        )
+    }
+    response = make_response(render_template("opensearch.xml", urls=urls))
     response.mimetype = "application/opensearchdescription+xml"
     return response

@@ -1,10 +1,15 @@
 """The data behind the document page and /api/v1/documents/<id>: the cleaned text cut into headings, passages
-and sentences, each checked sentence numbered so its explanation can sit in a list of notes below the text."""
+and sentences, each checked sentence numbered so its explanation can sit in a list of notes below the text.
+
+A document is shown a page of PASSAGES_PER_PAGE passages at a time (`?page=`), so that a request's work and size
+stay bounded whatever the document's length; `passage_url` links a passage's anchor (#p-N) on the right page.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import url_for
@@ -13,9 +18,39 @@ from indexer import STATUSES, CheckedDocument, CheckedPassage, SentenceCheck
 
 from .errors import NotFoundError
 from .library import get_library
+from .params import Param, Params
 from .review.web import reviewed_document
 
 EXPLAINED = ("inaccurate", "unsupported", "supported")  # statuses that come with a reason and sources
+PASSAGES_PER_PAGE = 100
+MAX_PAGES = 100_000
+DOCUMENT_PARAMS = Params(
+    Param(
+        "page",
+        f"Page of the document, {PASSAGES_PER_PAGE} passages each, from 1.",
+        "integer",
+        default=1,
+        maximum=MAX_PAGES,
+    )
+)
+
+
+def page_of(position: int) -> int:
+    """The document page that holds the passage at `position` (numbered from 1)."""
+    return max(0, position - 1) // PASSAGES_PER_PAGE + 1
+
+
+def passage_url(doc_id: str, position: int, _external: bool = False, **args: Any) -> str:
+    """The passage's anchor on the document page that shows it; `args` go in the query string."""
+    page = page_of(position)
+    return url_for(
+        "pages.document",
+        doc_id=doc_id,
+        page=page if page > 1 else None,
+        _anchor=f"p-{position}",
+        _external=_external,
+        **args,
+    )
 
 
 @dataclass(frozen=True)
@@ -40,6 +75,8 @@ class BlockView:
     kind: str  # "heading" or "paragraph"
     text: str  # headings: their text
     parts: tuple[PassageView | Segment, ...] = ()  # paragraphs: passages and the text between them
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,24 +88,40 @@ class Note:
 
 @dataclass(frozen=True)
 class DocumentView:
-    checked: CheckedDocument
+    checked: CheckedDocument  # this page's passages, reviewers' decisions applied
     blocks: tuple[BlockView, ...]
     notes: tuple[Note, ...]
+    summary: dict[str, int]  # sentences per status in the whole document
+    page: int = 1
+    pages: int = 1
+    passage_count: int = 0
+    span: tuple[int, int] = (0, 0)  # the part of the text this page shows
 
-    @property
-    def summary(self) -> dict[str, int]:
-        counts = Counter(c.status for p in self.checked.passages for c in p.checks)
-        return {status: counts.get(status, 0) for status in STATUSES}
+    def page_url(self, page: int, **args: Any) -> str:
+        return url_for("pages.document", doc_id=self.checked.document.id, page=page if page > 1 else None, **args)
 
     def as_dict(self) -> dict[str, Any]:
         doc = self.checked.document
+        start, end = self.span
         return {
-            "id": doc.id, "title": doc.title, "url": url_for("pages.document", doc_id=doc.id),
-            "summary": self.summary, "text": doc.text,
-            "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in doc.blocks],
+            "id": doc.id,
+            "title": doc.title,
+            "url": url_for("pages.document", doc_id=doc.id),
+            "page": self.page,
+            "pages": self.pages,
+            "per_page": PASSAGES_PER_PAGE,
+            "passage_count": self.passage_count,
+            "summary": self.summary,
+            "offset": start,
+            "text": doc.text[start:end],
+            "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in self.blocks],
             "passages": [
-                {**p.as_dict(), "anchor": f"p-{p.position}",
-                 "api_url": url_for("api.passage", passage_id=p.id)}
+                {
+                    **p.as_dict(),
+                    "anchor": f"p-{p.position}",
+                    "url": passage_url(doc.id, p.position),
+                    "api_url": url_for("api.passage", passage_id=p.id),
+                }
                 for p in self.checked.passages
             ],
         }
@@ -90,37 +143,63 @@ def _passage_view(text: str, passage: CheckedPassage, notes: list[Note]) -> Pass
     return PassageView(passage, tuple(segments))
 
 
-def document_view(checked: CheckedDocument) -> DocumentView:
-    """Every block of the document, with each paragraph's passages and sentences in reading order."""
-    text = checked.document.text
-    notes: list[Note] = []
-    blocks = []
+def _paragraph(text: str, start: int, end: int, passages: list[CheckedPassage], notes: list[Note]) -> BlockView:
+    """The paragraph text[start:end] with the passages that begin in it marked in place."""
+    parts: list[PassageView | Segment] = []
+    pos = start
+    for passage in passages:
+        if passage.start > pos:
+            parts.append(Segment(text[pos : passage.start]))
+        parts.append(_passage_view(text, passage, notes))
+        pos = max(pos, passage.end)
+    if pos < end:
+        parts.append(Segment(text[pos:end]))
+    return BlockView("paragraph", "", tuple(parts), start, end)
+
+
+def document_view(checked: CheckedDocument, span: tuple[int, int]) -> tuple[tuple[BlockView, ...], tuple[Note, ...]]:
+    """The blocks of text[span] (clipped to it), with each paragraph's passages and sentences in reading order."""
+    text, (lo, hi) = checked.document.text, span
     passages = sorted(checked.passages, key=lambda p: p.start)
-    i = 0  # blocks and passages are both in reading order: walk them together
-    for block in checked.document.blocks:
+    starts = [p.start for p in passages]
+    blocks = checked.document.blocks
+    first = bisect_left([b.end for b in blocks], lo + 1)  # blocks are in reading order: skip those before the span
+    notes: list[Note] = []
+    views = []
+    for block in blocks[first:]:
+        if block.start >= hi:
+            break
+        start, end = max(block.start, lo), min(block.end, hi)
         if block.kind == "heading":
-            blocks.append(BlockView("heading", text[block.start : block.end]))
+            views.append(BlockView("heading", text[start:end], (), start, end))
             continue
-        parts: list[PassageView | Segment] = []
-        pos = block.start
-        while i < len(passages) and passages[i].start < block.end:
-            passage = passages[i]
-            i += 1
-            if passage.start < block.start:
-                continue
-            if passage.start > pos:
-                parts.append(Segment(text[pos : passage.start]))
-            parts.append(_passage_view(text, passage, notes))
-            pos = max(pos, passage.end)
-        if pos < block.end:
-            parts.append(Segment(text[pos : block.end]))
-        blocks.append(BlockView("paragraph", "", tuple(parts)))
-    return DocumentView(checked, tuple(blocks), tuple(notes))
+        inside = passages[bisect_left(starts, start) : bisect_left(starts, end)]
+        views.append(_paragraph(text, start, end, inside, notes))
+    return tuple(views), tuple(notes)
 
 
-def find_document(doc_id: str) -> DocumentView:
-    """The document page's data; NotFound naming `doc_id` when the index has no such document."""
-    checked = reviewed_document(get_library().document(doc_id))
+def _summary(passages) -> dict[str, int]:
+    counts = Counter(c.status for p in passages for c in p.checks)
+    return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def find_document(doc_id: str, page: int = 1) -> DocumentView:
+    """One page of the document; NotFound naming `doc_id` (no such document) or `page` (past its last page).
+
+    Reviewers' decisions are applied to this page's passages; the summary counts the whole document, with the
+    decisions when it fits on one page (the automatic checks otherwise: deciding is per sentence, on the page).
+    """
+    checked = get_library().document(doc_id)
     if checked is None:
         raise NotFoundError(f"there is no document {doc_id[:80]!r} in the index", "doc_id")
-    return document_view(checked)
+    passages = sorted(checked.passages, key=lambda p: p.start)
+    pages = max(1, -(-len(passages) // PASSAGES_PER_PAGE))
+    if page > pages:
+        raise NotFoundError(f"the document has {pages} page{'s' if pages != 1 else ''} of passages", "page")
+    chunk = passages[(page - 1) * PASSAGES_PER_PAGE : page * PASSAGES_PER_PAGE]
+    reviewed = reviewed_document(replace(checked, passages=tuple(chunk)))
+    lo = chunk[0].start if page > 1 else 0
+    hi = passages[page * PASSAGES_PER_PAGE].start if page < pages else len(checked.document.text)
+    blocks, notes = document_view(reviewed, (lo, hi))
+    summary = _summary(reviewed.passages if pages == 1 else checked.passages)
+    return DocumentView(reviewed, blocks, notes, summary, page, pages, len(passages), (lo, hi))

@@ -12,6 +12,7 @@ from indexer import Hit, QueryError, SearchPage, SearchRequest
 
 from .adapter import query_args, search_request
 from .library import get_library
+from .reading import passage_url
 from .review.web import reviewed_page
 
 MAX_DOC_OPTIONS = 300  # past this many documents the document filter is a URL parameter only
@@ -30,8 +31,9 @@ class SearchResults:
         return query_args(self.request, self.default_per_page, **changes)
 
     def hit_url(self, hit: Hit, back: bool = True) -> str:
-        """The passage in its document; `back` carries the search so the document page can link back to it."""
-        return url_for("pages.document", doc_id=hit.doc_id, _anchor=hit.anchor, **(self.args() if back else {}))
+        """The passage in its document; `back` carries the search (but for its page number: the document page has
+        pages of its own) so the document page can link back to it."""
+        return passage_url(hit.doc_id, hit.position, **(self.args(page=1) if back else {}))
 
     @property
     def filtered(self) -> bool:
@@ -52,7 +54,9 @@ class SearchResults:
             result["url"] = self.hit_url(hit, back=False)
             result["api_url"] = url_for("api.passage", passage_id=hit.passage_id)
         data["filters"] = {
-            "status": list(self.request.statuses), "doc": list(self.request.doc_ids), "topic": self.request.topic,
+            "status": list(self.request.statuses),
+            "doc": list(self.request.doc_ids),
+            "topic": self.request.topic,
         }
         data["evidence_ranking"] = self.request.evidence_ranking
         return data

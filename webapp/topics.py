@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
-
 from indexer import FLAGGED, STATUSES, Hit, SentenceCheck
 
 from .library import get_library
+from .reading import passage_url
 
 PASSAGE_LIMIT = 200  # passages read per topic: far more than a person can use on one page
 
@@ -40,14 +39,20 @@ class TopicView:
 
     def as_dict(self) -> dict[str, Any]:
         def where(hit: Hit) -> dict[str, Any]:
-            return {"passage_id": hit.passage_id, "doc_id": hit.doc_id, "title": hit.title,
-                    "url": url_for("pages.document", doc_id=hit.doc_id, _anchor=hit.anchor)}
+            return {
+                "passage_id": hit.passage_id,
+                "doc_id": hit.doc_id,
+                "title": hit.title,
+                "url": passage_url(hit.doc_id, hit.position),
+            }
 
         return {
-            "id": self.id, "title": self.title, "kind": self.kind, "summary": self.summary, "query": self.query,
-            "supported": [
-                {**where(s.hit), **s.check.as_dict(), "citation": s.citation} for s in self.supported
-            ],
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "summary": self.summary,
+            "query": self.query,
+            "supported": [{**where(s.hit), **s.check.as_dict(), "citation": s.citation} for s in self.supported],
             "flagged": [
                 {**where(hit), "status": hit.status, "text": hit.text, "sentences": [c.as_dict() for c in checks]}
                 for hit, checks in self.flagged

@@ -64,7 +64,8 @@ def test_security_headers_everywhere(client):
 def test_pages_have_no_inline_script_or_style(client, url):
     html = client.get(url).get_data(as_text=True)
     assert html.startswith("<!doctype html>")
-    assert re.findall(r"<script\b[^>]*>", html) == ['<script src="/static/app.js" defer>']
+    (script,) = re.findall(r"<script\b[^>]*>", html)
+    assert re.fullmatch(r'<script src="/static/app\.js\?v=[0-9a-f]{12}" defer>', script)  # v: the file's hash
     assert not re.search(r"<script[^>]*>[^<]+</script>", html)
     assert not re.search(r"\sstyle=", html) and "<style" not in html
     assert not re.search(r"\son[a-z]+=", html)
@@ -73,8 +74,14 @@ def test_pages_have_no_inline_script_or_style(client, url):
 
 @pytest.mark.parametrize(
     ("url", "expected"),
-    [("https://nice.org.uk/x", "https://nice.org.uk/x"), ("http://example.org", "http://example.org"),
-     ("javascript:alert(1)", "#"), (" JavaScript:alert(1)", "#"), ("data:text/html,x", "#"), ("/relative", "#")],
+    [
+        ("https://nice.org.uk/x", "https://nice.org.uk/x"),
+        ("http://example.org", "http://example.org"),
+        ("javascript:alert(1)", "#"),
+        (" JavaScript:alert(1)", "#"),
+        ("data:text/html,x", "#"),
+        ("/relative", "#"),
+    ],
 )
 def test_safe_url(url, expected):
     assert safe_url(url) == expected

@@ -1,91 +1,179 @@
 """Request parameters into the store's request objects, so the store never sees `request`.
 
-Query strings become ClaimQuery and AuditQuery; a JSON body or a review form becomes a Decision. A bad value
-raises InvalidRequestError naming the parameter.
+Query strings become ClaimQuery and AuditQuery (their parameters declared once, below, for validation and the
+OpenAPI document alike); a JSON body or a review form becomes a Decision. A bad value raises QueryError or
+InvalidRequestError naming the parameter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from typing import Any
 
+from jsonschema import Draft202012Validator
 from werkzeug.datastructures import MultiDict
 
+from indexer import STATUSES
+
+from ..params import Param, Params, whole_number
+from .audit import MAX_PER_PAGE as MAX_AUDIT_PER_PAGE
 from .audit import AuditQuery
-from .claims import Claim, ClaimQuery
-from .decisions import Decision
+from .claims import MAX_PER_PAGE as MAX_CLAIMS_PER_PAGE
+from .claims import STATES, Claim, ClaimQuery
+from .decisions import MAX_NOTE, MAX_SOURCES, MAX_TEXT, Decision
 from .errors import InvalidRequestError
 
-CLAIM_PARAMS = ("status", "rule", "doc", "topic", "state", "page", "per_page")
-AUDIT_PARAMS = ("actor", "claim", "action", "status", "since", "until", "page", "per_page")
+MAX_PAGE = 1_000_000  # far past any queue or log; keeps the SQL offset a small number
+MAX_VERSION = 2**31 - 1
+_PAGE = Param("page", "Page, from 1.", "integer", default=1, maximum=MAX_PAGE)
+
+CLAIM_PARAMS = Params(
+    Param("status", "Only claims whose status (as decided, or automatic) is one of these.", "list", choices=STATUSES),
+    Param("rule", "Only claims of this knowledge-base rule; blank: any."),
+    Param("doc", "Only claims in this document; blank: any."),
+    Param("topic", "Only claims on this topic; blank: any."),
+    Param(
+        "state",
+        "open (undecided, changed or needing a second review), undecided, decided, changed, second_review or all.",
+        choices=STATES,
+        default="open",
+    ),
+    _PAGE,
+    Param("per_page", "Claims per page.", "integer", default=50, maximum=MAX_CLAIMS_PER_PAGE),
+)
+AUDIT_FILTERS = (
+    Param("actor", "Only entries by this actor (without a login: reviewer, system or cli); blank: anyone."),
+    Param("claim", "Only entries about this claim id; blank: any."),
+    Param("action", "Only entries whose action contains this text; blank: any."),
+    Param("status", "Only entries whose status after is this one.", choices=STATUSES),
+    Param("since", "Only entries from this day (UTC), inclusive.", "date"),
+    Param("until", "Only entries up to this day (UTC), inclusive.", "date"),
+)
+AUDIT_PARAMS = Params(
+    *AUDIT_FILTERS, _PAGE, Param("per_page", "Entries per page.", "integer", default=100, maximum=MAX_AUDIT_PER_PAGE)
+)
+AUDIT_EXPORT_PARAMS = Params(*AUDIT_FILTERS)
+
+_TEXT = {"type": "string", "maxLength": MAX_TEXT}
+_SOURCE_FIELD = {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": r"\S"}
+DECISION_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "version"],
+    "additionalProperties": False,
+    "properties": {
+        "status": {"type": "string", "enum": list(STATUSES), "description": "The status decided on."},
+        "version": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": MAX_VERSION,
+            "description": "The claim's version the decision was made on (409 if it has moved on).",
+        },
+        "note": {
+            "type": ["string", "null"],
+            "maxLength": MAX_NOTE,
+            "description": "Why; required when the status changes.",
+        },
+        "reason": {**_TEXT, "type": ["string", "null"], "description": "A new reason (null: keep the current one)."},
+        "correction": {**_TEXT, "type": ["string", "null"], "description": "A new correction (null: keep it)."},
+        "sources": {
+            "type": ["array", "null"],
+            "maxItems": MAX_SOURCES,
+            "description": "The sources (null: keep).",
+            "items": {
+                "type": "object",
+                "required": ["publisher", "title", "url"],
+                "properties": {
+                    "publisher": _SOURCE_FIELD,
+                    "title": _SOURCE_FIELD,
+                    "url": {**_SOURCE_FIELD, "pattern": r"^\s*[hH][tT][tT][pP][sS]?://[^/?#\s]"},
+                },
+            },
+        },
+        "needs_second_review": {"type": ["boolean", "null"], "description": "Set or clear the flag (null: keep)."},
+    },
+}
+_VALIDATOR = Draft202012Validator(DECISION_BODY)
 
 
-def _int(args: Mapping, name: str, default: int) -> int:
-    raw = args.get(name, "")
-    if raw in ("", None):
-        return default
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise InvalidRequestError(f"{name} must be a whole number", name) from None
-
-
-def claim_query(args: MultiDict, per_page: int = 50) -> ClaimQuery:
-    statuses = tuple(s for value in args.getlist("status") for s in value.split(",") if s)
+def claim_query(args: MultiDict, strict: bool = False) -> ClaimQuery:
+    """The queue these query arguments ask for (`strict` for the API: unknown parameters and blanks refused)."""
+    v = CLAIM_PARAMS.parse(args, strict)
     return ClaimQuery(
-        statuses=statuses, rule=args.get("rule", ""), doc_id=args.get("doc", ""), topic=args.get("topic", ""),
-        state=args.get("state", "") or "open", page=_int(args, "page", 1), per_page=_int(args, "per_page", per_page),
+        statuses=v["status"],
+        rule=v["rule"] or "",
+        doc_id=v["doc"] or "",
+        topic=v["topic"] or "",
+        state=v["state"],
+        page=v["page"],
+        per_page=v["per_page"],
     ).validate()
 
 
-def audit_query(args: MultiDict) -> AuditQuery:
+def audit_query(args: MultiDict, strict: bool = False, export: bool = False) -> AuditQuery:
+    """The audit entries these query arguments ask for; `export`: the filters only, no paging."""
+    v = (AUDIT_EXPORT_PARAMS if export else AUDIT_PARAMS).parse(args, strict)
+    paging = {} if export else {"page": v["page"], "per_page": v["per_page"]}
     return AuditQuery(
-        actor=args.get("actor", ""), claim_id=args.get("claim", ""), action=args.get("action", ""),
-        status=args.get("status", ""), since=args.get("since", ""), until=args.get("until", ""),
-        page=_int(args, "page", 1), per_page=_int(args, "per_page", 100),
+        actor=v["actor"] or "",
+        claim_id=v["claim"] or "",
+        action=v["action"] or "",
+        status=v["status"] or "",
+        since=v["since"] or "",
+        until=v["until"] or "",
+        **paging,
     ).validate()
 
 
-def json_decision(body) -> Decision:
-    """A decision posted as JSON: {"status", "note", "version"} plus optional reason, correction, sources and
-    needs_second_review."""
-    if not isinstance(body, dict):
-        raise InvalidRequestError('send a JSON object: {"status": ..., "note": ..., "version": ...}', "body")
-    if "version" not in body:
-        raise InvalidRequestError("version is required: the claim's version you decided on", "version")
-    if not isinstance(body.get("status"), str):
-        raise InvalidRequestError("status is required", "status")
-    for name in ("note", "reason", "correction"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise InvalidRequestError(f"{name} must be text", name)
-    sources = body.get("sources")
-    if sources is not None and not isinstance(sources, list):
-        raise InvalidRequestError("sources must be a list of {publisher, title, url}", "sources")
-    second = body.get("needs_second_review")
-    if second is not None and not isinstance(second, bool):
-        raise InvalidRequestError("needs_second_review must be true or false", "needs_second_review")
+def read_json(raw: bytes) -> Any:
+    """The JSON document in `raw`; InvalidRequestError (param "body") for anything else, however deeply nested."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
+        raise InvalidRequestError('send a JSON object: {"status": ..., "note": ..., "version": ...}', "body") from None
+
+
+def json_decision(body: Any) -> Decision:
+    """A decision posted as JSON, checked against DECISION_BODY (the schema the OpenAPI document shows)."""
+    errors = sorted(_VALIDATOR.iter_errors(body), key=lambda e: (len(e.path), list(map(str, e.path))))
+    if errors:
+        error = errors[0]
+        if not error.path and error.validator == "required":
+            name = next(n for n in DECISION_BODY["required"] if n not in body)
+            raise InvalidRequestError(f"{name} is required: {DECISION_BODY['properties'][name]['description']}", name)
+        if not error.path and error.validator == "additionalProperties":
+            extra = sorted(set(body) - set(DECISION_BODY["properties"]))[0][:40]
+            raise InvalidRequestError(f"unknown field {extra!r}; use {', '.join(DECISION_BODY['properties'])}", extra)
+        param = str(error.path[0]) if error.path else "body"
+        raise InvalidRequestError(f"{param}: {error.message[:300]}", param)
+    sources, version = body.get("sources"), body["version"]
     return Decision(
-        status=body["status"], version=body["version"], note=body.get("note") or "", reason=body.get("reason"),
-        correction=body.get("correction"), sources=None if sources is None else tuple(sources),
-        needs_second_review=second,
+        status=body["status"],
+        version=int(version),  # 3.0 is a JSON Schema integer too
+        note=body.get("note") or "",
+        reason=body.get("reason"),
+        correction=body.get("correction"),
+        sources=None if sources is None else tuple(sources),
+        needs_second_review=body.get("needs_second_review"),
     )
 
 
 def form_decision(form: MultiDict, claim: Claim) -> Decision:
     """A decision from one of the claim page's forms (`action` says which), on top of the claim as shown."""
     action = form.get("action", "")
-    version = _int(form, "version", -1)
+    version = whole_number(form.get("version", ""), "version", 0, MAX_VERSION)
     keep = {"status": claim.status, "version": version, "note": form.get("note", "")}
     if action == "decide":
-        return Decision(**{**keep, "status": form.get("status", "")},
-                        needs_second_review=form.get("needs_second_review") == "1")
+        return Decision(
+            **{**keep, "status": form.get("status", "")}, needs_second_review=form.get("needs_second_review") == "1"
+        )
     if action == "edit":
         return Decision(**keep, reason=form.get("reason", ""), correction=form.get("correction", ""))
     if action == "add_source":
         source = {k: form.get(f"source_{k}", "") for k in ("publisher", "title", "url")}
         return Decision(**keep, sources=(*claim.sources, source))
     if action == "remove_source":
-        index = _int(form, "source_index", -1)
-        if not 0 <= index < len(claim.sources):
+        index = whole_number(form.get("source_index", ""), "source_index", 0, MAX_SOURCES)
+        if not index < len(claim.sources):
             raise InvalidRequestError("that source is not on this claim (any more)", "source_index")
         return Decision(**keep, sources=claim.sources[:index] + claim.sources[index + 1 :])
     raise InvalidRequestError("unknown form action", "action")

@@ -11,68 +11,109 @@ exports. Reading needs nothing; a decision needs an API token (401 without one, 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 
-from .adapter import audit_query, claim_query, json_decision
+from ..api import ok, paging
+from ..openapi import operation
+from ..reading import passage_url
+from ..schemas import array, ref
+from ..urls import absolute, site_root
+from .adapter import AUDIT_EXPORT_PARAMS, AUDIT_PARAMS, CLAIM_PARAMS, audit_query, claim_query, json_decision, read_json
 from .audit import audit_csv, find_entries
 from .auth import names_visible, token_reviewer
 from .claims import find_claims, get_claim
 from .decisions import decide
 from .exports import Publisher, claim_reviews, claims_csv, claims_json, dumps
-from .web import document_url, store, synced_library
+from .web import store, synced_library
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
-
-
-def _ok(data, html: str | None = None, status: int = 200) -> Response:
-    """The web app's one success envelope; `html` is the review page with the same data."""
-    from ..api import ok
-
-    response = ok(data, html)
-    response.status_code = status
-    return response
+STORE = (503,)  # the reviewer database cannot be reached
+ATTACHMENT = {"Content-Disposition": "attachment; filename=..."}
 
 
 def _download(body: str, mimetype: str, filename: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _filters(args) -> dict[str, list[str]]:
+    """The query string's values but for the page number and blanks (for links to other pages)."""
+    return {k: [v for v in args.getlist(k) if v] for k in args if k != "page"}
+
+
+def _pages(endpoint: str, found, filters: dict) -> dict[str, str | None]:
+    """next and prev of a page of claims or audit entries, with the same filters."""
+    return paging(found.query.page, found.pages, lambda n: url_for(endpoint, **filters, page=n if n > 1 else None))
+
+
 @bp.get("/claims")
+@operation(
+    "The review queue: claims most severe first, with counts", ref("ClaimPage"), params=CLAIM_PARAMS, errors=STORE
+)
 def claims():
     synced_library()
-    page = find_claims(store(), claim_query(request.args), reveal_names=names_visible())
-    return _ok(page.as_dict(), url_for("review.queue", **request.args.to_dict(flat=False)))
+    page = find_claims(store(), claim_query(request.args, strict=True), reveal_names=names_visible())
+    filters = _filters(request.args)
+    return ok(
+        page.as_dict(),
+        url_for("review.queue", **filters, page=request.args.get("page")),
+        **_pages("review_api.claims", page, filters),
+    )
 
 
 @bp.get("/claims/<claim_id>")
+@operation("One claim, with its history", ref("Claim"), errors=(404, *STORE))
 def claim(claim_id: str):
     synced_library()
     found = get_claim(store(), claim_id, reveal_names=names_visible())
-    return _ok(found.as_dict(), url_for("review.claim", claim_id=claim_id))
+    return ok(found.as_dict(), url_for("review.claim", claim_id=claim_id))
 
 
 @bp.post("/claims/<claim_id>/decisions")
+@operation(
+    "Record a decision on a claim (a reviewer's API token)",
+    ref("Claim"),
+    body=ref("DecisionBody"),
+    bearer=True,
+    status=201,
+    errors=(401, 404, 409, 413, *STORE),
+    authenticate=token_reviewer,
+    headers={"Location": "The claim's page."},
+)
 def decisions(claim_id: str):
-    reviewer = token_reviewer()
-    decision = json_decision(request.get_json(silent=True))
+    decision = json_decision(read_json(request.get_data()))
     synced_library()
-    claim = decide(store(), claim_id, reviewer, decision)  # ConflictError: 409 with the claim as it is now
-    return _ok(claim.as_dict(), url_for("review.claim", claim_id=claim_id), 201)
+    claim = decide(store(), claim_id, g.api_caller, decision)  # ConflictError: 409 with the claim as it is now
+    response = ok(claim.as_dict(), url_for("review.claim", claim_id=claim_id), 201)
+    response.headers["Location"] = absolute(url_for("review.claim", claim_id=claim_id))
+    return response
 
 
 @bp.get("/audit")
+@operation("The audit log, newest first", ref("AuditPage"), params=AUDIT_PARAMS, errors=STORE)
 def audit():
-    page = find_entries(store(), audit_query(request.args), reveal_names=names_visible())
-    return _ok(page.as_dict(), url_for("review.audit", **request.args.to_dict(flat=False)))
+    page = find_entries(store(), audit_query(request.args, strict=True), reveal_names=names_visible())
+    filters = _filters(request.args)
+    return ok(
+        page.as_dict(),
+        url_for("review.audit", **filters, page=request.args.get("page")),
+        **_pages("review_api.audit", page, filters),
+    )
 
 
 @bp.get("/export/claims.csv")
+@operation("Every claim as CSV", errors=STORE, content={"text/csv": {"type": "string"}}, headers=ATTACHMENT)
 def claims_csv_export():
     synced_library()
     return _download(claims_csv(store(), reveal_names=names_visible()), "text/csv", "sourcecheck-claims.csv")
 
 
 @bp.get("/export/claims.json")
+@operation(
+    "Every claim as JSON (not enveloped)",
+    errors=STORE,
+    content={"application/json": array(ref("Claim"))},
+    headers=ATTACHMENT,
+)
 def claims_json_export():
     synced_library()
     body = dumps(claims_json(store(), reveal_names=names_visible()))
@@ -80,16 +121,31 @@ def claims_json_export():
 
 
 @bp.get("/export/claimreview.jsonld")
+@operation(
+    "schema.org ClaimReviews, one per reviewed or flagged claim",
+    errors=STORE,
+    content={"application/ld+json": ref("ClaimReviews")},
+    headers=ATTACHMENT,
+)
 def claimreview_export():
     synced_library()
-    return _download(dumps(claim_reviews(store(), publisher())), "application/ld+json",
-                     "sourcecheck-claimreview.jsonld")
+    return _download(
+        dumps(claim_reviews(store(), publisher())), "application/ld+json", "sourcecheck-claimreview.jsonld"
+    )
 
 
 @bp.get("/export/audit.csv")
+@operation(
+    "The audit log as CSV, oldest first (the filters of /audit)",
+    params=AUDIT_EXPORT_PARAMS,
+    errors=STORE,
+    content={"text/csv": {"type": "string"}},
+    headers=ATTACHMENT,
+)
 def audit_export():
     """Every audit entry matching the same filters as GET /audit (all of them by default), oldest first."""
-    body = audit_csv(store(), audit_query(request.args), reveal_names=names_visible())
+    query = audit_query(request.args, strict=True, export=True)
+    body = audit_csv(store(), query, reveal_names=names_visible())
     return _download(body, "text/csv", "sourcecheck-audit.csv")
 
 
@@ -97,7 +153,7 @@ def publisher() -> Publisher:
     config = current_app.config
     return Publisher(
         name=config["ORGANISATION_NAME"] or config.get("SITE_NAME") or "Sourcecheck",
-        url=config["ORGANISATION_URL"] or request.url_root,
-        claim_url=lambda c: url_for("review.claim", claim_id=c.id, _external=True),
-        passage_url=lambda c: document_url(c, external=True),
+        url=config["ORGANISATION_URL"] or (site_root() or "") + "/",
+        claim_url=lambda c: absolute(url_for("review.claim", claim_id=c.id)),
+        passage_url=lambda c: absolute(passage_url(c.doc_id, c.position)),
     )

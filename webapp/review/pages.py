@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from indexer import STATUSES
+from indexer import STATUSES, QueryError
 
-from .adapter import audit_query, claim_query, form_decision
+from ..params import Params
+from .adapter import AUDIT_EXPORT_PARAMS, AUDIT_PARAMS, CLAIM_PARAMS, audit_query, claim_query, form_decision
 from .audit import find_entries
 from .auth import names_visible, require_reviewer
 from .claims import STATES, facets, find_claims, get_claim
@@ -21,15 +22,25 @@ from .web import store, synced_library
 bp = Blueprint("review", __name__, url_prefix="/review", static_folder="static")
 
 
+def _known(params: Params, *leave_out: str) -> dict[str, list[str]]:
+    """The query string's declared, non-blank values (for links to other pages and the JSON twin)."""
+    return {
+        k: values
+        for k in params.names
+        if k not in leave_out and (values := [v for v in request.args.getlist(k) if v.strip()])
+    }
+
+
 @bp.get("")
 def queue():
     """Claims to review, most severe and most repeated first, with filters and counts."""
     synced_library()
     page = find_claims(store(), claim_query(request.args), reveal_names=names_visible())
-    args = {k: request.args.getlist(k) for k in request.args if k != "page"}
-    twin = url_for("review_api.claims", **request.args.to_dict(flat=False))
-    return render_template("review/queue.html", page=page, facets=facets(store()), args=args,
-                           statuses=STATUSES, states=STATES, twin=twin)
+    args = _known(CLAIM_PARAMS, "page")
+    twin = url_for("review_api.claims", **_known(CLAIM_PARAMS))
+    return render_template(
+        "review/queue.html", page=page, facets=facets(store()), args=args, statuses=STATUSES, states=STATES, twin=twin
+    )
 
 
 def _passage(claim):
@@ -51,8 +62,15 @@ def _claim_page(claim_id: str, status: int = 200, message: str = "", conflict=No
     claim = conflict.current if conflict else get_claim(store(), claim_id, reveal_names=names_visible())
     passage = _passage(claim)
     return render_template(
-        "review/claim.html", claim=claim, passage=passage, context=_context(claim, passage), statuses=STATUSES,
-        message=message, conflict=conflict, form=form or {}, twin=url_for("review_api.claim", claim_id=claim.id),
+        "review/claim.html",
+        claim=claim,
+        passage=passage,
+        context=_context(claim, passage),
+        statuses=STATUSES,
+        message=message,
+        conflict=conflict,
+        form=form or {},
+        twin=url_for("review_api.claim", claim_id=claim.id),
     ), status
 
 
@@ -73,7 +91,7 @@ def decide_claim(claim_id: str):
         decide(store(), claim_id, reviewer, form_decision(request.form, claim))
     except ConflictError as e:
         return _claim_page(claim_id, 409, str(e), conflict=e, form=request.form)
-    except InvalidRequestError as e:
+    except (InvalidRequestError, QueryError) as e:
         return _claim_page(claim_id, 400, str(e), form=request.form)
     return redirect(url_for("review.claim", claim_id=claim_id, saved=1), 303)
 
@@ -82,7 +100,11 @@ def decide_claim(claim_id: str):
 def audit():
     """The audit log, newest first, with filters; exportable as CSV."""
     page = find_entries(store(), audit_query(request.args), reveal_names=names_visible())
-    args = {k: request.args.getlist(k) for k in request.args if k != "page"}
-    return render_template("review/audit.html", page=page, args=args, statuses=STATUSES,
-                           twin=url_for("review_api.audit", **request.args.to_dict(flat=False)),
-                           export=url_for("review_api.audit_export", **args))
+    return render_template(
+        "review/audit.html",
+        page=page,
+        args=_known(AUDIT_PARAMS, "page"),
+        statuses=STATUSES,
+        twin=url_for("review_api.audit", **_known(AUDIT_PARAMS)),
+        export=url_for("review_api.audit_export", **_known(AUDIT_EXPORT_PARAMS)),
+    )

@@ -1,0 +1,264 @@
+"""JSON Schemas of what /api/v1 returns: the components of the OpenAPI document (webapp/openapi.py).
+
+Each mirrors an `as_dict()`; tests/webapp/test_schemathesis.py checks real responses against them, so a field
+added to the data without its schema (or the other way round) fails there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer import STATUSES
+
+from .review.adapter import DECISION_BODY
+from .review.claims import STATES
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+NULLABLE_STR = {"type": ["string", "null"]}
+STATUS = {"type": "string", "enum": list(STATUSES)}
+DATE_TIME = {"type": "string", "format": "date-time"}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: list[str] | None = None, **properties: Any) -> dict[str, Any]:
+    """An object with these properties, all of them required unless `required` names fewer."""
+    return {"type": "object", "properties": properties, "required": list(properties) if required is None else required}
+
+
+def array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def counts(keys) -> dict[str, Any]:
+    return {"type": "object", "properties": {k: INT for k in keys}, "additionalProperties": False}
+
+
+def page_of(name: str, items: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return obj(total=INT, page=INT, per_page=INT, pages=INT, **more, **{name: array(items)})
+
+
+_ERROR = dict(
+    status=INT,
+    code=STR,
+    message=STR,
+    param={"type": ["string", "null"], "description": "The parameter (or body field) at fault, if one is."},
+)
+_REVIEW = obj(
+    claim_id=STR,
+    reviewed_by_person=BOOL,
+    by=NULLABLE_STR,
+    at=DATE_TIME,
+    date={"type": "string", "format": "date"},
+    automatic_status=STATUS,
+    changed=BOOL,
+)
+_SENTENCE = obj(
+    ["sentence", "start", "end", "status", "rule", "reason", "correction", "sources", "topic"],
+    sentence=STR,
+    start=INT,
+    end=INT,
+    status=STATUS,
+    rule=STR,
+    reason=STR,
+    correction=STR,
+    sources=array(ref("Source")),
+    topic=STR,
+    claim_id={"type": "string", "description": "The claim this sentence is (see /claims/{claim_id})."},
+    review={"oneOf": [_REVIEW, {"type": "null"}], "description": "A reviewer's decision on it, if any."},
+)
+_AUTOMATIC = obj(status=STATUS, rule=STR, reason=STR, correction=STR, sources=array(ref("Source")))
+_CLAIM = obj(
+    [
+        "id",
+        "sentence",
+        "status",
+        "version",
+        "state",
+        "needs_second_review",
+        "reason",
+        "correction",
+        "sources",
+        "rule",
+        "topic",
+        "automatic",
+        "doc_id",
+        "title",
+        "passage_id",
+        "position",
+        "anchor",
+        "start",
+        "end",
+        "repeats",
+        "present",
+        "first_seen",
+        "reviewed",
+        "decision",
+    ],
+    id=STR,
+    sentence=STR,
+    status=STATUS,
+    version=INT,
+    state={"type": "string", "enum": list(STATES[1:4])},
+    needs_second_review=BOOL,
+    reason=STR,
+    correction=STR,
+    sources=array(ref("Source")),
+    rule=STR,
+    topic=STR,
+    automatic=_AUTOMATIC,
+    doc_id=STR,
+    title=STR,
+    passage_id=STR,
+    position=INT,
+    anchor=STR,
+    start=INT,
+    end=INT,
+    repeats=INT,
+    present=BOOL,
+    first_seen=DATE_TIME,
+    reviewed={"oneOf": [obj(by=NULLABLE_STR, at=DATE_TIME), {"type": "null"}]},
+    decision={"oneOf": [ref("AuditEntry"), {"type": "null"}]},
+    history={**array(ref("AuditEntry")), "description": "Every audit entry about the claim, oldest first."},
+)
+_DOCUMENT_PASSAGE = obj(
+    id=STR,
+    doc_id=STR,
+    heading=STR,
+    position=INT,
+    anchor=STR,
+    start=INT,
+    end=INT,
+    status=STATUS,
+    api_url=STR,
+    url={"type": "string", "description": "The passage on its document page."},
+    sentences=array(ref("SentenceCheck")),
+)
+
+SCHEMAS: dict[str, Any] = {
+    "Error": obj(error=obj(**_ERROR)),
+    "Conflict": obj(error=obj(**_ERROR, current={**ref("Claim"), "description": "The claim as it is now."})),
+    "Links": {
+        "type": "object",
+        "required": ["self"],
+        "additionalProperties": STR,
+        "properties": {k: STR for k in ("self", "html", "next", "prev")},
+    },
+    "Source": obj(publisher=STR, title=STR, url=STR),
+    "SentenceCheck": _SENTENCE,
+    "Passage": obj(
+        passage_id=STR,
+        doc_id=STR,
+        title=STR,
+        heading=STR,
+        text=STR,
+        status=STATUS,
+        position=INT,
+        anchor=STR,
+        start=INT,
+        end=INT,
+        sentences=array(ref("SentenceCheck")),
+        url={"type": "string", "description": "The passage on its document page."},
+    ),
+    "Result": {
+        "allOf": [
+            ref("Passage"),
+            obj(
+                score={"type": "number"},
+                api_url=STR,
+                snippet={"type": "string", "description": "HTML: the escaped passage with query terms in <mark>."},
+            ),
+        ]
+    },
+    "Clarification": obj(title=STR, note=STR, sources=array(ref("Source"))),
+    "SearchData": obj(
+        query=STR,
+        total=INT,
+        page=INT,
+        per_page=INT,
+        pages=INT,
+        suggestion=NULLABLE_STR,
+        expansions=array(STR),
+        notes=array(STR),
+        clarifications=array(ref("Clarification")),
+        results=array(ref("Result")),
+        filters=obj(status=array(STATUS), doc=array(STR), topic=STR),
+        evidence_ranking=BOOL,
+    ),
+    "DocumentSummary": obj(
+        id=STR, title=STR, url=STR, api_url=STR, statuses={**counts(STATUSES), "description": "Sentences per status."}
+    ),
+    "Document": obj(
+        id=STR,
+        title=STR,
+        url=STR,
+        page=INT,
+        pages=INT,
+        per_page=INT,
+        passage_count=INT,
+        summary={**counts(STATUSES), "description": "Sentences per status in the whole document."},
+        offset={"type": "integer", "description": "Where `text` starts in the whole document."},
+        text={
+            "type": "string",
+            "description": "The cleaned text this page covers; offsets count from the whole "
+            "document's start, so `text[start - offset:end - offset]`.",
+        },
+        blocks=array(obj(kind={"type": "string", "enum": ["heading", "paragraph"]}, start=INT, end=INT)),
+        passages=array(_DOCUMENT_PASSAGE),
+    ),
+    "Topic": obj(
+        id=STR,
+        title=STR,
+        kind={"type": "string", "enum": ["topic", "generic"]},
+        summary=STR,
+        query=STR,
+        supported=array(
+            {"allOf": [ref("SentenceCheck"), obj(passage_id=STR, doc_id=STR, title=STR, url=STR, citation=STR)]}
+        ),
+        flagged=array(
+            obj(
+                passage_id=STR,
+                doc_id=STR,
+                title=STR,
+                url=STR,
+                status=STATUS,
+                text=STR,
+                sentences=array(ref("SentenceCheck")),
+            )
+        ),
+    ),
+    "About": obj(
+        statuses=array(obj(status=STATUS, label=STR, badge=BOOL, meaning=STR, flagged=BOOL)),
+        sources=array(obj(id=STR, publisher=STR, title=STR, url=STR)),
+        clarifications=array(obj(terms=array(STR), title=STR, note=STR, sources=array(ref("Source")))),
+        topics=array(obj(id=STR, title=STR, kind=STR, rules=INT)),
+        rules=INT,
+        evidence_ranking=BOOL,
+    ),
+    "Index": obj(name=STR, version=STR, endpoints={"type": "object", "additionalProperties": STR}),
+    "AuditEntry": obj(
+        id=INT,
+        at=DATE_TIME,
+        actor=STR,
+        claim_id=NULLABLE_STR,
+        action=STR,
+        status_before=NULLABLE_STR,
+        status_after=NULLABLE_STR,
+        note=STR,
+        details={"type": "object"},
+    ),
+    "Claim": _CLAIM,
+    "ClaimPage": page_of(
+        "claims",
+        ref("Claim"),
+        filters=obj(status=array(STATUS), rule=STR, doc_id=STR, topic=STR, state=STR),
+        counts=obj(status=counts(STATUSES), state=counts(STATES)),
+    ),
+    "AuditPage": page_of("entries", ref("AuditEntry")),
+    "DecisionBody": DECISION_BODY,
+    "ClaimReviews": obj(**{"@context": STR, "@graph": array({"type": "object"})}),
+}
