@@ -230,7 +230,8 @@ class Checker:
         carried = None
         for part in parts:
             part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
-            findings, readings, carried = self._read_relations(part, part_line, part_feats, carried, debunked)
+            findings, readings, carried = self._read_relations(part, part_line, part_feats, carried, debunked,
+                                                               (line, feats))
             found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
             clauses.append(Clause(part, tuple(found), tuple(readings)))
             pool += found
@@ -254,11 +255,11 @@ class Checker:
         parts = [p for p in parts if p and any(ch.isalnum() for ch in p)]
         return parts if len(parts) > 1 else [text]
 
-    def _read_relations(self, text: str, line: str, feats, carried, debunked: bool | None):
+    def _read_relations(self, text: str, line: str, feats, carried, debunked: bool | None, sentence: tuple):
         """Findings of the facts on the relations a clause states; the subject the next clause may carry on."""
         if self._reader is None:
             return [], [], None
-        readings = self._reader.read(line, feats, carried)
+        readings = self._reader.read(line, feats, carried, sentence)
         findings = []
         judged = self._reader.judge(readings)
         if any(f.status in FLAGGED for f in judged) and debunked is None:

@@ -84,6 +84,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             _each(entry.warnings, terms, where),
             _each(entry.openings, terms, where),
             entry.hedged_claims,
+            _each(entry.context, terms, where),
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"

@@ -102,6 +102,10 @@ class RelationEntry(_Strict):
         default_factory=list,
         description="Patterns anywhere after the subject that make the clause a warning against the relation.",
     )
+    context: list[Text] = Field(
+        default_factory=list,
+        description="Patterns one of which the sentence must hold for the relation to be read (keeps advice on topic).",
+    )
     hedged_claims: bool = Field(
         False,
         description="A hedged claim ('may help') still counts as the claim: benefits, yes; risks and causes, no.",

@@ -58,6 +58,7 @@ class Relation:
     warnings: tuple[Pattern, ...] = ()
     openings: tuple[Pattern, ...] = ()  # a unary relation (no objects) stated by an imperative
     hedged_claims: bool = False  # "may help": a hedged benefit still claims the benefit
+    context: tuple[Pattern, ...] = ()  # one must occur in the sentence ("lie still" on a page about conceiving)
 
     @property
     def unary(self) -> bool:
@@ -180,7 +181,7 @@ class RelationReader:
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
         out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers) if p is not None]
         for r in self.relations.values():
-            out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings]
+            out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context]
         return out
 
     def _closure(self, cid: str) -> tuple[str, ...]:
@@ -213,14 +214,16 @@ class RelationReader:
         self._memo = (line, kept)
         return kept
 
-    def read(self, line: str, feats, carried: Concept | None = None) -> list[Reading]:
-        """Every relation the clause's line states; `carried` is the subject of the clause before, if any."""
+    def read(self, line: str, feats, carried: Concept | None = None, sentence: tuple | None = None) -> list[Reading]:
+        """Every relation the clause's line states; `carried` is the subject of the clause before, if any;
+        `sentence` is the whole sentence's (line, features), for relations that need a context (default: the clause).
+        """
         mentions = self.mentions(line, feats)
         if carried is not None and not any(m.concept.kind in self._subject_kinds for m in mentions):
             mentions = [Mention(carried, 0, 0), *mentions]
         if not mentions:
             return []
-        readings = self._unary(line, mentions)
+        readings = [r for r in self._unary(line, mentions) if self._in_context(r.relation, sentence or (line, feats))]
         kinds = {m.concept.kind for m in mentions}
         starts: list[int] | None = None
         dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
@@ -243,6 +246,10 @@ class RelationReader:
                 if reading is not None:
                     readings.append(reading)
         return readings
+
+    @staticmethod
+    def _in_context(relation: Relation, sentence: tuple) -> bool:
+        return not relation.context or any(p.occurs(*sentence) for p in relation.context)
 
     def _unary(self, line: str, mentions: list[Mention]) -> list[Reading]:
         """Relations without an object ("lie still afterwards", "you should use a fertility lubricant")."""
