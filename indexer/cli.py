@@ -1,4 +1,4 @@
-"""The `sourcecheck` command line: build, search, check, eval, serve and reviewer accounts.
+"""The `sourcecheck` command line: build, search, check, eval, serve, kb (the knowledge base) and reviewer accounts.
 
 Library errors become "Error: ..." with exit status 1; no traceback for a user's mistake.
 """
@@ -180,3 +180,12 @@ class _LazyGroup(click.Group):
 
 
 main.add_command(_LazyGroup("reviewer", "webapp.accounts_cli:reviewer", "Manage reviewer accounts and API tokens."))
+
+
+def _add_kb() -> None:
+    from .kb_cli import kb
+
+    main.add_command(kb)
+
+
+_add_kb()
