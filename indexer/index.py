@@ -31,6 +31,7 @@ from .schema import build_schema
 from .segments import commit_segments
 from .spelling import write_vocabulary
 from .store import DocumentStore, StoreRecord, write_store
+from .versions import checker_fingerprint
 
 DEFAULT_INDEX_DIR = "var/index"
 CURRENT = "current"
@@ -102,12 +103,17 @@ def current_build(root: str | Path) -> Path | None:
 
 
 def _reusable(build: Path | None, kb: KnowledgeBase) -> Path | None:
-    """The previous build, if its checks can be reused (the same rules, and files cleaned and split the same way)."""
+    """The previous build, if its checks can be reused: the same knowledge files, files cleaned and split the same
+    way, and the same checking code and library versions (`versions.checker_fingerprint`)."""
     if build is None:
         return None
     manifest = json.loads((build / "manifest.json").read_text())
-    same = manifest.get("knowledge") == kb.fingerprint and manifest.get("cleaning") == CLEANING_VERSION
-    return build if same else None  # rules or cleaning changed: check everything again
+    same = (
+        manifest.get("knowledge") == kb.fingerprint
+        and manifest.get("cleaning") == CLEANING_VERSION
+        and manifest.get("checker") == checker_fingerprint()
+    )
+    return build if same else None  # rules, cleaning or code changed: check everything again
 
 
 def previous_ids(build: Path | None) -> dict[str, str]:
@@ -210,6 +216,7 @@ def _build_into(build: Path, sources, where: str, kb, previous: Path | None, pro
     manifest = {
         "knowledge": kb.fingerprint,
         "cleaning": CLEANING_VERSION,
+        "checker": checker_fingerprint(),
         "created": time.time(),
         "summary": summary.as_dict(),
     }

@@ -202,3 +202,20 @@ def test_a_build_cleaned_another_way_is_not_reused(tmp_path):
     data["cleaning"] -= 1  # as a build made with older cleaning rules has it
     manifest.write_text(json.dumps(data))
     assert build_index([folder], root).reused == 0
+
+
+def test_a_build_checked_by_other_code_or_libraries_is_not_reused(tmp_path):
+    """The reuse key covers the checking code and the NLTK, whoosh and pydantic versions, not only the knowledge."""
+    from indexer.versions import CHECKING_MODULES, checker_fingerprint
+
+    folder = corpus(tmp_path, {"a.txt": "A\n\nMiscarriage is common."})
+    root = tmp_path / "ix"
+    build_index([folder], root)
+    manifest = current_build(root) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    assert data["checker"] == checker_fingerprint()
+    data["checker"] = "0" * 16  # as a build made by an older checker or another NLTK has it
+    manifest.write_text(json.dumps(data))
+    assert build_index([folder], root).reused == 0
+    assert build_index([folder], root).reused == 1
+    assert {"evidence", "relations", "passages", "punkt", "text"} <= set(CHECKING_MODULES)
