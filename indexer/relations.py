@@ -173,6 +173,7 @@ class RelationReader:
         self._order = {cid: n for n, cid in enumerate(concepts)}
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
         self._memo: tuple[str, list[Mention]] = ("", [])
+        self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
 
     def patterns(self) -> list[Pattern]:
         """Every pattern the reader runs (their features must be in the checker's feature index)."""
@@ -223,6 +224,7 @@ class RelationReader:
             mentions = [Mention(carried, 0, 0), *mentions]
         if not mentions:
             return []
+        self._clause_mentions = mentions
         readings = [r for r in self._unary(line, mentions) if self._in_context(r.relation, sentence or (line, feats))]
         kinds = {m.concept.kind for m in mentions}
         starts: list[int] | None = None
@@ -319,11 +321,24 @@ class RelationReader:
         window = " " + line[max(0, mention.start - _CONTRAST_REACH) : mention.start].strip() + " "
         return cue.regex.search(window) is not None
 
+    def _without_own_negations(self, line: str, relation: Relation, start: int, end: int) -> str:
+        """line[start:end] without a negation that belongs to another object inside it: in "worrying about not
+        conceiving makes it harder to conceive", the "not" is about the first "conceiving", not the claim."""
+        text = line[start:end]
+        for mention in self._clause_mentions:
+            if start <= mention.start < end and mention.concept.kind in relation.objects:
+                for word in _OWN_NEGATIONS:
+                    if line.endswith(word, 0, mention.start) and mention.start - len(word) >= start:
+                        at = mention.start - len(word) - start
+                        text = text[:at] + " " * len(word) + text[at + len(word) :]
+                        break
+        return text
+
     def _mode(self, line: str, relation: Relation, first: Mention, last: Mention) -> str:
         d = self.discourse
         # a relation without an object is denied before its subject ("avoid lubricants", "no need to lie down")
         start, end = (0, first.start) if relation.unary else (first.end, last.start)
-        between = " " + line[start:end].strip() + " "
+        between = " " + self._without_own_negations(line, relation, start, end).strip() + " "
         if d.not_denials is not None:
             between = d.not_denials.regex.sub(" ", between)
         before = " " + line[: min(first.start, last.start)].strip() + " "
@@ -374,6 +389,7 @@ class RelationReader:
 
 
 _TOKEN = re.compile(r"\S+")
+_OWN_NEGATIONS = (" not ", " n't ", " no ", " never ")
 # What may stand between an object and the subject after it ("washed sperm for IUI", "the uterus (IUI)").
 _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|use|call) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
