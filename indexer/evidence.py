@@ -261,7 +261,7 @@ class Checker:
             return [], [], None
         readings = self._reader.read(line, feats, carried, sentence)
         findings = []
-        judged = self._reader.judge(readings)
+        judged = self._reader.judge(readings, line, feats)
         if any(f.status in FLAGGED for f in judged) and debunked is None:
             debunked = self._any("debunk", line, feats)
         for finding in judged:

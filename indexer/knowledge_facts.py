@@ -155,11 +155,11 @@ def load_reader(folder: Path, terms: dict[str, list[str]], sources: dict) -> Rel
     seen: set[str] = set()
     for path, _folder, data in pending:
         for entry in data.facts:
-            facts.append(_fact(entry, data.topic, path, concepts, relations, sources, seen))
+            facts.append(_fact(entry, data.topic, path, concepts, relations, sources, seen, terms))
     return RelationReader(concepts, relations, tuple(facts), discourse)
 
 
-def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set[str]) -> Fact:
+def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set[str], terms) -> Fact:
     where = f"{path}: fact {entry.id}"
     if entry.id in seen:
         raise KnowledgeBaseError(f"{where}: duplicate fact id")
@@ -195,4 +195,5 @@ def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set
         tuple(sources[s] for s in entry.sources),
         tuple(entry.examples),
         tuple(entry.counterexamples),
+        _each(entry.unless, terms, where),
     )

@@ -78,6 +78,7 @@ class Fact:
     sources: tuple  # of knowledge.Source
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+    unless: tuple[Pattern, ...] = ()  # the fact does not judge a clause holding one of these
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class RelationReader:
         out = [c.names for c in self.concepts.values()]
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
         out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers) if p is not None]
+        out += [p for f in self.facts for p in f.unless]
         for r in self.relations.values():
             out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context]
         return out
@@ -366,12 +368,13 @@ class RelationReader:
                     return fact
         return None
 
-    def judge(self, readings: list[Reading]) -> list[Finding]:
+    def judge(self, readings: list[Reading], line: str = "", feats=frozenset()) -> list[Finding]:
+        """The facts' verdicts on `readings` (of the clause `line` with `feats`, for the facts' `unless`)."""
         out = []
         for reading in readings:
             obj = None if reading.relation.unary else reading.object.concept.id
             fact = self.fact_for(reading.subject.concept.id, reading.relation.id, obj)
-            if fact is None:
+            if fact is None or any(p.occurs(line, feats) for p in fact.unless):
                 continue
             status = _VERDICTS.get((fact.truth, reading.mode))
             if reading.mode == "hedged" and fact.truth == "unestablished" and not reading.relation.hedged_claims:
