@@ -65,7 +65,7 @@ class FactEntry(_Strict):
     sources: Phrases = Field(description="Source ids from sources.toml; never invent one.")
     unless: list[Text] = Field(
         default_factory=list,
-        description="Patterns that, anywhere in the clause, keep this fact from judging it (the case it does not cover).",
+        description="Patterns that, anywhere in the clause, keep this fact from judging it (cases it does not cover).",
     )
     examples: list[Text] = Field(default_factory=list, description="Sentences that state this relation.")
     counterexamples: list[Text] = Field(default_factory=list, description="Sentences that must not be read as it.")
