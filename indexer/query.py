@@ -196,7 +196,11 @@ class _Wildcards:
             return wq.NullQuery
         plain_prefix = text == prefix + "*"  # every term starting with the prefix matches: nothing to test
         if not plain_prefix and len(text) - text.count("*") > MAX_WILDCARD_TERM:
-            return wq.NullQuery  # longer than any word a wildcard is tested against
+            self.notes.append(
+                f"'{text}' is longer than any word a wildcard is matched against "
+                f"(the limit is {MAX_WILDCARD_TERM} characters) and was ignored"
+            )
+            return wq.NullQuery
         matches = None if plain_prefix else glob_matcher(text)
         room = min(MAX_EXPANSIONS, MAX_SEARCHED - self.searched)
         terms = []

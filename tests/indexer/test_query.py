@@ -120,6 +120,15 @@ def test_too_many_wildcards_in_a_word_is_ignored_with_a_note(library):
     assert not library.search(SearchRequest(within)).notes
 
 
+def test_a_wildcard_word_longer_than_any_matched_word_is_ignored_with_a_note(library):
+    from indexer.query import MAX_WILDCARD_TERM
+
+    word = "in" + "s" * MAX_WILDCARD_TERM + "*n"
+    page = library.search(SearchRequest(f"{word} miscarriage"))
+    assert f"'{word}' is longer than any word a wildcard is matched against" in " ".join(page.notes)
+    assert page.total == library.search(SearchRequest("miscarriage")).total
+
+
 def test_a_repeated_wildcard_is_expanded_once(parse):
     _, once = parse("in*n")
     parsed, many = parse(" ".join(["in*n"] * 120)[:500])
