@@ -111,10 +111,14 @@ class Checker:
         if self._reader is not None:
             patterns += self._reader.patterns()
         self._features = FeatureIndex({f for p in patterns for need in p.needs for f in need})
+        self._prepared: tuple[str | None, tuple[str, set[str]]] = (None, ("", set()))
 
     def prepare(self, sentence: str) -> tuple[str, set[str]]:
-        """The sentence as rules see it: its token line and its features."""
-        return self._features.read(sentence)
+        """The sentence as rules see it: its token line and its features (the last one is kept: `check` reads a
+        sentence more than once)."""
+        if self._prepared[0] != sentence:
+            self._prepared = (sentence, self._features.read(sentence))
+        return self._prepared[1]
 
     def _any(self, concept: str, line: str, feats) -> bool:
         return self.kb.special[concept].occurs(line, feats)
@@ -249,7 +253,7 @@ class Checker:
 
     def clauses(self, text: str) -> list[str]:
         """`text` cut where one clause ends and the next begins ("..., but ...", ";"); one part if none."""
-        if self._reader is None:
+        if self._reader is None or not self._reader.discourse.may_break(text):
             return [text]
         parts = [p.strip(" ,") for p in self._reader.discourse.clause_breaks.split(text)]
         parts = [p for p in parts if p and any(ch.isalnum() for ch in p)]

@@ -101,6 +101,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         time_modifiers=_phrases(d.time_modifiers, terms, f"{where}.time_modifiers") if d.time_modifiers else None,
         clause_breaks=re.compile(_regex(d.clause_breaks, f"{where}.clause_breaks"), re.I),
         anaphor=re.compile(anaphor, re.I),
+        break_marks=tuple(d.break_marks),
     )
     return relations, discourse
 

@@ -140,6 +140,10 @@ class DiscourseEntry(_Strict):
     clause_breaks: Phrases = Field(
         description="Regular expressions (on the text) where one clause ends and another begins."
     )
+    break_marks: list[Text] = Field(
+        default_factory=list,
+        description="Strings one of which every clause break holds (';', 'but', ','): a sentence without is not split.",
+    )
     anaphors: Phrases = Field(description="Openings that refer to what the text was about ('it', 'this method').")
     not_anaphors: list[Text] = Field(
         default_factory=list, description="Openings that look like an anaphor but are not ('it is important')."

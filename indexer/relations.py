@@ -93,6 +93,14 @@ class Discourse:
     time_modifiers: Pattern | None
     clause_breaks: re.Pattern[str]
     anaphor: re.Pattern[str]
+    break_marks: tuple[str, ...] = ()  # characters one of which every clause break holds (a cheap test first)
+
+    def may_break(self, text: str) -> bool:
+        """False when `text` cannot hold a clause break (most sentences: the regex need not run)."""
+        if not self.break_marks:
+            return True
+        lowered = text.lower()
+        return any(mark in lowered for mark in self.break_marks)
 
 
 @dataclass(frozen=True)
@@ -166,12 +174,14 @@ class RelationReader:
         self._lineage = {cid: self._closure(cid) for cid in concepts}
         # Feature -> the concepts a sentence with it may name (as the checker indexes rule patterns): a sentence
         # is matched against the few concepts whose words it has, not against every concept.
-        self._index: dict[str, list[Concept]] = defaultdict(list)
-        for concept in concepts.values():
+        index: dict[str, set[int]] = defaultdict(set)
+        self._numbered = list(concepts.values())
+        for number, concept in enumerate(self._numbered):
             if concept.kind in self._kinds_used:
                 for feature in min(concept.names.needs, key=len):
-                    self._index[feature].append(concept)
-        self._order = {cid: n for n, cid in enumerate(concepts)}
+                    index[feature].add(number)
+        self._index = {feature: frozenset(numbers) for feature, numbers in index.items()}
+        self._index_keys = frozenset(self._index)
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
         self._memo: tuple[str, list[Mention]] = ("", [])
         self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
@@ -202,10 +212,15 @@ class RelationReader:
         """Concepts the line names, left to right; where names overlap, the longest wins."""
         if self._memo[0] == line:
             return self._memo[1]
-        candidates = {c.id: c for f in feats for c in self._index.get(f, ())}
+        keys = self._index_keys.intersection(feats)
+        if not keys:
+            self._memo = (line, [])
+            return []
+        index = self._index
+        numbers = set().union(*[index[f] for f in keys])
         found = []
-        for cid in sorted(candidates, key=self._order.__getitem__):  # definition order breaks ties
-            concept = candidates[cid]
+        for number in sorted(numbers):  # definition order breaks ties
+            concept = self._numbered[number]
             if len(concept.names.needs) == 1 or concept.names.possible(feats):  # one need: the index checked it
                 found += [Mention(concept, m.start(), m.end()) for m in concept.names.regex.finditer(line)]
         found.sort(key=lambda m: (m.start, m.start - m.end))
