@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import fts5
 from . import corpus as medquad
+from . import fts5
 from .memory import resident
 from .metrics import documents_by_best_passage, latency_summary, mean_ndcg
 

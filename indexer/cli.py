@@ -51,8 +51,7 @@ def build(paths, index_dir, knowledge_dir, wait) -> None:
     if missing:
         raise click.ClickException(f"no such file or folder: {missing[0]}")
     kb = _kb(knowledge_dir)
-    with click.progressbar(length=_count(paths), label="Checking", file=sys.stderr,
-                           show_pos=True) as bar:
+    with click.progressbar(length=_count(paths), label="Checking", file=sys.stderr, show_pos=True) as bar:
         try:
             summary = build_index(paths, index_dir or default_index_dir(), kb, lambda _p: bar.update(1), wait)
         except SourcecheckError as e:
@@ -78,7 +77,9 @@ def _count(paths) -> int:
 @main.command()
 @click.argument("query")
 @click.option("--index-dir", type=click.Path(file_okay=False), help=INDEX_DIR_HELP)
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only passages with this status.")
+@click.option(
+    "--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only passages with this status."
+)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -91,11 +92,16 @@ def search(query, index_dir, statuses, limit, page, fmt) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result.total} results for {query!r}" + (f" (did you mean: {result.suggestion}?)" if result.suggestion else ""))
+    click.echo(
+        f"{result.total} results for {query!r}"
+        + (f" (did you mean: {result.suggestion}?)" if result.suggestion else "")
+    )
     for note in result.notes:
         click.echo(f"Note: {note}")
     for hit in result.hits:
-        click.echo(f"\n[{hit.status.upper()}] {hit.title} / {hit.heading or '-'}  ({hit.passage_id}, score {hit.score:.2f})")
+        click.echo(
+            f"\n[{hit.status.upper()}] {hit.title} / {hit.heading or '-'}  ({hit.passage_id}, score {hit.score:.2f})"
+        )
         click.echo("  " + "".join(f"[{f.text}]" if f.match else f.text for s in hit.snippet for f in s.fragments))
         for check in hit.sentences:
             if check.rule:
@@ -150,7 +156,9 @@ def evaluate(labels, docs_dir, knowledge_dir, fmt) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--index-dir", type=click.Path(file_okay=False), help=INDEX_DIR_HELP)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Server threads or processes.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Server threads or processes."
+)
 def serve(host, port, index_dir, workers) -> None:
     """Serve the web app with a production server; builds the index from seeds/ first if there is none."""
     from webapp.server import serve as run_server  # the web app is optional for library users

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import corpus as medquad_corpus, run
+from bench import corpus as medquad_corpus
+from bench import run
 from bench.metrics import documents_by_best_passage, ndcg, percentile
 
 # Queries for the seed posts, and which paragraphs answer them. A paragraph is judged relevant (grade 1) when it
