@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KnowledgeBaseError
-from .patterns import Pattern, PatternError, compile_pattern
+from .knowledge_facts import compile_patterns, knowledge_files, load_reader
+from .patterns import Pattern
 from .relations import RelationReader
 
 DEFAULT_DIR = Path(__file__).parent / "knowledge"
@@ -159,16 +160,6 @@ def _cite(ids: Any, sources: dict[str, Source], where: str) -> tuple[Source, ...
     return tuple(cited)
 
 
-def _compile_all(patterns: list[str], concepts: dict[str, list[str]], where: str, key: str) -> tuple:
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(compile_pattern(pattern, concepts))
-        except PatternError as e:
-            raise KnowledgeBaseError(f"{where}: {key} {pattern!r}: {e}") from e
-    return tuple(compiled)
-
-
 def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
     status = _require(table, "status", str, where)
     if status not in RULE_STATUSES:
@@ -195,9 +186,9 @@ def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
     return Rule(
         id=table["id"], topic=topic["id"], kind=topic["kind"], status=status,
         reason=_require(table, "reason", str, where), correction=correction, sources=sources,
-        patterns=_compile_all(patterns, ctx["concepts"], where, "pattern"),
-        unless=_compile_all(_strings(table.get("unless"), where, "unless"), ctx["concepts"], where, "unless"),
-        context=_compile_all(_strings(table.get("context"), where, "context"), ctx["concepts"], where, "context"),
+        patterns=compile_patterns(patterns, ctx["concepts"], where, "pattern"),
+        unless=compile_patterns(_strings(table.get("unless"), where, "unless"), ctx["concepts"], where, "unless"),
+        context=compile_patterns(_strings(table.get("context"), where, "context"), ctx["concepts"], where, "context"),
         negation_veto=bool(table.get("negation_veto", True)),
         needs_no_citation=bool(table.get("needs_no_citation", False)),
         examples=tuple(_strings(table.get("examples"), where, "examples")),
@@ -299,11 +290,9 @@ def load_knowledge_base(directory: str | Path | None = None) -> KnowledgeBase:
     seen: set[str] = set()
     topics = tuple(_load_topic(path, ctx, seen) for path in files)
     special = {
-        name: _compile_all([f"{{{name}}}"], concepts, f"{folder / 'terms.toml'}", "concept")[0]
+        name: compile_patterns([f"{{{name}}}"], concepts, f"{folder / 'terms.toml'}", "concept")[0]
         for name in SPECIAL_CONCEPTS
     }
-    from .knowledge_facts import knowledge_files, load_reader  # it builds on this module's Source
-
     reader = load_reader(folder, concepts, sources)
     fingerprinted = [folder / "sources.toml", folder / "terms.toml", *files, *knowledge_files(folder)]
     return KnowledgeBase(

@@ -47,13 +47,16 @@ def _phrases(phrases: list[str], concepts: dict[str, list[str]], where: str) -> 
         raise KnowledgeBaseError(f"{where}: {e}") from e
 
 
-def _each(patterns: list[str], concepts: dict[str, list[str]], where: str) -> tuple[Pattern, ...]:
+def compile_patterns(
+    patterns: list[str], concepts: dict[str, list[str]], where: str, key: str = "pattern"
+) -> tuple[Pattern, ...]:
+    """Each pattern compiled; KnowledgeBaseError naming `where`, the field (`key`) and the pattern if one is bad."""
     out = []
     for pattern in patterns:
         try:
             out.append(compile_pattern(pattern, concepts))
         except PatternError as e:
-            raise KnowledgeBaseError(f"{where}: pattern {pattern!r}: {e}") from e
+            raise KnowledgeBaseError(f"{where}: {key} {pattern!r}: {e}") from e
     return tuple(out)
 
 
@@ -76,15 +79,15 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             entry.description,
             frozenset(entry.subjects),
             frozenset(entry.objects),
-            _each(entry.cues, terms, where),
-            _each(entry.passive, terms, where),
-            _each(entry.breaks, terms, where),
-            _each(entry.denials, terms, where),
+            compile_patterns(entry.cues, terms, where),
+            compile_patterns(entry.passive, terms, where),
+            compile_patterns(entry.breaks, terms, where),
+            compile_patterns(entry.denials, terms, where),
             entry.window,
-            _each(entry.warnings, terms, where),
-            _each(entry.openings, terms, where),
+            compile_patterns(entry.warnings, terms, where),
+            compile_patterns(entry.openings, terms, where),
             entry.hedged_claims,
-            _each(entry.context, terms, where),
+            compile_patterns(entry.context, terms, where),
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"
@@ -196,5 +199,5 @@ def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set
         tuple(sources[s] for s in entry.sources),
         tuple(entry.examples),
         tuple(entry.counterexamples),
-        _each(entry.unless, terms, where),
+        compile_patterns(entry.unless, terms, where),
     )
