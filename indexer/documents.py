@@ -18,7 +18,8 @@ from itertools import count
 from pathlib import Path
 
 from .errors import DocumentError
-from .html_text import html_blocks
+from .html_text import html_document
+from .provenance import MANIFEST_NAMES, Provenance, front_matter, manifest_entries, validated
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 _KINDS = set(SUFFIXES.values())
@@ -27,7 +28,7 @@ MAX_BYTES = 5_000_000
 # warning: a file of ". " repeated was 950,000 sentences, a build of minutes and gigabytes, a page of 133 MB.
 MAX_DOCUMENT_SENTENCES = 10_000
 # Bump when cleaning or sentence splitting changes what a file becomes: a build made before is then not reused.
-CLEANING_VERSION = 2
+CLEANING_VERSION = 3  # 3: front matter removed, provenance read
 # Page debris seen on blogs: whole lines that carry no content.
 _DEBRIS_LINES = re.compile(
     r"^(leave a (reply|comment)|share this( post)?:?|related posts?:?|click to share.*|posted in .*|"
@@ -63,6 +64,7 @@ class Document:
     blocks: tuple[Block, ...]
     checksum: str
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    source: Provenance = field(default_factory=Provenance)  # where it was first published (provenance.py)
 
 
 def decode(data: bytes, path: str) -> tuple[str, list[str]]:
@@ -158,10 +160,12 @@ def document_id(path: Path) -> str:
     return _slug(path.stem)
 
 
-def parse(text: str, kind: str) -> tuple[str | None, list[tuple[str, str]]]:
+def parse(text: str, kind: str) -> tuple[str | None, list[tuple[str, str]], dict[str, str], str]:
+    """(title, blocks, the file's own provenance fields, where they were found)."""
     if kind == "html":
-        return html_blocks(text)
-    return None, _plain_blocks(text, markdown=kind == "markdown")
+        return (*html_document(text), "in its HTML metadata")
+    meta, text = front_matter(text)
+    return None, _plain_blocks(text, markdown=kind == "markdown"), meta, "in its front matter"
 
 
 def load_document(
@@ -170,9 +174,10 @@ def load_document(
     doc_id: str | None = None,
     follow_links: bool = True,
     warnings: tuple[str, ...] = (),
+    source: Provenance | None = None,
 ) -> Document:
     """Read and clean one file; raises DocumentError naming the file when it must be skipped (with
-    `follow_links=False`, when it is a symbolic link)."""
+    `follow_links=False`, when it is a symbolic link). `source` (from a manifest) wins over the file's own."""
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -188,6 +193,7 @@ def load_document(
         kind,
         checksum=hashlib.sha256(data).hexdigest(),
         warnings=(*warnings, *decoded),
+        source=source,
     )
 
 
@@ -225,15 +231,22 @@ def document_from_text(
     title: str | None = None,
     checksum: str | None = None,
     warnings: tuple[str, ...] = (),
+    source: Provenance | Mapping[str, str] | None = None,
 ) -> Document:
     """Clean `text` (kind "text", "markdown" or "html") into a Document, as if read from a file.
 
     For documents that do not come from files (a corpus dump, a database); `title`, if given, is used instead of
-    the first line. Raises DocumentError when nothing is left after cleaning.
+    the first line. `source` (url, publisher, author, date) wins over what the text itself says, field by field.
+    Raises DocumentError when nothing is left after cleaning.
     """
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {', '.join(sorted(_KINDS))}, not {kind!r}")
-    parsed_title, raw_blocks = parse(text, kind)
+    parsed_title, raw_blocks, meta, found_in = parse(text, kind)
+    own, dropped = validated(meta, f"{path or doc_id}: {found_in}")
+    if source is not None and not isinstance(source, Provenance):
+        source, given = validated(source, f"{path or doc_id}: in the source given")
+        dropped += given
+    warnings = (*warnings, *dropped)
     title, blocks = clean(raw_blocks, title if title is not None else parsed_title)
     if not blocks:
         raise DocumentError(path or doc_id, "no text left after cleaning")
@@ -260,6 +273,7 @@ def document_from_text(
         blocks=tuple(spans),
         checksum=checksum,
         warnings=tuple(warnings),
+        source=source.over(own) if source else own,
     )
 
 
@@ -325,9 +339,10 @@ class SourceFile:
     doc_id: str
     follow_links: bool = True  # False for a file found inside a folder: a link is skipped, even one made later
     warnings: tuple[str, ...] = ()
+    source: Provenance | None = None  # from the manifest beside the file: wins over what the file says
 
     def load(self, max_bytes: int = MAX_BYTES) -> Document:
-        return load_document(self.path, max_bytes, self.doc_id, self.follow_links, self.warnings)
+        return load_document(self.path, max_bytes, self.doc_id, self.follow_links, self.warnings, self.source)
 
 
 @dataclass(frozen=True)
@@ -339,11 +354,14 @@ class SourceText:
     title: str | None = None
     kind: str = "text"
     path: str = ""
+    source: Mapping[str, str] | None = None  # url, publisher, author, date: wins over what the text says
 
     def load(self, max_bytes: int = MAX_BYTES) -> Document:
         if len(self.text) > max_bytes:
             raise DocumentError(self.path or self.doc_id, f"too large ({len(self.text):,} characters)")
-        return document_from_text(self.text, self.doc_id, self.path or self.doc_id, self.kind, self.title)
+        return document_from_text(
+            self.text, self.doc_id, self.path or self.doc_id, self.kind, self.title, source=self.source
+        )
 
 
 def corpus_files(paths: list[str | Path], previous_ids: Mapping[str, str] | None = None):
@@ -359,6 +377,7 @@ def corpus_files(paths: list[str | Path], previous_ids: Mapping[str, str] | None
             yield item
         else:
             files.setdefault(os.path.abspath(item[0]), item)
+    sources = _Manifests(files)
     kept = {path: doc_id for doc_id, path in (previous_ids or {}).items() if path in files}
     owners = {doc_id: files[path][0] for path, doc_id in kept.items()}  # id -> the file that has it
     for absolute, (path, given) in files.items():
@@ -375,7 +394,46 @@ def corpus_files(paths: list[str | Path], previous_ids: Mapping[str, str] | None
                     f"{path}: its name gives the id '{base}', which {owners[base]} has; it was given the id '{doc_id}'",
                 )
             owners[doc_id] = path
-        yield SourceFile(path, doc_id, follow_links=given, warnings=warnings)
+        source, noted = sources.of(path)
+        yield SourceFile(path, doc_id, follow_links=given, warnings=(*warnings, *noted), source=source)
+
+
+class _Manifests:
+    """The manifest (sources.json, else manifest.json) of each folder holding documents, read once a folder."""
+
+    def __init__(self, files: Mapping[str, tuple[Path, bool]]) -> None:
+        self._names: dict[Path, set[str]] = {}
+        for path, _ in files.values():
+            self._names.setdefault(path.parent, set()).add(path.name)
+        self._read: dict[Path, tuple[Path | None, dict[str, dict]]] = {}
+
+    def of(self, path: Path) -> tuple[Provenance | None, list[str]]:
+        """The manifest's fields for `path`, validated, and warnings (the folder's own come with its first file)."""
+        folder, warnings = path.parent, []
+        if folder not in self._read:
+            manifest, entries, warnings = self._load(folder)
+            self._read[folder] = (manifest, entries)
+        manifest, entries = self._read[folder]
+        entry = entries.get(path.name)
+        if entry is None:
+            return None, warnings
+        source, dropped = validated(entry, f"{path}: in {manifest}")
+        return source, [*warnings, *dropped]
+
+    def _load(self, folder: Path) -> tuple[Path | None, dict[str, dict], list[str]]:
+        for name in MANIFEST_NAMES:
+            manifest = folder / name
+            if not manifest.exists() and not manifest.is_symlink():
+                continue
+            try:  # not followed if a link, like a document found in a folder
+                data = _read(manifest, MAX_BYTES, follow_links=False)
+            except DocumentError as e:
+                return manifest, {}, [f"{e.path}: the document sources in it were not read: {e.reason}"]
+            entries, warnings = manifest_entries(data, str(manifest))
+            names = self._names.get(folder, set())
+            warnings += [f"{manifest}: {n!r} names no document in {folder}" for n in entries if n not in names]
+            return manifest, entries, warnings
+        return None, {}, []
 
 
 def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES):

@@ -9,6 +9,7 @@ from .analysis import check_from_dict
 from .errors import QueryError
 from .evidence import SentenceCheck
 from .knowledge import STATUSES, Clarification
+from .provenance import Provenance
 from .schema import term_spans
 
 MAX_PER_PAGE = 100
@@ -63,6 +64,7 @@ class Hit:
     end: int
     sentences: tuple[SentenceCheck, ...]
     snippet: tuple[SnippetSentence, ...] = ()
+    source: Provenance = field(default_factory=Provenance)  # where its document was first published
 
     @property
     def anchor(self) -> str:
@@ -81,6 +83,7 @@ class Hit:
             "text": self.text, "snippet": self.snippet_html(), "score": round(self.score, 4),
             "status": self.status, "position": self.position, "anchor": self.anchor,
             "start": self.start, "end": self.end, "sentences": [s.as_dict() for s in self.sentences],
+            "source": self.source.as_dict(),
         }
 
 

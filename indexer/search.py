@@ -173,7 +173,7 @@ class Library:
         terms = {t.decode() if isinstance(t, bytes) else t for _, t in parsed.query.iter_all_terms()}
         shown = ranked[first : first + request.per_page]
         hits = tuple(_hit(searcher.stored_fields(docnum), score) for score, docnum in shown)
-        hits = tuple(replace(hit, snippet=snippet(hit, terms)) for hit in hits)
+        hits = tuple(replace(hit, snippet=snippet(hit, terms), source=build.store.source(hit.doc_id)) for hit in hits)
         suggestion = self._suggest(build, searcher, parsed, total)
         return SearchPage(request, total, hits, suggestion, parsed.expansions, parsed.notes, clarifications)
 
@@ -210,7 +210,12 @@ class Library:
     def passage(self, passage_id: str) -> Hit | None:
         self.refresh()
         fields = self._searcher().document(passage_id=passage_id)
-        return _hit(fields, 0.0) if fields else None
+        return self._sourced(_hit(fields, 0.0)) if fields else None
+
+    def _sourced(self, hit: Hit) -> Hit:
+        """`hit` with its document's provenance (kept in the store, not in every passage)."""
+        source = self._store.source(hit.doc_id)
+        return replace(hit, source=source) if source else hit
 
     def document(self, doc_id: str) -> CheckedDocument | None:
         self.refresh()
@@ -241,4 +246,5 @@ class Library:
         """Passages tagged with `topic` whose status is one of `statuses`."""
         self.refresh()
         q = wq.And([wq.Term("topics", topic.lower()), wq.Or([wq.Term("status", s) for s in statuses])])
-        return [_hit(r.fields(), 0.0) for r in self._searcher().search(q, limit=limit, sortedby="passage_id")]
+        found = self._searcher().search(q, limit=limit, sortedby="passage_id")
+        return [self._sourced(_hit(r.fields(), 0.0)) for r in found]

@@ -1,16 +1,19 @@
 """The per-build document store: each document's cleaned text and checks, one JSON line per document.
 
-Read lazily by offset, so a web process holds only the offsets, not every document, in memory.
+Read lazily by offset, so a web process holds only the offsets, not every document, in memory. The offsets
+file also holds each document's title, counts, checksum and provenance (`source`), so results and lists need not
+read the documents.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .analysis import CheckedDocument
+from .provenance import Provenance
 
 DOCUMENTS = "documents.jsonl"
 OFFSETS = "documents.offsets.json"
@@ -25,11 +28,13 @@ class StoreRecord:
     checksum: str
     counts: dict[str, int]
     line: bytes
+    source: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: CheckedDocument) -> StoreRecord:
-        line = json.dumps(doc.as_dict(), ensure_ascii=False).encode() + b"\n"
-        return cls(doc.document.id, doc.document.title, doc.checksum, dict(doc.status_counts()), line)
+        source = doc.document.source.as_dict()
+        line = json.dumps({**doc.as_dict(), "source": source}, ensure_ascii=False).encode() + b"\n"
+        return cls(doc.document.id, doc.document.title, doc.checksum, dict(doc.status_counts()), line, source)
 
 
 def write_store(build: Path, records: Iterable[StoreRecord | CheckedDocument]) -> None:
@@ -39,7 +44,14 @@ def write_store(build: Path, records: Iterable[StoreRecord | CheckedDocument]) -
         for record in records:
             if isinstance(record, CheckedDocument):
                 record = StoreRecord.of(record)
-            offsets[record.doc_id] = [out.tell(), len(record.line), record.title, record.counts, record.checksum]
+            offsets[record.doc_id] = [
+                out.tell(),
+                len(record.line),
+                record.title,
+                record.counts,
+                record.checksum,
+                record.source,
+            ]
             out.write(record.line)
     (build / OFFSETS).write_text(json.dumps(offsets))
 
@@ -61,9 +73,14 @@ class DocumentStore:
         return list(self._offsets)
 
     def summary(self, doc_id: str) -> dict:
-        """Title and sentence counts per status, without reading the document."""
+        """Title, sentence counts per status and provenance, without reading the document."""
         _, _, title, counts = self._offsets[doc_id][:4]
-        return {"id": doc_id, "title": title, "statuses": counts}
+        return {"id": doc_id, "title": title, "statuses": counts, "source": self.source(doc_id).as_dict()}
+
+    def source(self, doc_id: str) -> Provenance:
+        """Where the document was first published, without reading it (empty if unknown)."""
+        entry = self._offsets.get(doc_id)
+        return Provenance.from_dict(entry[5]) if entry and len(entry) > 5 else Provenance()
 
     def checksum(self, doc_id: str) -> str | None:
         """The checksum of the document's source, without reading the document (None if unknown)."""
@@ -76,9 +93,15 @@ class DocumentStore:
             return None
         with open(self.path, "rb") as f:
             f.seek(entry[0])
-            return CheckedDocument.from_dict(json.loads(f.read(entry[1])))
+            return _checked(json.loads(f.read(entry[1])))
 
     def all(self) -> Iterator[CheckedDocument]:
         with open(self.path, "rb") as f:
             for line in f:
-                yield CheckedDocument.from_dict(json.loads(line))
+                yield _checked(json.loads(line))
+
+
+def _checked(data: dict) -> CheckedDocument:
+    checked = CheckedDocument.from_dict(data)
+    source = Provenance.from_dict(data.get("source"))
+    return replace(checked, document=replace(checked.document, source=source)) if source else checked

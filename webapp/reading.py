@@ -107,6 +107,7 @@ class DocumentView:
             "id": doc.id,
             "title": doc.title,
             "url": url_for("pages.document", doc_id=doc.id),
+            "source": doc.source.as_dict(),
             "page": self.page,
             "pages": self.pages,
             "per_page": PASSAGES_PER_PAGE,

@@ -149,6 +149,17 @@ SCHEMAS: dict[str, Any] = {
         "properties": {k: STR for k in ("self", "html", "next", "prev")},
     },
     "Source": obj(publisher=STR, title=STR, url=STR),
+    "DocumentSource": {
+        **obj(
+            [],
+            url={"type": "string", "description": "The original page (always http or https)."},
+            publisher=STR,
+            author=STR,
+            date={"type": "string", "format": "date"},
+        ),
+        "additionalProperties": False,
+        "description": "Where the document was first published; only the fields known.",
+    },
     "SentenceCheck": _SENTENCE,
     "Passage": obj(
         passage_id=STR,
@@ -163,6 +174,7 @@ SCHEMAS: dict[str, Any] = {
         end=INT,
         sentences=array(ref("SentenceCheck")),
         url={"type": "string", "description": "The passage on its document page."},
+        source=ref("DocumentSource"),
     ),
     "Result": {
         "allOf": [
@@ -190,12 +202,18 @@ SCHEMAS: dict[str, Any] = {
         evidence_ranking=BOOL,
     ),
     "DocumentSummary": obj(
-        id=STR, title=STR, url=STR, api_url=STR, statuses={**counts(STATUSES), "description": "Sentences per status."}
+        id=STR,
+        title=STR,
+        url=STR,
+        api_url=STR,
+        statuses={**counts(STATUSES), "description": "Sentences per status."},
+        source=ref("DocumentSource"),
     ),
     "Document": obj(
         id=STR,
         title=STR,
         url=STR,
+        source=ref("DocumentSource"),
         page=INT,
         pages=INT,
         per_page=INT,
@@ -217,7 +235,23 @@ SCHEMAS: dict[str, Any] = {
         summary=STR,
         query=STR,
         supported=array(
-            {"allOf": [ref("SentenceCheck"), obj(passage_id=STR, doc_id=STR, title=STR, url=STR, citation=STR)]}
+            {
+                "allOf": [
+                    ref("SentenceCheck"),
+                    obj(
+                        passage_id=STR,
+                        doc_id=STR,
+                        title=STR,
+                        url=STR,
+                        source=ref("DocumentSource"),
+                        citation={
+                            "type": "string",
+                            "description": "The sentence, the page it was first published on (when known), "
+                            "our copy and its sources.",
+                        },
+                    ),
+                ]
+            }
         ),
         flagged=array(
             obj(
@@ -225,6 +259,7 @@ SCHEMAS: dict[str, Any] = {
                 doc_id=STR,
                 title=STR,
                 url=STR,
+                source=ref("DocumentSource"),
                 status=STATUS,
                 text=STR,
                 sentences=array(ref("SentenceCheck")),

@@ -10,6 +10,7 @@ from indexer import FLAGGED, STATUSES, Hit, SentenceCheck
 
 from .library import get_library
 from .reading import passage_url
+from .urls import absolute
 
 PASSAGE_LIMIT = 200  # passages read per topic: far more than a person can use on one page
 
@@ -23,8 +24,12 @@ class Statement:
 
     @property
     def citation(self) -> str:
+        """The sentence, the page it was first published on when known (else only our copy), and its sources."""
         sources = "; ".join(f"{s.publisher}, \u201c{s.title}\u201d, {s.url}" for s in self.check.sources)
-        return f"\u201c{self.check.text.strip()}\u201d Source: {sources}"
+        original = self.hit.source.citation()
+        ours = absolute(passage_url(self.hit.doc_id, self.hit.position))
+        where = f"\u201c{self.hit.title}\u201d. {original + '. ' if original else ''}Our copy: {ours}."
+        return f"\u201c{self.check.text.strip()}\u201d From {where} Source: {sources}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class TopicView:
                 "doc_id": hit.doc_id,
                 "title": hit.title,
                 "url": passage_url(hit.doc_id, hit.position),
+                "source": hit.source.as_dict(),
             }
 
         return {
