@@ -74,7 +74,7 @@ def test_done_when_decision_survives_a_rebuild_everywhere(app, client, alice, ic
     item = next(i for i in export.get_json()["@graph"] if i["claimReviewed"] == ICI_SENTENCE)
     validate_claim_review(item)
     assert item["reviewRating"]["alternateName"] == "Unsupported by evidence"
-    assert item["url"] == f"http://localhost/review/claims/{ici_id}"
+    assert item["url"] == f"http://localhost/claims/{ici_id}"  # the public fact-check page
     assert item["itemReviewed"]["appearance"][0]["url"].startswith(f"http://localhost/doc/{ICI_DOC}#p-")
     assert item["author"] == {"@type": "Organization", "name": "Sourcecheck Test Org", "url": "https://example.org/"}
 

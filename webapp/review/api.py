@@ -11,19 +11,19 @@ exports. Reading needs nothing; a decision needs an API token (401 without one, 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, request, url_for
+from flask import Blueprint, Response, g, request, url_for
 
 from ..api import ok, paging
 from ..openapi import operation
-from ..reading import passage_url
-from ..schemas import array, ref
-from ..urls import absolute, site_root
+from ..schemas import array, obj, ref
+from ..urls import absolute
 from .adapter import AUDIT_EXPORT_PARAMS, AUDIT_PARAMS, CLAIM_PARAMS, audit_query, claim_query, json_decision, read_json
 from .audit import audit_csv, find_entries
 from .auth import names_visible, token_reviewer
 from .claims import find_claims, get_claim
 from .decisions import decide
-from .exports import Publisher, claim_reviews, claims_csv, claims_json, dumps
+from .exports import claim_reviews, claims_csv, claims_json, dumps
+from .public import publisher
 from .web import store, synced_library
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
@@ -101,7 +101,12 @@ def audit():
 
 
 @bp.get("/export/claims.csv")
-@operation("Every claim as CSV", errors=STORE, content={"text/csv": {"type": "string"}}, headers=ATTACHMENT)
+@operation(
+    "Every claim as CSV; reviewed_by_person is 1 for a reviewer's decision, 0 for the automatic check alone",
+    errors=STORE,
+    content={"text/csv": {"type": "string"}},
+    headers=ATTACHMENT,
+)
 def claims_csv_export():
     synced_library()
     return _download(claims_csv(store(), reveal_names=names_visible()), "text/csv", "sourcecheck-claims.csv")
@@ -109,9 +114,9 @@ def claims_csv_export():
 
 @bp.get("/export/claims.json")
 @operation(
-    "Every claim as JSON (not enveloped)",
+    "Every claim as JSON (not enveloped); reviewed_by_person is false for the automatic check alone",
     errors=STORE,
-    content={"application/json": array(ref("Claim"))},
+    content={"application/json": array({"allOf": [ref("Claim"), obj(reviewed_by_person={"type": "boolean"})]})},
     headers=ATTACHMENT,
 )
 def claims_json_export():
@@ -122,7 +127,7 @@ def claims_json_export():
 
 @bp.get("/export/claimreview.jsonld")
 @operation(
-    "schema.org ClaimReviews, one per reviewed or flagged claim",
+    "schema.org ClaimReviews, one per claim a person reviewed (never an automatic verdict); url: its public page",
     errors=STORE,
     content={"application/ld+json": ref("ClaimReviews")},
     headers=ATTACHMENT,
@@ -147,13 +152,3 @@ def audit_export():
     query = audit_query(request.args, strict=True, export=True)
     body = audit_csv(store(), query, reveal_names=names_visible())
     return _download(body, "text/csv", "sourcecheck-audit.csv")
-
-
-def publisher() -> Publisher:
-    config = current_app.config
-    return Publisher(
-        name=config["ORGANISATION_NAME"] or config.get("SITE_NAME") or "Sourcecheck",
-        url=config["ORGANISATION_URL"] or (site_root() or "") + "/",
-        claim_url=lambda c: absolute(url_for("review.claim", claim_id=c.id)),
-        passage_url=lambda c: absolute(passage_url(c.doc_id, c.position)),
-    )

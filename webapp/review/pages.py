@@ -48,6 +48,13 @@ def _passage(claim):
     return library.passage(claim.passage_id) if library is not None else None
 
 
+def passage_in_context(claim) -> dict | None:
+    """The claim's passage (heading and text around the sentence), or None before the first build."""
+    passage = _passage(claim)
+    context = _context(claim, passage)
+    return context and {**context, "heading": passage.heading}
+
+
 def _context(claim, passage) -> dict | None:
     """The passage split around the claim's sentence, so the page can mark the sentence in place."""
     if passage is None:

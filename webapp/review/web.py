@@ -253,6 +253,7 @@ def init_app(app: Flask) -> None:
     from .auth import bp as auth
     from .auth import template_globals
     from .pages import bp as pages
+    from .public import bp as public
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
@@ -273,5 +274,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(template_globals)
     app.jinja_env.globals.update(status_words=STATUS_WORDS, document_url=document_url)
     app.jinja_env.filters["review_safe_url"] = safe_url
-    for blueprint in (auth, pages, api):
+    for blueprint in (auth, pages, public, api):
         app.register_blueprint(blueprint)
