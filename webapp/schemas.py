@@ -98,6 +98,9 @@ _CLAIM = obj(
         "first_seen",
         "reviewed",
         "decision",
+        "priority",
+        "priority_reasons",
+        "publisher",
     ],
     id=STR,
     sentence=STR,
@@ -123,6 +126,9 @@ _CLAIM = obj(
     first_seen=DATE_TIME,
     reviewed={"oneOf": [obj(by=NULLABLE_STR, at=DATE_TIME), {"type": "null"}]},
     decision={"oneOf": [ref("AuditEntry"), {"type": "null"}]},
+    priority={**INT, "description": "How urgently it needs a person, higher first (computed at sync)."},
+    priority_reasons={**array(STR), "description": "Why it has that priority, in plain words."},
+    publisher={**STR, "description": "The publisher of its document, if known (empty otherwise)."},
     history={**array(ref("AuditEntry")), "description": "Every audit entry about the claim, oldest first."},
 )
 _DOCUMENT_PASSAGE = obj(
@@ -290,7 +296,7 @@ SCHEMAS: dict[str, Any] = {
     "ClaimPage": page_of(
         "claims",
         ref("Claim"),
-        filters=obj(status=array(STATUS), rule=STR, doc_id=STR, topic=STR, state=STR),
+        filters=obj(status=array(STATUS), rule=STR, doc_id=STR, topic=STR, state=STR, queue=STR),
         counts=obj(status=counts(STATUSES), state=counts(STATES)),
     ),
     "AuditPage": page_of("entries", ref("AuditEntry")),

@@ -240,7 +240,7 @@ def test_cli_sync_copies_the_builds_claims_once(runner, db_url, index_dir, tmp_p
     from webapp.review.store import ReviewStore
 
     opened = ReviewStore(db_url)
-    assert find_claims(opened, ClaimQuery(state="all", per_page=1)).total == added > 0
+    assert find_claims(opened, ClaimQuery(queue="all", state="all", per_page=1)).total == added > 0
     opened.dispose()
     again = sync(index_dir)
     assert again.exit_code == 0 and "already synced" in again.output

@@ -44,7 +44,7 @@ def test_sync_stores_every_flagged_sentence_once(store, library):
     summary = sync_claims(store, library)
     expected = _expected_claims(library)
     assert summary.added == sum(expected.values()) > 0
-    page = find_claims(store, ClaimQuery(state="all", per_page=200))
+    page = find_claims(store, ClaimQuery(queue="all", state="all", per_page=200))
     assert page.total == summary.added
     assert Counter(c.status for c in page.claims) == expected
     assert sync_claims(store, library) is None  # the same build: nothing to do
@@ -59,11 +59,9 @@ def test_the_ici_sentence_is_an_inaccurate_claim(synced, ici_id):
     assert claim.as_dict()["id"] == ici_id
 
 
-def test_queue_is_ordered_by_severity_then_repeats(synced):
-    from indexer import SEVERITY
-
-    claims = find_claims(synced, ClaimQuery(per_page=200)).claims
-    keys = [(SEVERITY[c.status], c.repeats) for c in claims]
+def test_queue_is_ordered_by_priority(synced):
+    claims = find_claims(synced, ClaimQuery(queue="all", per_page=200)).claims
+    keys = [(c.priority, c.id) for c in claims]
     assert keys == sorted(keys, reverse=True)
     assert claims[0].status == "inaccurate" and claims[-1].status == "unverified"
 
@@ -77,14 +75,14 @@ def test_repeated_sentences_are_counted_per_passage(store, tmp_path):
     (tmp_path / "docs" / "repeat.txt").write_text(text)
     build_index([tmp_path / "docs"], tmp_path / "ix")
     sync_claims(store, Library(tmp_path / "ix"))
-    claims = find_claims(store, ClaimQuery(state="all")).claims
+    claims = find_claims(store, ClaimQuery(queue="all", state="all")).claims
     repeated = [c for c in claims if c.sentence.startswith("Studies have shown")]
     assert len(repeated) == 1 and repeated[0].repeats == 2
 
 
 def test_filters_and_counts(synced):
-    everything = find_claims(synced, ClaimQuery(state="all", per_page=200))
-    inaccurate = find_claims(synced, ClaimQuery(statuses=("inaccurate",), state="all", per_page=200))
+    everything = find_claims(synced, ClaimQuery(queue="all", state="all", per_page=200))
+    inaccurate = find_claims(synced, ClaimQuery(statuses=("inaccurate",), queue="all", state="all", per_page=200))
     assert inaccurate.total == everything.status_counts["inaccurate"] > 0
     assert {c.status for c in inaccurate.claims} == {"inaccurate"}
     # a facet's counts ignore that facet's own filter, so every choice shows its number

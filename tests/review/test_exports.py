@@ -116,11 +116,11 @@ def set_by_system(store, claim_id: str) -> None:
 
 
 def test_claimreview_has_only_claims_a_person_decided(synced, alice, ici_id):
-    everything = find_claims(synced, ClaimQuery(state="all", per_page=200))
+    everything = find_claims(synced, ClaimQuery(queue="all", state="all", per_page=200))
     flagged = [c for c in everything.claims if c.auto_status in ("inaccurate", "unsupported")]
     assert len(flagged) > 10  # the seeds have plenty of automatic verdicts: none of them is a fact-check
     assert claim_reviews(synced, PUBLISHER)["@graph"] == []
-    unverified = find_claims(synced, ClaimQuery(statuses=("unverified",))).claims[0]
+    unverified = find_claims(synced, ClaimQuery(statuses=("unverified",), queue="all")).claims[0]
     decide(synced, unverified.id, alice, Decision("supported", 0, note="A person checked it: it is right."))
     decide(synced, ici_id, alice, Decision("inaccurate", 0, note="confirmed"))
     set_by_system(synced, flagged[-1].id if flagged[-1].id != ici_id else flagged[0].id)
@@ -243,7 +243,7 @@ def test_claims_csv_and_json(synced, alice, ici_id):
     decide(synced, ici_id, alice, Decision("unsupported", 0, note='=HYPERLINK("http://evil")'))
     rows = list(csv.DictReader(io.StringIO(claims_csv(synced))))
     assert tuple(rows[0]) == CSV_FIELDS
-    total = find_claims(synced, ClaimQuery(state="all")).total
+    total = find_claims(synced, ClaimQuery(queue="all", state="all")).total
     assert len(rows) == total
     ici = next(r for r in rows if r["id"] == ici_id)
     assert (ici["status"], ici["automatic_status"], ici["decided_by"], ici["version"]) == (

@@ -111,7 +111,7 @@ def test_a_removed_document_leaves_the_queue_but_keeps_its_history(store, alice,
     assert summary.gone > 0
     claim = get_claim(store, ici_id)
     assert not claim.present and len(claim.history) == 1
-    assert ici_id not in {c.id for c in find_claims(store, ClaimQuery(state="all", per_page=200)).claims}
+    assert ici_id not in {c.id for c in find_claims(store, ClaimQuery(queue="all", state="all", per_page=200)).claims}
 
 
 def test_every_claim_records_the_build_it_was_last_seen_in(store, tmp_path):
@@ -125,7 +125,7 @@ def test_every_claim_records_the_build_it_was_last_seen_in(store, tmp_path):
     (corpus / f"{ICI_DOC}.txt").unlink()
     _rebuild(library, [corpus])
     second = sync_claims(store, library)
-    claims = find_claims(store, ClaimQuery(state="all", per_page=200)).claims
+    claims = find_claims(store, ClaimQuery(queue="all", state="all", per_page=200)).claims
     assert second.added == 0 and second.gone > 0 and claims
     with store.read() as conn:
         rows = conn.execute(sa.select(models.claims.c.present, models.claims.c.build, models.claims.c.doc_id)).all()

@@ -209,6 +209,7 @@ def test_queue_filters_counts_and_json_twin(app, client, alice, ici_id):
         "doc_id": "",
         "topic": "insemination",
         "state": "all",
+        "queue": "priority",
     }
     login(client, "alice", PASSWORD)
     _decide(client, ici_id, action="decide", version="0", status="inaccurate", note="")

@@ -64,7 +64,7 @@ def test_the_document_has_the_shapes_security_and_body(spec):
     body = schemas["DecisionBody"]
     assert body["required"] == ["status", "version"] and body["additionalProperties"] is False
     claims = {p["name"] for p in spec["paths"]["/claims"]["get"]["parameters"]}
-    assert claims == {"status", "rule", "doc", "topic", "state", "page", "per_page"}
+    assert claims == {"status", "rule", "doc", "topic", "state", "queue", "page", "per_page"}
     audit = {p["name"] for p in spec["paths"]["/audit"]["get"]["parameters"]}
     assert audit == {"actor", "claim", "action", "status", "since", "until", "page", "per_page"}
     assert {p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]} == set(SEARCH_PARAMS.names)

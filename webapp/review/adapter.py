@@ -19,7 +19,7 @@ from ..params import Param, Params, whole_number
 from .audit import MAX_PER_PAGE as MAX_AUDIT_PER_PAGE
 from .audit import AuditQuery
 from .claims import MAX_PER_PAGE as MAX_CLAIMS_PER_PAGE
-from .claims import STATES, Claim, ClaimQuery
+from .claims import QUEUES, STATES, Claim, ClaimQuery
 from .decisions import MAX_NOTE, MAX_SOURCES, MAX_TEXT, Decision
 from .errors import InvalidRequestError
 
@@ -37,6 +37,13 @@ CLAIM_PARAMS = Params(
         "open (undecided, changed or needing a second review), undecided, decided, changed, second_review or all.",
         choices=STATES,
         default="open",
+    ),
+    Param(
+        "queue",
+        "priority (flagged and decided claims, and unverified ones of high priority not by a trusted publisher) "
+        "or all.",
+        choices=QUEUES,
+        default="priority",
     ),
     _PAGE,
     Param("per_page", "Claims per page.", "integer", default=50, maximum=MAX_CLAIMS_PER_PAGE),
@@ -95,17 +102,22 @@ DECISION_BODY: dict[str, Any] = {
 _VALIDATOR = Draft202012Validator(DECISION_BODY)
 
 
-def claim_query(args: MultiDict, strict: bool = False) -> ClaimQuery:
-    """The queue these query arguments ask for (`strict` for the API: unknown parameters and blanks refused)."""
+def claim_query(args: MultiDict, strict: bool = False, threshold: int | None = None,
+                trusted: tuple[str, ...] = ()) -> ClaimQuery:
+    """The queue these query arguments ask for (`strict` for the API: unknown parameters and blanks refused);
+    `threshold` and `trusted` shape the default (priority) queue."""
     v = CLAIM_PARAMS.parse(args, strict)
+    settings = {"trusted": trusted} if threshold is None else {"threshold": threshold, "trusted": trusted}
     return ClaimQuery(
         statuses=v["status"],
         rule=v["rule"] or "",
         doc_id=v["doc"] or "",
         topic=v["topic"] or "",
         state=v["state"],
+        queue=v["queue"],
         page=v["page"],
         per_page=v["per_page"],
+        **settings,
     ).validate()
 
 

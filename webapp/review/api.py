@@ -1,7 +1,7 @@
 """The review API under /api/v1: claims (the queue), one claim with its history, decisions, the audit log and
 exports. Reading needs nothing; a decision needs an API token (401 without one, 409 on a version conflict).
 
-    GET  /api/v1/claims                      ?status=&rule=&doc=&topic=&state=&page=&per_page=
+    GET  /api/v1/claims                      ?status=&rule=&doc=&topic=&state=&queue=&page=&per_page=
     GET  /api/v1/claims/<id>                 the claim with "history"
     POST /api/v1/claims/<id>/decisions       {"status", "note", "version"} (+ reason, correction, sources,
                                              needs_second_review); 201 with the claim; 409 with "current"
@@ -24,7 +24,7 @@ from .claims import find_claims, get_claim
 from .decisions import decide
 from .exports import claim_reviews, claims_csv, claims_json, dumps
 from .public import publisher
-from .web import store, synced_library
+from .web import queue_settings, store, synced_library
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 STORE = (503,)  # the reviewer database cannot be reached
@@ -47,11 +47,12 @@ def _pages(endpoint: str, found, filters: dict) -> dict[str, str | None]:
 
 @bp.get("/claims")
 @operation(
-    "The review queue: claims most severe first, with counts", ref("ClaimPage"), params=CLAIM_PARAMS, errors=STORE
+    "The review queue: claims highest priority first, with counts", ref("ClaimPage"), params=CLAIM_PARAMS, errors=STORE
 )
 def claims():
     synced_library()
-    page = find_claims(store(), claim_query(request.args, strict=True), reveal_names=names_visible())
+    query = claim_query(request.args, strict=True, **queue_settings())
+    page = find_claims(store(), query, reveal_names=names_visible())
     filters = _filters(request.args)
     return ok(
         page.as_dict(),

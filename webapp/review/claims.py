@@ -2,7 +2,9 @@
 
 A claim's fingerprint is a hash of its document id and its normalised sentence, so a decision survives index
 rebuilds and applies to the same sentence wherever it reappears in that document. The queue holds every claim
-that is in the latest build and is either automatically `inaccurate`, `unsupported` or `unverified`, or decided.
+that is in the latest build and is either automatically `inaccurate`, `unsupported` or `unverified`, or decided,
+highest priority first (priority.py); its default view (`queue="priority"`) leaves out undecided unverified claims
+below the threshold or by a trusted publisher.
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from indexer import SEVERITY, STATUSES
+from indexer import FLAGGED, STATUSES
 
 from .audit import AuditEntry, entry_from_row, history, public_actor
 from .errors import InvalidRequestError, NotFoundError
 from .models import audit_log, claims
+from .priority import THRESHOLD
 from .store import ReviewStore, utc
 
 CLAIM_STATUSES = ("inaccurate", "unsupported", "unverified")
 STATES = ("open", "undecided", "decided", "changed", "second_review", "all")
+QUEUES = ("priority", "all")  # priority: flagged, decided and high-priority unverified claims; all: every claim
 MAX_PER_PAGE = 200
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
@@ -67,6 +71,9 @@ class Claim:
     decided_by: str | None
     decided_at: datetime | None
     version: int
+    priority: int = 0
+    priority_reasons: tuple[str, ...] = ()
+    publisher: str = ""
     decision: AuditEntry | None = None
     history: tuple[AuditEntry, ...] | None = None
 
@@ -120,6 +127,7 @@ class Claim:
             "doc_id": self.doc_id, "title": self.title, "passage_id": self.passage_id, "position": self.position,
             "anchor": self.anchor, "start": self.start, "end": self.end, "repeats": self.repeats,
             "present": self.present, "first_seen": self.first_seen.isoformat(),
+            "priority": self.priority, "priority_reasons": list(self.priority_reasons), "publisher": self.publisher,
             "reviewed": {"by": self.decided_by, "at": self.decided_at.isoformat()} if self.decided else None,
             "decision": self.decision.as_dict() if self.decision else None,
         }
@@ -132,7 +140,6 @@ _decision = audit_log.alias("decision")
 CLAIM_SELECT = sa.select(claims, *[c.label(f"d_{c.name}") for c in _decision.c]).select_from(
     claims.outerjoin(_decision, claims.c.decision_id == _decision.c.id))
 EFFECTIVE_STATUS = sa.func.coalesce(claims.c.status, claims.c.auto_status)
-_SEVERITY = sa.case(*[(EFFECTIVE_STATUS == s, SEVERITY[s]) for s in STATUSES], else_=0)
 _CHANGED = sa.and_(claims.c.status.is_not(None), claims.c.auto_status != claims.c.decision_auto_status)
 _STATE = {
     "undecided": claims.c.status.is_(None),
@@ -156,6 +163,7 @@ def claim_from_row(row, with_history: tuple[AuditEntry, ...] | None = None) -> C
         correction_override=m["correction"], sources_override=None if override is None else tuple(override),
         decision_auto_status=m["decision_auto_status"], needs_second_review=m["needs_second_review"],
         decided_by=m["decided_by"], decided_at=utc(m["decided_at"]), version=m["version"],
+        priority=m["priority"], priority_reasons=tuple(m["priority_reasons"]), publisher=m["publisher"],
         decision=entry_from_row(row, "d_") if m["d_id"] is not None else None, history=with_history,
     )
 
@@ -192,8 +200,11 @@ class ClaimQuery:
     doc_id: str = ""
     topic: str = ""
     state: str = "open"
+    queue: str = "priority"
     page: int = 1
     per_page: int = 50
+    threshold: int = THRESHOLD  # the priority an undecided unverified claim needs for the default queue
+    trusted: tuple[str, ...] = ()  # publishers whose unverified statements stay out of the default queue
 
     def validate(self) -> ClaimQuery:
         unknown = [s for s in self.statuses if s not in STATUSES]
@@ -201,6 +212,8 @@ class ClaimQuery:
             raise InvalidRequestError(f"unknown status {unknown[0]!r}; use one of {', '.join(STATUSES)}", "status")
         if self.state not in STATES:
             raise InvalidRequestError(f"unknown state {self.state!r}; use one of {', '.join(STATES)}", "state")
+        if self.queue not in QUEUES:
+            raise InvalidRequestError(f"unknown queue {self.queue!r}; use one of {', '.join(QUEUES)}", "queue")
         if self.page < 1:
             raise InvalidRequestError("page must be 1 or more", "page")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
@@ -214,11 +227,21 @@ class ClaimQuery:
             parts.append(EFFECTIVE_STATUS.in_(self.statuses))
         if self.state != "all" and facet != "state":
             parts.append(_STATE[self.state])
+        if self.queue == "priority":
+            parts.append(self._worth_a_person())
         for column, value in ((claims.c.auto_rule, self.rule), (claims.c.doc_id, self.doc_id),
                               (claims.c.topic, self.topic)):
             if value:
                 parts.append(column == value)
         return parts
+
+    def _worth_a_person(self):
+        """Flagged, decided or marked for a second review; else unverified, high enough and not trusted."""
+        unverified = claims.c.priority >= self.threshold
+        if self.trusted:
+            unverified = sa.and_(unverified, claims.c.publisher.not_in(self.trusted))
+        return sa.or_(claims.c.auto_status.in_(FLAGGED), claims.c.status.is_not(None), claims.c.needs_second_review,
+                      unverified)
 
 
 @dataclass(frozen=True)
@@ -238,17 +261,17 @@ class ClaimPage:
         return {
             "total": self.total, "page": q.page, "per_page": q.per_page, "pages": self.pages,
             "filters": {"status": list(q.statuses), "rule": q.rule, "doc_id": q.doc_id, "topic": q.topic,
-                        "state": q.state},
+                        "state": q.state, "queue": q.queue},
             "counts": {"status": self.status_counts, "state": self.state_counts},
             "claims": [c.as_dict() for c in self.claims],
         }
 
 
 def find_claims(store: ReviewStore, query: ClaimQuery, reveal_names: bool = True) -> ClaimPage:
-    """The queue: matching claims, most severe first, then most repeated; with counts per status and state.
+    """The queue: matching claims, highest priority first; with counts per status and state.
     Without `reveal_names`, no account names."""
     query = query.validate()
-    order = (_SEVERITY.desc(), claims.c.repeats.desc(), claims.c.doc_id, claims.c.position, claims.c.id)
+    order = (claims.c.priority.desc(), claims.c.id.desc())
     with store.read() as conn:
         total = conn.scalar(sa.select(sa.func.count()).select_from(claims).where(*query.where()))
         rows = conn.execute(CLAIM_SELECT.where(*query.where()).order_by(*order)

@@ -124,11 +124,31 @@ def _v4_sessions_and_token_expiry(conn: sa.Connection) -> None:
     conn.execute(throttle.delete().where(throttle.c.key.startswith("name:", autoescape=True)))
 
 
+def _v5_claim_priority(conn: sa.Connection) -> None:
+    """A priority, its reasons and the publisher on every claim, and per-passage exposure counts. Existing claims
+    get a priority from their automatic status now and the full one at the next sync, which this forces."""
+    col_type = {"priority": sa.Integer(), "priority_reasons": sa.JSON(), "publisher": sa.String(200)}
+    defaults = {"priority": "0", "priority_reasons": "'[]'", "publisher": "''"}
+    for name, kind in col_type.items():
+        conn.exec_driver_sql(f"ALTER TABLE claims ADD COLUMN {name} {kind.compile(dialect=conn.dialect)} "
+                             f"DEFAULT {defaults[name]} NOT NULL")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_priority ON claims (priority, id)")
+    conn.exec_driver_sql("UPDATE claims SET priority = CASE auto_status WHEN 'inaccurate' THEN 60 "
+                         "WHEN 'unsupported' THEN 50 ELSE 0 END")
+    md = sa.MetaData()
+    sa.Table("passage_exposure", md, sa.Column("passage_id", sa.String(300), primary_key=True),
+             sa.Column("shown", sa.BigInteger, nullable=False))
+    md.create_all(conn)
+    meta = sa.table("meta", sa.column("key", sa.String))
+    conn.execute(meta.delete().where(meta.c.key == "synced_build"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reviewers, tokens, throttle, claims, audit log", _v1_tables),
     Migration(2, "audit log is append-only (triggers)", _v2_append_only_audit),
     Migration(3, "audit log refuses INSERT OR REPLACE (SQLite trigger)", _v3_audit_refuses_replace),
     Migration(4, "server-side sessions, API token expiry, throttle keys", _v4_sessions_and_token_expiry),
+    Migration(5, "claim priority, reasons and publisher; passage exposure counts", _v5_claim_priority),
 )
 
 

@@ -7,6 +7,7 @@
     reviewer_sessions  logged-in sessions (SHA-256 of the random id in the cookie), so that they can be ended
     api_tokens         hashed API tokens (SHA-256 of a 256-bit random token), each with an expiry
     login_throttle     failed-login counters per (account, client address), per address and per account
+    passage_exposure   how often each passage was shown in search results (a counter, nothing about who or why)
     meta               key/value: the build the claims were last synced from
     schema_version     applied migrations
 """
@@ -101,6 +102,17 @@ claims = sa.Table(
     sa.Column("decided_by", sa.String(80), nullable=True),
     sa.Column("decided_at", When, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
+    # How urgently it needs a person (priority.py), from the latest sync; the queue's order
+    sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("priority_reasons", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("publisher", sa.String(200), nullable=False, server_default=""),  # the document's source publisher
+    sa.Index("ix_claims_priority", "priority", "id"),
+)
+
+passage_exposure = sa.Table(
+    "passage_exposure", metadata,
+    sa.Column("passage_id", sa.String(300), primary_key=True),
+    sa.Column("shown", sa.BigInteger, nullable=False),  # times shown in search results: no user, no query
 )
 
 audit_log = sa.Table(

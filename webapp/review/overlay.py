@@ -4,18 +4,88 @@ Each sentence becomes a `ReviewedCheck`: the same fields (status, reason, correc
 plus `review` (who and when, or None) — so templates show "reviewed by a person, <date>" and `as_dict()` carries a
 "review" object. Passage statuses are recomputed from the decided sentence statuses. One query per call. Without
 `reveal_names` (readers who are not reviewers), "who" is "reviewer" rather than an account name.
+
+Search pages also count, per passage and nothing else (no user, no query), how often each passage was shown: the
+counts are kept in memory and written in one statement every FLUSH_PAGES pages or FLUSH_SECONDS, for the queue's
+priority at the next sync (a count lost in a crash or while the store is busy only lowers a priority a little).
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from indexer import CheckedDocument, Hit, SearchPage, SentenceCheck, Source, most_severe
 
 from .claims import Claim, decided_claims, fingerprint
+from .errors import StoreUnavailableError
+from .models import passage_exposure
 from .store import ReviewStore
+
+FLUSH_PAGES = 50
+FLUSH_SECONDS = 30.0
+
+
+class ExposureCounter:
+    """How often passages were shown, added up in memory and written to the store in batches."""
+
+    def __init__(self, store: ReviewStore) -> None:
+        self._store = weakref.ref(store)
+        self._lock = threading.Lock()
+        self._counts: Counter = Counter()
+        self._pages = 0
+        self._since = time.monotonic()
+
+    def shown(self, passage_ids: Iterable[str]) -> None:
+        with self._lock:
+            self._counts.update(set(passage_ids))
+            self._pages += 1
+            if self._pages < FLUSH_PAGES and time.monotonic() - self._since < FLUSH_SECONDS:
+                return
+            counts, self._counts, self._pages, self._since = self._counts, Counter(), 0, time.monotonic()
+        self.flush(counts)
+
+    def flush(self, counts: Counter | None = None) -> None:
+        """Write `counts` (default: what is pending) in one upsert; kept for the next flush if the store is busy."""
+        if counts is None:
+            with self._lock:
+                counts, self._counts, self._pages = self._counts, Counter(), 0
+        store = self._store()
+        if not counts or store is None:
+            return
+        rows = [{"passage_id": p, "shown": n} for p, n in counts.items()]
+        try:
+            with store.write() as conn:
+                if store.dialect == "postgresql":
+                    from sqlalchemy.dialects.postgresql import insert
+                else:
+                    from sqlalchemy.dialects.sqlite import insert
+                statement = insert(passage_exposure)
+                conn.execute(statement.on_conflict_do_update(
+                    index_elements=["passage_id"], set_={"shown": passage_exposure.c.shown + statement.excluded.shown}),
+                    rows)
+        except (StoreUnavailableError, sa.exc.OperationalError):
+            with self._lock:
+                self._counts.update(counts)
+
+
+_COUNTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_COUNTERS_LOCK = threading.Lock()
+
+
+def exposure(store: ReviewStore) -> ExposureCounter:
+    """The store's exposure counter (one per store in this process)."""
+    with _COUNTERS_LOCK:
+        if store not in _COUNTERS:
+            _COUNTERS[store] = ExposureCounter(store)
+        return _COUNTERS[store]
 
 
 @dataclass(frozen=True)
@@ -80,8 +150,10 @@ def review_hits(store: ReviewStore, hits: Iterable[Hit], reveal_names: bool = Tr
 
 
 def review_page(store: ReviewStore, page: SearchPage, reveal_names: bool = True) -> SearchPage:
-    """The search page with decisions applied to every hit."""
-    return replace(page, hits=review_hits(store, page.hits, reveal_names))
+    """The search page with decisions applied to every hit; counts each hit's passage as shown."""
+    reviewed = replace(page, hits=review_hits(store, page.hits, reveal_names))
+    exposure(store).shown(h.passage_id for h in page.hits)
+    return reviewed
 
 
 def review_document(store: ReviewStore, checked: CheckedDocument, reveal_names: bool = True) -> CheckedDocument:

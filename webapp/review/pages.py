@@ -17,7 +17,7 @@ from .auth import names_visible, require_reviewer
 from .claims import STATES, facets, find_claims, get_claim
 from .decisions import decide
 from .errors import ConflictError, InvalidRequestError
-from .web import store, synced_library
+from .web import queue_settings, store, synced_library
 
 bp = Blueprint("review", __name__, url_prefix="/review", static_folder="static")
 
@@ -35,7 +35,7 @@ def _known(params: Params, *leave_out: str) -> dict[str, list[str]]:
 def queue():
     """Claims to review, most severe and most repeated first, with filters and counts."""
     synced_library()
-    page = find_claims(store(), claim_query(request.args), reveal_names=names_visible())
+    page = find_claims(store(), claim_query(request.args, **queue_settings()), reveal_names=names_visible())
     args = _known(CLAIM_PARAMS, "page")
     twin = url_for("review_api.claims", **_known(CLAIM_PARAMS))
     return render_template(

@@ -17,13 +17,15 @@ from indexer import Library
 
 from .audit import append
 from .claims import CLAIM_STATUSES, fingerprint, normalise
-from .models import claims
+from .models import claims, passage_exposure
+from .priority import priority
 from .store import ReviewStore
 
 SYNCED_BUILD = "synced_build"
 _LOCK_ID = 0x5C_5F_4E_C0  # the advisory lock for syncing on PostgreSQL
 _AUTO = ("auto_status", "auto_rule", "auto_reason", "auto_correction", "auto_sources")
-_PLACE = ("title", "sentence", "passage_id", "position", "start", "end", "topic", "repeats")
+_PLACE = ("title", "sentence", "passage_id", "position", "start", "end", "topic", "repeats", "publisher")
+_RANK = ("priority", "priority_reasons")
 
 
 @dataclass
@@ -47,6 +49,7 @@ def _sentences(library: Library) -> tuple[dict[str, dict], Counter]:
         checked = library.document(info["id"])
         if checked is None:
             continue
+        publisher = checked.document.source.publisher
         for passage in checked.passages:
             seen = set()
             for check in passage.checks:
@@ -57,8 +60,9 @@ def _sentences(library: Library) -> tuple[dict[str, dict], Counter]:
                 found.setdefault(fingerprint(info["id"], check.text), {
                     "doc_id": info["id"], "title": checked.document.title, "sentence": check.text,
                     "passage_id": passage.id, "position": passage.position, "start": check.start,
-                    "end": check.end, "topic": check.topic, "norm": norm, "auto_status": check.status,
-                    "auto_rule": check.rule, "auto_reason": check.reason, "auto_correction": check.correction,
+                    "end": check.end, "topic": check.topic, "norm": norm, "publisher": publisher,
+                    "auto_status": check.status, "auto_rule": check.rule, "auto_reason": check.reason,
+                    "auto_correction": check.correction,
                     "auto_sources": [s.as_dict() for s in check.sources],
                 })
     return found, repeats
@@ -86,16 +90,21 @@ def sync_claims(store: ReviewStore, library: Library, force: bool = False) -> Sy
         if not force and store.get_meta(conn, SYNCED_BUILD) == build.name:
             return None  # another process synced it while we read the build
         existing = {row.id: row for row in conn.execute(sa.select(claims))}
+        shown = dict(conn.execute(sa.select(passage_exposure.c.passage_id, passage_exposure.c.shown)).all())
         now = store.now()
         added, kept = [], []  # written in bulk: a statement a claim took minutes on a large library
         for claim_id, values in found.items():
             norm = values.pop("norm")
             values["repeats"] = repeats[norm]
             old = existing.get(claim_id)
+            if old is None and values["auto_status"] not in CLAIM_STATUSES:
+                continue
+            rank = priority(values["sentence"], values["auto_status"], values["repeats"],
+                            shown.get(values["passage_id"], 0))
+            values["priority"], values["priority_reasons"] = rank.score, list(rank.reasons)
             if old is None:
-                if values["auto_status"] in CLAIM_STATUSES:
-                    added.append({"id": claim_id, "present": True, "build": build.name, "first_seen": now,
-                                  "needs_second_review": False, "version": 0, **values})
+                added.append({"id": claim_id, "present": True, "build": build.name, "first_seen": now,
+                              "needs_second_review": False, "version": 0, **values})
             elif _unchanged(old, values):
                 if old.build != build.name:
                     kept.append(claim_id)
@@ -122,7 +131,7 @@ def _batches(rows: list, size: int = 2000):
 
 def _unchanged(old, values: dict) -> bool:
     """The claim is still present with the same automatic verdict in the same place."""
-    return old.present and all(getattr(old, k) == values[k] for k in _AUTO + _PLACE)
+    return old.present and all(getattr(old, k) == values[k] for k in _AUTO + _PLACE + _RANK)
 
 
 def _update(conn: sa.Connection, old, values: dict, build: str, now, summary: SyncSummary) -> None:

@@ -12,6 +12,9 @@ Settings (app config; `SOURCECHECK_` + name in the environment):
     SESSION_IDLE_MINUTES        a reviewer's session ends after this long without a request (30)
     SESSION_LIFETIME_HOURS      and this long after login, however busy (12)
     TOKEN_LIFETIME_DAYS         how long a new API token lasts (`sourcecheck reviewer token`; 90)
+    TRUSTED_PUBLISHERS          publishers whose unverified statements stay out of the default queue (a list, or
+                                one string with commas; none by default)
+    PRIORITY_THRESHOLD          the priority an unverified claim needs for the default queue (priority.py; 30)
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from .errors import (
 )
 from .exports import STATUS_WORDS
 from .overlay import review_document, review_hits, review_page
+from .priority import THRESHOLD
 from .sessions import SessionPolicy
 from .store import ReviewStore, default_database_url
 from .sync import sync_claims
@@ -80,6 +84,7 @@ class ReviewService:
         self._store = store
         self.throttle = throttle
         self.sessions = sessions or SessionPolicy()
+        self.queue: dict = {"threshold": THRESHOLD, "trusted": ()}  # the default queue's settings
         self._synced: str | None = None
         self._migrated = False
         self._lock = threading.Lock()  # one sync at a time
@@ -123,6 +128,11 @@ def service() -> ReviewService:
 
 def store() -> ReviewStore:
     return service().store
+
+
+def queue_settings() -> dict:
+    """The default queue's priority threshold and trusted publishers, for ClaimQuery."""
+    return service().queue
 
 
 def synced_library() -> Library | None:
@@ -233,7 +243,21 @@ def _count(app: Flask, name: str, most: int | None = None) -> int:
 
 SETTINGS = {"DATABASE_URL": None, "ORGANISATION_NAME": None, "ORGANISATION_URL": None, "LOGIN_MAX_FAILURES": 5,
             "LOGIN_CLIENT_MAX_FAILURES": 20, "LOGIN_ACCOUNT_MAX_FAILURES": 100, "LOGIN_LOCKOUT_SECONDS": 30,
-            "SESSION_IDLE_MINUTES": 30, "SESSION_LIFETIME_HOURS": 12, "TOKEN_LIFETIME_DAYS": DEFAULT_TOKEN_DAYS}
+            "SESSION_IDLE_MINUTES": 30, "SESSION_LIFETIME_HOURS": 12, "TOKEN_LIFETIME_DAYS": DEFAULT_TOKEN_DAYS,
+            "TRUSTED_PUBLISHERS": (), "PRIORITY_THRESHOLD": THRESHOLD}
+
+
+def _queue_settings(app: Flask) -> dict:
+    """The default queue's settings; ReviewError naming a setting that cannot be used."""
+    trusted = app.config["TRUSTED_PUBLISHERS"]
+    if isinstance(trusted, str):
+        trusted = trusted.split(",")
+    if not isinstance(trusted, list | tuple) or not all(isinstance(p, str) for p in trusted):
+        raise ReviewError(f"TRUSTED_PUBLISHERS must be a list of publisher names, not {trusted!r}")
+    threshold = app.config["PRIORITY_THRESHOLD"]
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise ReviewError(f"PRIORITY_THRESHOLD must be a whole number of 0 or more, not {threshold!r}")
+    return {"threshold": threshold, "trusted": tuple(p.strip() for p in trusted if p.strip())}
 
 
 def _policies(app: Flask) -> tuple[Throttle, SessionPolicy]:
@@ -265,6 +289,7 @@ def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"] or default_database_url(app.instance_path)
     review_store = ReviewStore(url)  # a malformed URL fails here, at start
     app.extensions[EXTENSION] = reviews = ReviewService(review_store, throttle, sessions)
+    reviews.queue = _queue_settings(app)
     try:
         reviews.migrate()  # now, so that a problem shows at start
     except StoreUnavailableError as e:
