@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, make_response, render_template, request, url_for
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 
 from indexer import QueryError
 
@@ -84,3 +84,9 @@ def opensearch():
     response = make_response(render_template("opensearch.xml", urls=urls))
     response.mimetype = "application/opensearchdescription+xml"
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on pages that name no icon (JSON, files): the site's icon, not a 404."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -118,12 +118,20 @@ def test_a_forged_host_never_reaches_an_absolute_url(make_app):
 
 
 def test_public_url_is_the_base_of_every_absolute_url(make_app):
-    client = make_app(PUBLIC_URL="https://sourcecheck.example.org/").test_client()
+    from webapp.review.accounts import add_reviewer
+    from webapp.review.decisions import Decision, decide
+    from webapp.review.web import EXTENSION
+
+    app = make_app(PUBLIC_URL="https://sourcecheck.example.org/")
+    client = app.test_client()
     headers = {"Host": EVIL}
     opensearch = client.get("/opensearch.xml", headers=headers).get_data(as_text=True)
     assert 'template="https://sourcecheck.example.org/?q={searchTerms}"' in opensearch
     assert re.search(r"<Image [^>]*>https://sourcecheck\.example\.org/static/favicon\.svg\?v=\w+</Image>", opensearch)
-    client.get("/review", headers=headers)
+    claim = client.get("/api/v1/claims", headers=headers).get_json()["data"]["claims"][0]  # syncs the claims
+    store = app.extensions[EXTENSION].store
+    reviewer = add_reviewer(store, "alice", "correct horse battery staple 42")
+    decide(store, claim["id"], reviewer, Decision(claim["status"], claim["version"], note="checked"))  # the export
     export = client.get("/api/v1/export/claimreview.jsonld", headers=headers).get_json()
     urls = [
         u

@@ -284,3 +284,11 @@ def test_repeated_and_array_parameters(client):
     error = response.get_json()["error"]
     assert response.status_code == 400 and error["param"] == "doc" and "at most 50" in error["message"]
     assert client.get("/api/v1/search?q=IUI&status=" + ",".join(["inaccurate"] * 60)).status_code == 200
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and "/static/favicon.svg" in response.headers["Location"]
+    icon = client.get(response.headers["Location"])
+    icon.close()  # a static file response holds the file open until closed
+    assert icon.status_code == 200
