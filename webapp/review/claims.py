@@ -221,11 +221,11 @@ class ClaimQuery:
         return self
 
     def where(self, facet: str = "") -> list:
-        """The filters, leaving out `facet` ("status" or "state") so its counts show every choice."""
+        """The filters, leaving out `facet` ("status", "state" or "both") so its counts show every choice."""
         parts = [IN_QUEUE]
-        if self.statuses and facet != "status":
+        if self.statuses and facet not in ("status", "both"):
             parts.append(EFFECTIVE_STATUS.in_(self.statuses))
-        if self.state != "all" and facet != "state":
+        if self.state != "all" and facet not in ("state", "both"):
             parts.append(_STATE[self.state])
         if self.queue == "priority":
             parts.append(self._worth_a_person())
@@ -272,24 +272,41 @@ def find_claims(store: ReviewStore, query: ClaimQuery, reveal_names: bool = True
     Without `reveal_names`, no account names."""
     query = query.validate()
     order = (claims.c.priority.desc(), claims.c.id.desc())
+    counts = _counts(query)
     with store.read() as conn:
-        total = conn.scalar(sa.select(sa.func.count()).select_from(claims).where(*query.where()))
         rows = conn.execute(CLAIM_SELECT.where(*query.where()).order_by(*order)
                             .limit(query.per_page).offset((query.page - 1) * query.per_page))
         found = tuple(c if reveal_names else c.public() for c in map(claim_from_row, rows))
-        by_status = dict(conn.execute(sa.select(EFFECTIVE_STATUS, sa.func.count()).select_from(claims)
-                                      .where(*query.where("status")).group_by(EFFECTIVE_STATUS)).all())
-        base = query.where("state")
-        states = {name: conn.scalar(sa.select(sa.func.count()).select_from(claims).where(*base, cond))
-                  for name, cond in _STATE.items()}
-        states["all"] = conn.scalar(sa.select(sa.func.count()).select_from(claims).where(*base))
-    return ClaimPage(query, total, found, {s: by_status.get(s, 0) for s in STATUSES}, states)
+        numbers = conn.execute(sa.select(*counts.values()).select_from(claims).where(*query.where("both"))).one()
+    counted = {name: int(n or 0) for name, n in zip(counts, numbers, strict=True)}
+    total = counted.pop("total")
+    by_status = {s: counted.pop(f"status:{s}") for s in STATUSES}
+    states = {name[len("state:"):]: n for name, n in counted.items()}
+    return ClaimPage(query, total, found, by_status, states)
 
 
-def facets(store: ReviewStore) -> dict[str, list[str]]:
-    """The rules, documents and topics that queued claims have, for filter menus."""
+def _counts(query: ClaimQuery) -> dict:
+    """The total and the counts per status and per state as sums over one scan (a query each took most of the
+    queue's time with 100,000 claims): each facet's counts leave out that facet's own filter."""
+    status_filter = EFFECTIVE_STATUS.in_(query.statuses) if query.statuses else sa.true()
+    state_filter = _STATE[query.state] if query.state != "all" else sa.true()
+
+    def count(*conditions):
+        return sa.func.sum(sa.case((sa.and_(*conditions), 1), else_=0))
+
+    return {
+        "total": count(status_filter, state_filter),
+        **{f"status:{s}": count(EFFECTIVE_STATUS == s, state_filter) for s in STATUSES},
+        **{f"state:{name}": count(status_filter, cond) for name, cond in _STATE.items()},
+        "state:all": count(status_filter),
+    }
+
+
+def facets(store: ReviewStore, documents: bool = True) -> dict[str, list[str]]:
+    """The rules, documents (unless not wanted: thousands in a large library) and topics that queued claims have,
+    for filter menus."""
     with store.read() as conn:
         def values(column):
             return [v for v in conn.scalars(sa.select(column).where(IN_QUEUE).distinct().order_by(column)) if v]
-        return {"rules": values(claims.c.auto_rule), "documents": values(claims.c.doc_id),
+        return {"rules": values(claims.c.auto_rule), "documents": values(claims.c.doc_id) if documents else [],
                 "topics": values(claims.c.topic)}

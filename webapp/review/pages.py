@@ -39,7 +39,13 @@ def queue():
     args = _known(CLAIM_PARAMS, "page")
     twin = url_for("review_api.claims", **_known(CLAIM_PARAMS))
     return render_template(
-        "review/queue.html", page=page, facets=facets(store()), args=args, statuses=STATUSES, states=STATES, twin=twin
+        "review/queue.html",
+        page=page,
+        facets=facets(store(), documents=False),  # a document is typed: a menu of thousands helps nobody
+        args=args,
+        statuses=STATUSES,
+        states=STATES,
+        twin=twin,
     )
 
 
