@@ -111,7 +111,7 @@ def test_reviewer_text_and_document_text_never_run(hostile_site, page: Page):
     page.goto(f"{base}/review")  # syncs the claims of the hostile document
     store = service.store
     add_reviewer(store, "alice", REVIEWER_PASSWORD)
-    found = find_claims(store, ClaimQuery(state="all")).claims
+    found = find_claims(store, ClaimQuery(state="all", queue="all")).claims
     assert len(found) >= 3 and all("<" in c.title for c in found)
     first, second = found[0], found[1]
 
@@ -209,11 +209,11 @@ def test_csv_exports_neutralise_formulas_in_every_field(tmp_path):
     try:
         sync_claims(store, Library(tmp_path / "ix"))
         alice = add_reviewer(store, "alice", REVIEWER_PASSWORD)
-        found = find_claims(store, ClaimQuery(state="all")).claims
+        found = find_claims(store, ClaimQuery(state="all", queue="all")).claims
         assert found and all(c.title.startswith("=") for c in found)
         cells = 0
         for start in FORMULA_STARTS:  # each start character in every reviewer-written field
-            for claim in find_claims(store, ClaimQuery(state="all")).claims:
+            for claim in find_claims(store, ClaimQuery(state="all", queue="all")).claims:
                 source = {"publisher": f"{start}cmd|' /C calc'!A0", "title": "+title", "url": "https://example.org/"}
                 decide(store, claim.id, alice, Decision(
                     "supported" if claim.status != "supported" else "unsupported", claim.version,
