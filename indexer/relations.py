@@ -14,12 +14,14 @@ Each reading is asserted, denied ("not", or "there is no evidence that" before i
 belief ("many people think") or a warning ("... can bring on cramps"). A fact on the same subject, relation and
 object (or on concepts they take their facts from: syringe insemination from home insemination) judges it:
 
-    fact true        asserted: supported     denied: inaccurate (the statement is the correction)
-    fact false       asserted: inaccurate    denied: supported
-    unestablished    asserted: unsupported   denied: supported        (hedged or a reported belief: no verdict)
-    (a warning or a reported belief: no verdict from any fact)
+    fact true        asserted or hedged: supported     denied: inaccurate (the statement is the correction)
+    fact false       asserted or hedged: inaccurate    denied: supported
+    unestablished    asserted: unsupported             denied: supported
+                     hedged: unsupported for a relation with `hedged_claims` (benefits), else no verdict
+    (a warning or a reported belief: no verdict from any fact; nor a fact whose `unless` the clause holds)
 
-The same patterns and names work for any topic: the words are data (relations.toml, <topic>/concepts.toml).
+The topic words are data (relations.toml, <topic>/concepts.toml); the few grammar words below (negations just
+before an object, relative pronouns, joining words) are the same for every topic.
 """
 
 from __future__ import annotations
