@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .evidence import FLAGGED, Checker
+from .evidence import FLAGGED, Checker, most_severe
 from .knowledge import KnowledgeBase
 
 ASSERTED = {"true": "supported", "false": "inaccurate", "unestablished": "unsupported"}
@@ -28,7 +28,7 @@ def explain(checker: Checker, sentence: str, referent: str = "") -> dict:
             for m in (reader.mentions(line, feats) if reader else [])
         ]
         verdicts = [{"by": c.id, "status": c.status, "reason": c.reason} for c in clause.found]
-        status = max((c.status for c in clause.found), key=_severity, default="")
+        status = most_severe(c.status for c in clause.found) if clause.found else ""
         out_clauses.append(
             {
                 "clause": clause.text,
@@ -44,12 +44,6 @@ def explain(checker: Checker, sentence: str, referent: str = "") -> dict:
         "clauses": out_clauses,
         "verdict": verdict.as_dict(),
     }
-
-
-def _severity(status: str) -> int:
-    from .evidence import SEVERITY
-
-    return SEVERITY[status]
 
 
 def explanation_text(report: dict) -> str:
