@@ -24,7 +24,11 @@ from .text import FeatureIndex
 SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, "no_claim": 0}
 FLAGGED = ("inaccurate", "unsupported")
 _NEGATION_LOOKBACK = 3  # words before a match (and after the last clause break) that can still deny it
-_CHECKABLE_CITATION = re.compile(r"\b(?:19|20)\d\d\b|https?://|\bwww\.|\bdoi\b|\bet al\b|\bPMID\b", re.I)
+# A source a reader can look up: a link, a DOI or PMID, authors ("et al", "Smith (2019)"). A bare year or a journal
+# name is not enough: "a 2019 review in Human Reproduction Update found ..." names nothing anyone can find.
+_CHECKABLE_CITATION = re.compile(
+    r"https?://|\bwww\.|\b(?i:doi)\b|\b(?i:et al)\b|\bPMID\b|\b[A-Z][a-z]+(?: and [A-Z][a-z]+)?,? \(?(?:19|20)\d\d\)"
+)
 # Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
 _NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
 _QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
@@ -56,9 +60,15 @@ class SentenceCheck:
 
     def as_dict(self) -> dict:
         return {
-            "sentence": self.text, "start": self.start, "end": self.end, "status": self.status,
-            "rule": self.rule, "reason": self.reason, "correction": self.correction,
-            "sources": [s.as_dict() for s in self.sources], "topic": self.topic,
+            "sentence": self.text,
+            "start": self.start,
+            "end": self.end,
+            "status": self.status,
+            "rule": self.rule,
+            "reason": self.reason,
+            "correction": self.correction,
+            "sources": [s.as_dict() for s in self.sources],
+            "topic": self.topic,
         }
 
 
@@ -94,7 +104,9 @@ class Checker:
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self.kb = kb or default_knowledge_base()
         order = sorted(self.kb.rules, key=lambda r: (r.kind != "topic", -SEVERITY[r.status]))
-        self._rules: tuple[Rule, ...] = tuple(order)
+        self._rules: tuple[Rule, ...] = tuple(r for r in order if not r.only_unchecked)
+        # Judged only when nothing else covers the sentence (`check`): "Research shows X" against an unchecked X.
+        self._unchecked_rules: tuple[Rule, ...] = tuple(r for r in order if r.only_unchecked)
         # Every rule's patterns in rule order, each indexed by the features of its least common need: numbered so
         # that sorting candidates restores the order rules are judged in.
         self._patterns: list[tuple[int, Pattern]] = []
@@ -105,7 +117,7 @@ class Checker:
                     index[feature].append(len(self._patterns))
                 self._patterns.append((number, pattern))
         self._index = {feature: tuple(numbers) for feature, numbers in index.items()}
-        patterns = [p for r in self._rules for p in (*r.patterns, *r.unless, *r.context)]
+        patterns = [p for r in order for p in (*r.patterns, *r.unless, *r.context)]
         patterns += list(self.kb.special.values())
         self._reader = self.kb.reader
         if self._reader is not None:
@@ -143,8 +155,9 @@ class Checker:
             or (self._any("debunk", line, feats) if debunked is None else debunked)
         )
 
-    def _verdict(self, rule: Rule, match: re.Match[str] | Span, line: str, feats, raw: str,
-                 debunked: bool | None = None) -> Verdict | None:
+    def _verdict(
+        self, rule: Rule, match: re.Match[str] | Span, line: str, feats, raw: str, debunked: bool | None = None
+    ) -> Verdict | None:
         """What `rule` says of the sentence, given its first pattern's match (None when an exception holds)."""
         if any(p.occurs(line, feats) for p in rule.unless):
             return None
@@ -177,8 +190,11 @@ class Checker:
         return out
 
     def matching_rules(self, sentence: str) -> list[Rule]:
-        """Every rule whose claim `sentence` makes (not denied), topic rules first, most severe first."""
-        return [v.rule for v in self.verdicts(sentence) if v.status == v.rule.status]
+        """Every rule whose claim `sentence` makes (not denied), topic rules first, most severe first; an
+        `only_unchecked` rule last, when it decides the sentence."""
+        rules = [v.rule for v in self.verdicts(sentence) if v.status == v.rule.status]
+        decided = self.check(sentence).rule
+        return rules + [r for r in self._unchecked_rules if r.id == decided]
 
     def resolve(self, sentence: str, referent: str = "") -> str:
         """`sentence` as the rules read it: an opening "It"/"This procedure" replaced by `referent`, if any.
@@ -207,13 +223,17 @@ class Checker:
         if _QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
         text = self.resolve(sentence, referent)
-        best, _ = self.judge(text)
+        best, clauses = self.judge(text)
         if best is None:
-            if self.is_claim(text):
-                return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON)
-            return SentenceCheck(sentence, start, end, "no_claim")
-        return SentenceCheck(sentence, start, end, best.status, best.id, best.reason, best.correction, best.sources,
-                             best.topic)
+            if self.is_claim(text) or any(c.readings for c in clauses):
+                best = self.unchecked_verdict(text)
+                if best is None:
+                    return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON)
+            else:
+                return SentenceCheck(sentence, start, end, "no_claim")
+        return SentenceCheck(
+            sentence, start, end, best.status, best.id, best.reason, best.correction, best.sources, best.topic
+        )
 
     def judge(self, text: str) -> tuple[Candidate | None, list[Clause]]:
         """The deciding verdict on `text` (None: nothing checkable matched) and each clause's reading of it.
@@ -234,8 +254,9 @@ class Checker:
         carried = None
         for part in parts:
             part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
-            findings, readings, carried = self._read_relations(part, part_line, part_feats, carried, debunked,
-                                                               (line, feats))
+            findings, readings, carried = self._read_relations(
+                part, part_line, part_feats, carried, debunked, (line, feats)
+            )
             found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
             clauses.append(Clause(part, tuple(found), tuple(readings)))
             pool += found
@@ -245,6 +266,24 @@ class Checker:
         if best.status == "supported" and any(c.readings and not c.found for c in clauses):
             return None, clauses  # one claim is backed, another is not: the sentence as a whole is unverified
         return best, clauses
+
+    def unchecked_verdict(self, text: str) -> Candidate | None:
+        """What the `only_unchecked` rules say of a claim no fact or topic rule judged (None: nothing).
+
+        Only for a sentence on a topic the facts cover (it names a concept of a `topic_kinds` kind): there a
+        claim their sources do not back is unsupported; on another topic we cannot say what the sources back.
+        """
+        line, feats = self.prepare(text)
+        if self._reader is None or not self._reader.on_topic(line, feats):
+            return None
+        for rule in self._unchecked_rules:
+            match = next((m for p in rule.patterns if p.possible(feats) and (m := p.find(line))), None)
+            if match is None:
+                continue
+            verdict = self._verdict(rule, match, line, feats, text)
+            if verdict is not None and verdict.status == rule.status:
+                return _topic_first([verdict], [])[0]
+        return None
 
     def is_claim(self, text: str) -> bool:
         """Whether `text` makes a checkable medical claim (health vocabulary and a claim predicate)."""
@@ -274,8 +313,11 @@ class Checker:
             ):
                 continue  # "no good evidence" is not ours to say against a study the sentence names
             # "It is a myth that ...", "... is mistakenly called ...": the writer corrects the claim
-            status = "supported" if debunked and finding.reading.mode != "denied" and finding.status in FLAGGED \
+            status = (
+                "supported"
+                if debunked and finding.reading.mode != "denied" and finding.status in FLAGGED
                 else finding.status
+            )
             fact = finding.fact
             correction = finding.correction if status == "inaccurate" else ""
             reason = fact.reason if status != "supported" else fact.statement

@@ -8,7 +8,8 @@ Layout of a knowledge folder (the package's `knowledge/` by default):
         patterns (see `patterns`; any one matching fires the rule), unless (none may match), context (one must),
         negation_veto (default true: a nearby "not"/"unlike"/"myth" takes the claim back), needs_no_citation,
         negated_status ("supported" by default for a topic rule that flags: the denied claim states the fact),
-        examples, counterexamples, negated_examples (all checked by tests/indexer/test_rules.py).
+        only_unchecked (a generic rule that judges only sentences no fact or topic rule covers), examples,
+        counterexamples, negated_examples (all checked by tests/indexer/test_rules.py).
 Every rule that labels a sentence cites at least one source; a broken file raises KnowledgeBaseError naming the
 file, the rule id and what is wrong.
 """
@@ -35,8 +36,21 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RESERVED = {"sources.toml", "terms.toml"}
 _NOT_RULES = {"relations.toml"}  # read by knowledge_facts
 _RULE_FIELDS = {
-    "id", "status", "patterns", "unless", "context", "negation_veto", "needs_no_citation", "reason", "correction",
-    "sources", "examples", "counterexamples", "negated_status", "negated_examples",
+    "id",
+    "status",
+    "patterns",
+    "unless",
+    "context",
+    "negation_veto",
+    "needs_no_citation",
+    "reason",
+    "correction",
+    "sources",
+    "examples",
+    "counterexamples",
+    "negated_status",
+    "negated_examples",
+    "only_unchecked",
 }
 
 
@@ -72,6 +86,9 @@ class Rule:
     # states the fact the rule's reason explains: that sentence gets this status ("" to leave it unlabelled).
     negated_status: str = ""
     negated_examples: tuple[str, ...] = ()
+    # A generic detector that judges only what no fact or topic rule covers: "Research shows X" is unsupported
+    # when X is a claim the knowledge base neither backs nor contradicts, and says nothing against a backed X.
+    only_unchecked: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +160,10 @@ def _load_sources(path: Path) -> dict[str, Source]:
         if not url.startswith(("https://", "http://")):
             raise KnowledgeBaseError(f"{where}: url must start with http:// or https://")
         sources[sid] = Source(
-            sid, _require(table, "publisher", str, where), _require(table, "title", str, where), url,
+            sid,
+            _require(table, "publisher", str, where),
+            _require(table, "title", str, where),
+            url,
             table.get("note", ""),
         )
     if not sources:
@@ -177,15 +197,20 @@ def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
     flags_topic = flags_topic and bool(table.get("negation_veto", True))  # a claim that cannot be denied
     negated_status = table.get("negated_status", "supported" if flags_topic else "")
     if negated_status not in ("", "supported"):
-        raise KnowledgeBaseError(f"{where}: negated_status must be \"supported\" or \"\"")
+        raise KnowledgeBaseError(f'{where}: negated_status must be "supported" or ""')
     if negated_status and not flags_topic:
         raise KnowledgeBaseError(f"{where}: negated_status applies only to a topic rule that flags a claim")
     unknown = sorted(set(table) - _RULE_FIELDS)
     if unknown:
         raise KnowledgeBaseError(f"{where}: unknown field(s) {', '.join(unknown)}")
     return Rule(
-        id=table["id"], topic=topic["id"], kind=topic["kind"], status=status,
-        reason=_require(table, "reason", str, where), correction=correction, sources=sources,
+        id=table["id"],
+        topic=topic["id"],
+        kind=topic["kind"],
+        status=status,
+        reason=_require(table, "reason", str, where),
+        correction=correction,
+        sources=sources,
         patterns=compile_patterns(patterns, ctx["concepts"], where, "pattern"),
         unless=compile_patterns(_strings(table.get("unless"), where, "unless"), ctx["concepts"], where, "unless"),
         context=compile_patterns(_strings(table.get("context"), where, "context"), ctx["concepts"], where, "context"),
@@ -195,6 +220,7 @@ def _load_rule(table: dict, topic: Topic | dict, ctx: dict, where: str) -> Rule:
         counterexamples=tuple(_strings(table.get("counterexamples"), where, "counterexamples")),
         negated_status=negated_status,
         negated_examples=tuple(_strings(table.get("negated_examples"), where, "negated_examples")),
+        only_unchecked=bool(table.get("only_unchecked", False)),
     )
 
 
@@ -215,7 +241,11 @@ def _load_topic(path: Path, ctx: dict, seen: set[str]) -> Topic:
     if not rules:
         raise KnowledgeBaseError(f"{path}: no [[rules]]")
     return Topic(
-        head["id"], data.get("title", head["id"]), head["kind"], data.get("summary", ""), tuple(rules),
+        head["id"],
+        data.get("title", head["id"]),
+        head["kind"],
+        data.get("summary", ""),
+        tuple(rules),
         data.get("query", ""),
     )
 
@@ -296,8 +326,13 @@ def load_knowledge_base(directory: str | Path | None = None) -> KnowledgeBase:
     reader = load_reader(folder, concepts, sources)
     fingerprinted = [folder / "sources.toml", folder / "terms.toml", *files, *knowledge_files(folder)]
     return KnowledgeBase(
-        sources=sources, concepts={k: tuple(v) for k, v in concepts.items()}, synonyms=synonyms,
-        clarifications=clarifications, topics=topics, fingerprint=_fingerprint(fingerprinted), special=special,
+        sources=sources,
+        concepts={k: tuple(v) for k, v in concepts.items()},
+        synonyms=synonyms,
+        clarifications=clarifications,
+        topics=topics,
+        fingerprint=_fingerprint(fingerprinted),
+        special=special,
         reader=reader,
     )
 

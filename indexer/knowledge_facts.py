@@ -105,6 +105,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         clause_breaks=re.compile(_regex(d.clause_breaks, f"{where}.clause_breaks"), re.I),
         anaphor=re.compile(anaphor, re.I),
         break_marks=tuple(d.break_marks),
+        topic_kinds=frozenset(d.topic_kinds),
     )
     return relations, discourse
 
@@ -200,4 +201,5 @@ def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set
         tuple(entry.examples),
         tuple(entry.counterexamples),
         compile_patterns(entry.unless, terms, where),
+        compile_patterns(entry.when, terms, where),
     )

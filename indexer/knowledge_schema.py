@@ -67,6 +67,11 @@ class FactEntry(_Strict):
         default_factory=list,
         description="Patterns that, anywhere in the clause, keep this fact from judging it (cases it does not cover).",
     )
+    when: list[Text] = Field(
+        default_factory=list,
+        description="Patterns one of which must occur in the clause for this fact to judge it: the case it is about "
+        "('bleeding' for progesterone after a previous loss). Facts on one relation are tried in file order.",
+    )
     examples: list[Text] = Field(default_factory=list, description="Sentences that state this relation.")
     counterexamples: list[Text] = Field(default_factory=list, description="Sentences that must not be read as it.")
 
@@ -147,6 +152,11 @@ class DiscourseEntry(_Strict):
     anaphors: Phrases = Field(description="Openings that refer to what the text was about ('it', 'this method').")
     not_anaphors: list[Text] = Field(
         default_factory=list, description="Openings that look like an anaphor but are not ('it is important')."
+    )
+    topic_kinds: list[Text] = Field(
+        default_factory=list,
+        description="Concept kinds that put a sentence on a topic the facts cover (procedure, condition): only there "
+        "is an attributed claim the facts do not back called unsupported.",
     )
 
 

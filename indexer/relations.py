@@ -81,6 +81,15 @@ class Fact:
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     unless: tuple[Pattern, ...] = ()  # the fact does not judge a clause holding one of these
+    when: tuple[Pattern, ...] = ()  # the fact judges only a clause holding one of these (none: any clause)
+
+    def about(self, line: str, feats) -> bool:
+        """Whether the clause `line` is the case this fact is about (its `when` holds, or it has none)."""
+        return not self.when or any(p.occurs(line, feats) for p in self.when)
+
+    def excepted(self, line: str, feats) -> bool:
+        """Whether the clause holds one of the fact's exceptions (`unless`): then no fact judges it."""
+        return any(p.occurs(line, feats) for p in self.unless)
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,7 @@ class Discourse:
     clause_breaks: re.Pattern[str]
     anaphor: re.Pattern[str]
     break_marks: tuple[str, ...] = ()  # characters one of which every clause break holds (a cheap test first)
+    topic_kinds: frozenset[str] = frozenset()  # concept kinds that put a sentence on a topic the facts cover
 
     def may_break(self, text: str) -> bool:
         """False when `text` cannot hold a clause break (most sentences: the regex need not run)."""
@@ -168,7 +178,9 @@ class RelationReader:
         self.relations = relations
         self.facts = facts
         self.discourse = discourse
-        self._facts = {(f.subject, f.relation, f.object): f for f in facts}
+        self._facts: dict[tuple, list[Fact]] = defaultdict(list)  # facts on one relation, in file order
+        for fact in facts:
+            self._facts[(fact.subject, fact.relation, fact.object)].append(fact)
         self._kinds_used = {k for r in relations.values() for k in (*r.subjects, *r.objects)}
         self._by_kind: dict[str, list[Concept]] = defaultdict(list)
         for concept in concepts.values():
@@ -194,7 +206,7 @@ class RelationReader:
         out = [c.names for c in self.concepts.values()]
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
         out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers) if p is not None]
-        out += [p for f in self.facts for p in f.unless]
+        out += [p for f in self.facts for p in (*f.unless, *f.when)]
         for r in self.relations.values():
             out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context]
         return out
@@ -376,13 +388,14 @@ class RelationReader:
             return "hedged"
         return "asserted"
 
-    def fact_for(self, subject: str, relation: str, obj: str | None) -> Fact | None:
-        """The most specific fact on subject-relation-object, following `facts_from` on both sides."""
+    def fact_for(self, subject: str, relation: str, obj: str | None, line: str = "", feats=frozenset()) -> Fact | None:
+        """The most specific fact on subject-relation-object about the clause `line`, following `facts_from` on
+        both sides; None when there is none, or when the first about it holds an exception (`Fact.excepted`)."""
         for s in self._lineage.get(subject, (subject,)):
             for o in self._lineage.get(obj, (obj,)) if obj is not None else (None,):
-                fact = self._facts.get((s, relation, o))
-                if fact is not None:
-                    return fact
+                for fact in self._facts.get((s, relation, o), ()):
+                    if fact.about(line, feats):
+                        return None if fact.excepted(line, feats) else fact
         return None
 
     def judge(self, readings: list[Reading], line: str = "", feats=frozenset()) -> list[Finding]:
@@ -390,8 +403,8 @@ class RelationReader:
         out = []
         for reading in readings:
             obj = None if reading.relation.unary else reading.object.concept.id
-            fact = self.fact_for(reading.subject.concept.id, reading.relation.id, obj)
-            if fact is None or any(p.occurs(line, feats) for p in fact.unless):
+            fact = self.fact_for(reading.subject.concept.id, reading.relation.id, obj, line, feats)
+            if fact is None:
                 continue
             status = _VERDICTS.get((fact.truth, reading.mode))
             if reading.mode == "hedged" and fact.truth == "unestablished" and not reading.relation.hedged_claims:
@@ -399,6 +412,11 @@ class RelationReader:
             if status is not None:
                 out.append(Finding(reading, fact, status))
         return out
+
+    def on_topic(self, line: str, feats) -> bool:
+        """Whether the line names a concept of a kind the facts are about (discourse.topic_kinds)."""
+        kinds = self.discourse.topic_kinds
+        return any(m.concept.kind in kinds for m in self.mentions(line, feats))
 
     def referent(self, line: str, feats) -> Concept | None:
         """The first concept the line names that a following "It" or "This method" may refer to."""

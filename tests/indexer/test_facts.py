@@ -111,3 +111,37 @@ def test_knowledge_files_change_the_fingerprint(kb_dir):
     path = kb_dir / "insemination" / "concepts.toml"
     path.write_text(path.read_text() + "\n# an edit\n")
     assert load_knowledge_base(kb_dir).fingerprint != before
+
+
+def test_a_fact_with_when_judges_only_its_case_and_the_general_fact_the_rest():
+    """Progesterone after bleeding and a previous loss (NICE) is backed; progesterone for everyone is not."""
+    case = "For women with bleeding who have had a miscarriage before, progesterone can prevent a miscarriage."
+    general = "Progesterone treatment prevents miscarriage."
+    assert CHECKER.check(case).rule == "progesterone-for-bleeding-after-loss"
+    assert CHECKER.check(case).status == "supported"
+    assert CHECKER.check(general).rule == "progesterone-not-for-every-pregnancy"
+    assert CHECKER.check(general).status == "unsupported"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Research shows ICI lifts the mood of women who have miscarried.", "unsupported"),
+        (
+            "A 2019 systematic review in Human Reproduction Update found ICI and IUI rates closer than people think.",
+            "unsupported",
+        ),
+        (
+            "According to the American Pregnancy Association, you may have a higher risk of another loss if your body "
+            "isn't ready.",
+            "unsupported",
+        ),
+        # backed or contradicted claims keep their verdict; off-topic claims are not ours to call unsupported
+        ("Several experts and health bodies say to wait about two weeks before sex.", "supported"),
+        ("Studies show that cigarette smoking increases the risk of anal cancer.", "unverified"),
+        ("Kop et al. (2022) found that IUI led to more live births than ICI.", "supported"),
+        ("Research has not shown that ICI lifts the mood of women who have miscarried.", "unverified"),
+    ],
+)
+def test_an_attributed_claim_the_facts_do_not_cover_is_unsupported_on_their_topics_only(sentence, status):
+    assert CHECKER.check(sentence).status == status
