@@ -322,6 +322,10 @@ class Checker:
             correction = finding.correction if status == "inaccurate" else ""
             reason = fact.reason if status != "supported" else fact.statement
             findings.append(Candidate(status, fact.id, reason, correction, fact.sources, fact.topic))
+        for measure, status in self._reader.measured(text, line, feats):
+            correction = measure.statement if status == "inaccurate" else ""
+            reason = measure.reason if status == "inaccurate" else measure.statement
+            findings.append(Candidate(status, measure.id, reason, correction, measure.sources, measure.topic))
         subject = next((r.subject.concept for r in readings), None) or self._reader.referent(line, feats) or carried
         return findings, readings, subject
 

@@ -79,7 +79,8 @@ class SelfTest:
 
 
 def self_test(kb: KnowledgeBase, topic: str | None = None) -> SelfTest:
-    """Run every rule's and fact's examples (they must get its verdict) and counterexamples (they must not)."""
+    """Run every rule's, fact's and measure's examples (they must get its verdict) and counterexamples (they must
+    not be flagged by it)."""
     checker = Checker(kb)
     result = SelfTest()
     for rule in kb.rules:
@@ -107,4 +108,18 @@ def self_test(kb: KnowledgeBase, topic: str | None = None) -> SelfTest:
             _, clauses = checker.judge(sentence)
             if any(c.id == fact.id and c.status in FLAGGED for clause in clauses for c in clause.found):
                 result.failures.append(f"fact {fact.id}: counterexample flagged: {sentence}")
+    for measure in kb.reader.measures if kb.reader else ():
+        if topic and measure.topic != topic:
+            continue
+        for sentence in measure.examples:  # a measure's examples state a wrong number
+            result.checked += 1
+            got = checker.check(sentence)
+            if (got.status, got.rule) != ("inaccurate", measure.id):
+                got_rule = got.rule or "-"
+                result.failures.append(f"measure {measure.id}: example got {got.status} ({got_rule}): {sentence}")
+        for sentence in measure.counterexamples:
+            result.checked += 1
+            _, clauses = checker.judge(sentence)
+            if any(c.id == measure.id and c.status in FLAGGED for clause in clauses for c in clause.found):
+                result.failures.append(f"measure {measure.id}: counterexample flagged: {sentence}")
     return result

@@ -40,7 +40,8 @@ def lint(knowledge_dir) -> None:
     """Validate every knowledge file; warn of facts without examples and sources nothing cites."""
     base = _load(knowledge_dir)
     facts = base.reader.facts if base.reader else ()
-    cited = {s.id for r in base.rules for s in r.sources} | {s.id for f in facts for s in f.sources}
+    measures = base.reader.measures if base.reader else ()
+    cited = {s.id for r in base.rules for s in r.sources} | {s.id for f in (*facts, *measures) for s in f.sources}
     cited |= {s.id for c in base.clarifications for s in c.sources}
     for fact in facts:
         if not fact.examples:
@@ -49,7 +50,8 @@ def lint(knowledge_dir) -> None:
         click.echo(f"Warning: source {source}: cited by no rule, fact or clarification", err=True)
     concepts = len(base.reader.concepts) if base.reader else 0
     click.echo(
-        f"OK: {concepts} concepts, {len(facts)} facts, {len(base.rules)} rules, {len(base.sources)} sources "
+        f"OK: {concepts} concepts, {len(facts)} facts, {len(measures)} measures, {len(base.rules)} rules, "
+        f"{len(base.sources)} sources "
         f"(fingerprint {base.fingerprint})"
     )
 
@@ -60,7 +62,9 @@ def lint(knowledge_dir) -> None:
 def test_examples(topic, knowledge_dir) -> None:
     """Run the examples and counterexamples of every rule and fact (or only TOPIC's)."""
     base = _load(knowledge_dir)
-    topics = {r.topic for r in base.rules} | ({f.topic for f in base.reader.facts} if base.reader else set())
+    topics = {r.topic for r in base.rules}
+    if base.reader:
+        topics |= {f.topic for f in (*base.reader.facts, *base.reader.measures)}
     if topic and topic not in topics:
         raise click.ClickException(f"no topic '{topic}' (topics: {', '.join(sorted(topics))})")
     result = self_test(base, topic)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import KnowledgeBaseError
 from .knowledge_schema import ConceptsFile, FactsFile, RelationsFile
 from .patterns import Pattern, PatternError, compile_pattern
+from .quantities import UNITS, Measure
 from .relations import Concept, Discourse, Fact, Relation, RelationReader
 
 RELATIONS_FILE = "relations.toml"
@@ -158,10 +159,45 @@ def load_reader(folder: Path, terms: dict[str, list[str]], sources: dict) -> Rel
                 f"{folder}/{concept.topic}/{CONCEPTS_FILE}: concept {cid}: unknown facts_from {unknown}"
             )
     seen: set[str] = set()
+    measures: list[Measure] = []
     for path, _folder, data in pending:
         for entry in data.facts:
             facts.append(_fact(entry, data.topic, path, concepts, relations, sources, seen, terms))
-    return RelationReader(concepts, relations, tuple(facts), discourse)
+        measures += [_measure(entry, data.topic, path, concepts, sources, seen, terms) for entry in data.measures]
+    return RelationReader(concepts, relations, tuple(facts), discourse, tuple(measures))
+
+
+def _measure(entry, topic: str, path: Path, concepts, sources, seen: set[str], terms) -> Measure:
+    where = f"{path}: measure {entry.id}"
+    if entry.id in seen:
+        raise KnowledgeBaseError(f"{where}: duplicate fact id")
+    seen.add(entry.id)
+    if entry.subject not in concepts:
+        raise KnowledgeBaseError(f"{where}: subject '{entry.subject}' is not a known concept")
+    low, high = entry.range
+    if low > high:
+        raise KnowledgeBaseError(f"{where}: range [{low}, {high}] runs backwards")
+    unknown = [s for s in entry.sources if s not in sources]
+    if unknown:
+        raise KnowledgeBaseError(f"{where}: unknown source(s) {unknown}")
+    family, factor = UNITS[entry.unit]
+    return Measure(
+        entry.id,
+        topic,
+        entry.subject,
+        compile_patterns(entry.cues, terms, where, "cue"),
+        family,
+        (low * factor, high * factor),
+        entry.compare,
+        entry.statement,
+        entry.reason or entry.statement,
+        tuple(sources[s] for s in entry.sources),
+        entry.supports,
+        compile_patterns(entry.when, terms, where, "when"),
+        compile_patterns(entry.unless, terms, where, "unless"),
+        tuple(entry.examples),
+        tuple(entry.counterexamples),
+    )
 
 
 def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set[str], terms) -> Fact:

@@ -4,7 +4,7 @@
                               of discourse (denials, hedges, reported beliefs) that change what a clause asserts
     <topic>/concepts.toml     [concepts.<id>] names, kind, facts_from, referent, label
     <topic>/facts.toml        topic, [[facts]] id, subject, relation, object, truth, statement, reason, sources,
-                              examples, counterexamples
+                              unless, when, examples, counterexamples; [[measures]] (quantities: see MeasureEntry)
 
 `sourcecheck kb schema` writes the JSON Schema of each file (`json_schemas`), which editors validate against as
 people type (a `#:schema` comment at the top of a TOML file points taplo / Even Better TOML at it).
@@ -76,9 +76,38 @@ class FactEntry(_Strict):
     counterexamples: list[Text] = Field(default_factory=list, description="Sentences that must not be read as it.")
 
 
+class MeasureEntry(_Strict):
+    """A quantity the sources give (how long sperm survive; how many known pregnancies end in miscarriage): a clause
+    naming the subject, a cue and a quantity of the unit is backed inside the range and wrong outside it."""
+
+    id: Id
+    subject: Id = Field(description="A concept id: the clause must name it.")
+    cues: list[Text] = Field(
+        default_factory=list, description="Patterns one of which must occur ('surviv*', 'live*'); none: any clause."
+    )
+    unit: Literal["days", "hours", "weeks", "percent", "proportion"] = Field(
+        description="The unit of `range`; a clause's durations or proportions are converted to it."
+    )
+    range: tuple[float, float] = Field(description="The values the sources accept, low and high, in `unit`.")
+    compare: Literal["high", "range"] = Field(
+        "range",
+        description="high: claims state a maximum, and the largest value stated is compared ('up to five days'); "
+        "range: the stated value or range must lie inside.",
+    )
+    supports: bool = Field(True, description="A value inside the range is supported (false: no verdict).")
+    statement: Text = Field(description="What the sources say, in plain words: the correction of a wrong number.")
+    reason: Text | None = Field(None, description="Why a number outside the range is wrong (default: the statement).")
+    sources: Phrases = Field(description="Source ids from sources.toml; never invent one.")
+    when: list[Text] = Field(default_factory=list, description="Patterns one of which must occur in the clause.")
+    unless: list[Text] = Field(default_factory=list, description="Patterns none of which may occur in the clause.")
+    examples: list[Text] = Field(default_factory=list, description="Sentences the measure judges wrong.")
+    counterexamples: list[Text] = Field(default_factory=list, description="Sentences it must not flag.")
+
+
 class FactsFile(_Strict):
     topic: Id
     facts: list[FactEntry] = Field(min_length=1)
+    measures: list[MeasureEntry] = Field(default_factory=list)
 
 
 class RelationEntry(_Strict):

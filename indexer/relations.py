@@ -32,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .patterns import Pattern
+from .quantities import Measure
 
 
 @dataclass(frozen=True)
@@ -173,11 +174,13 @@ class RelationReader:
         relations: dict[str, Relation],
         facts: tuple[Fact, ...],
         discourse: Discourse,
+        measures: tuple[Measure, ...] = (),
     ) -> None:
         self.concepts = concepts
         self.relations = relations
         self.facts = facts
         self.discourse = discourse
+        self.measures = measures
         self._facts: dict[tuple, list[Fact]] = defaultdict(list)  # facts on one relation, in file order
         for fact in facts:
             self._facts[(fact.subject, fact.relation, fact.object)].append(fact)
@@ -207,6 +210,7 @@ class RelationReader:
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
         out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers) if p is not None]
         out += [p for f in self.facts for p in (*f.unless, *f.when)]
+        out += [p for m in self.measures for p in m.patterns()]
         for r in self.relations.values():
             out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context]
         return out
@@ -411,6 +415,23 @@ class RelationReader:
                 status = None  # "stress may affect fertility": a hedged risk is not a claim to flag
             if status is not None:
                 out.append(Finding(reading, fact, status))
+        return out
+
+    def measured(self, text: str, line: str, feats) -> list[tuple[Measure, str]]:
+        """The measures whose quantity the clause `text` (its claim line `line`) states, each with its verdict.
+
+        A reported belief ("respondents thought ...") or a denied or corrected statement gets none."""
+        out = []
+        d = self.discourse
+        for measure in self.measures:
+            if not self.concepts[measure.subject].names.occurs(line, feats) or not measure.about(line, feats):
+                continue
+            padded = " " + line + " "
+            if d.belief.regex.search(padded) or d.denial_before.regex.search(padded):
+                continue
+            verdict = measure.verdict(text)
+            if verdict is not None:
+                out.append((measure, verdict[0]))
         return out
 
     def on_topic(self, line: str, feats) -> bool:
