@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .documents import Block, Document
-from .evidence import Checker, SentenceCheck, most_severe
+from .evidence import FLAGGED, Checker, SentenceCheck, most_severe, with_lead
 from .knowledge import Source
 from .passages import split_passages
 
@@ -95,15 +95,15 @@ class VerdictCache:
     def referent_after(self, text: str, referent: str = "") -> str:
         return self.checker.referent_after(text, referent)
 
-    def check(self, text: str, start: int, end: int, referent: str = "") -> SentenceCheck:
-        key = self.checker.resolve(text, referent)  # "It can help ..." depends on what came before
+    def check(self, text: str, start: int, end: int, referent: str = "", lead: str = "") -> SentenceCheck:
+        key = with_lead(lead, self.checker.resolve(text, referent))  # "It can help ..." depends on what came before
         key = text if key == text else f"{text}\0{key}"
         verdict = self._verdicts.get(key)
         if verdict is None:
             self.misses += 1
             if len(self._verdicts) >= self.size:
                 self._verdicts.clear()
-            verdict = self._verdicts[key] = self.checker.check(text, start, end, referent)
+            verdict = self._verdicts[key] = self.checker.check(text, start, end, referent, lead)
         else:
             self.hits += 1
         return verdict if verdict.start == start and verdict.end == end else verdict.at(start, end)
@@ -113,19 +113,45 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
     """Split `doc` into passages and check every sentence.
 
     An opening "It" or "This procedure" refers to what the sentences before named, else the section heading,
-    else the title (see Checker.resolve).
+    else the title (see Checker.resolve). A list item (a passage of one short sentence) after a lead-in ending
+    with ":" ("Insemination can help if you have:") is read with it, as are the items after it.
     """
     checker = checker or Checker()
     passages = []
     referent = checker.referent_after(doc.title) if doc.title else ""
     heading = None
-    for p in split_passages(doc):
+    lead = ""
+    for p in split_passages(doc, _claim_headings(doc, checker, referent)):
         if p.heading != heading:
             heading = p.heading
             referent = (checker.referent_after(heading) if heading else "") or referent
+            lead = _lead_in(heading)
+        item = len(p.sentences) == 1 and len(p.sentences[0].text.split()) <= _ITEM_WORDS
         checks = []
         for s in p.sentences:
-            checks.append(checker.check(s.text, s.start, s.end, referent))
+            checks.append(checker.check(s.text, s.start, s.end, referent, lead if item else ""))
             referent = checker.referent_after(s.text, referent)
+        lead = _lead_in(p.sentences[-1].text) or (lead if item else "")
         passages.append(CheckedPassage(p.id, p.doc_id, p.heading, p.position, p.start, p.end, tuple(checks)))
     return CheckedDocument(doc, tuple(passages))
+
+
+def _claim_headings(doc: Document, checker: Checker | VerdictCache, referent: str) -> frozenset[int]:
+    """Where the headings that make a flagged claim start ("Why ICI is the same as IUI"): they are checked as
+    passages. A heading that is a topic ("Causes of miscarriage") or a question stays a heading only."""
+    flagged = set()
+    for block in doc.blocks:
+        if block.kind == "heading":
+            text = doc.text[block.start : block.end]
+            if checker.check(text, block.start, block.end, referent).status in FLAGGED:
+                flagged.add(block.start)
+    return frozenset(flagged)
+
+
+_ITEM_WORDS = 15  # a list item is short: "being over 35", "you smoke or use drugs"
+
+
+def _lead_in(text: str) -> str:
+    """The words a list's items complete ("Risk factors include:" -> "Risk factors include"), or ""."""
+    text = text.rstrip()
+    return text[:-1].rstrip() if text.endswith(":") and len(text) > 1 else ""

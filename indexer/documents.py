@@ -28,7 +28,7 @@ MAX_BYTES = 5_000_000
 # warning: a file of ". " repeated was 950,000 sentences, a build of minutes and gigabytes, a page of 133 MB.
 MAX_DOCUMENT_SENTENCES = 10_000
 # Bump when cleaning or sentence splitting changes what a file becomes: a build made before is then not reused.
-CLEANING_VERSION = 3  # 3: front matter removed, provenance read
+CLEANING_VERSION = 4  # 3: front matter removed, provenance read; 4: list items are paragraphs, not headings
 # Page debris seen on blogs: whole lines that carry no content.
 _DEBRIS_LINES = re.compile(
     r"^(leave a (reply|comment)|share this( post)?:?|related posts?:?|click to share.*|posted in .*|"
@@ -39,6 +39,8 @@ _LABEL_PREFIX = re.compile(r"^(blog post|summary|article|post)\s*:\s*", re.I)
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 LINK_SKIPPED = "a symbolic link: links found inside a folder are not followed (name the file itself to index it)"
+# "- ", "* ", "\u2022 ", "\u2013 " opening a list item (not a "* * *" separator)
+_BULLET = re.compile(r"^(?:[-+*\u2022\u2013\u25aa\u25cf]|\u2014)\s+(?=[^\W_]|[\"'(\u201c])")
 _TERMINAL = (".", "!", "?", ":", ";", '"', "\u201d", ")", ",")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Bidi embeddings, overrides and isolates: invisible, and one left open reverses the text after it on the page
@@ -99,10 +101,12 @@ def _plain_blocks(text: str, markdown: bool) -> list[tuple[str, str]]:
         kind = ""
         if line.startswith("**") and line.rstrip(":").endswith("**"):
             kind = "heading"
+        bullet = _BULLET.match(line)
+        if bullet:  # a list item is part of the text, however short: "- you smoke" is not a heading
+            line, kind = line[bullet.end() :], "paragraph"
         if markdown:
             if line.startswith("#"):
                 line, kind = line.lstrip("#").strip(), "heading"
-            line = re.sub(r"^[-+*]\s+", "", line)
             line = _MD_LINK.sub(r"\1", line)
         if "*" in line or "_" in line:  # emphasis marks are all _MARKUP removes; most lines have none
             line = _MARKUP.sub("", line)

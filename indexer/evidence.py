@@ -72,6 +72,24 @@ class SentenceCheck:
         }
 
 
+def with_lead(lead: str, item: str) -> str:
+    """A list item read with its lead-in: "Risk factors include" + "Smoking" -> "Risk factors include smoking";
+    a lead-in naming things by what they do makes the item their subject: "Things that won't cause a
+    miscarriage include" + "Stress" -> "Stress won't cause a miscarriage"."""
+    if not lead:
+        return item
+    relative = _RELATIVE_LEAD.match(lead)
+    if relative:
+        return f"{item} {_LEAD_TAIL.sub('', relative['rest'])}"
+    first = item[:1].lower() if item[1:2].islower() else item[:1]  # "Smoking" -> "smoking"; "ICI" stays
+    return f"{lead} {first}{item[1:]}"
+
+
+# Grammar words, the same for every topic: "<things> that <do something> (include)".
+_RELATIVE_LEAD = re.compile(r"^(?:(?:the|some|other|common|main)\s+)?\w+\s+(?:that|which|who)\s+(?P<rest>.+)$", re.I)
+_LEAD_TAIL = re.compile(r"\s+(?:include|includes|including|are|is|such as|like)$", re.I)
+
+
 def most_severe(statuses) -> str:
     """The most severe of `statuses` ("no_claim" for none)."""
     return max(statuses, key=SEVERITY.__getitem__, default="no_claim")
@@ -217,12 +235,15 @@ class Checker:
             return named.label.split(" (")[0]  # "intracervical insemination (ICI)": the name, not the aside
         return referent if referent and self._reader.discourse.anaphor.match(sentence) else ""
 
-    def check(self, sentence: str, start: int = 0, end: int | None = None, referent: str = "") -> SentenceCheck:
-        """The verdict on one sentence (read with `referent`, see `resolve`); never raises on any text."""
+    def check(
+        self, sentence: str, start: int = 0, end: int | None = None, referent: str = "", lead: str = ""
+    ) -> SentenceCheck:
+        """The verdict on one sentence (read with `referent`, see `resolve`, and for a list item with its `lead`-in:
+        "Insemination can help if you have" + "recurrent miscarriage"); never raises on any text."""
         end = start + len(sentence) if end is None else end
         if _QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
-        text = self.resolve(sentence, referent)
+        text = with_lead(lead, self.resolve(sentence, referent))
         best, clauses = self.judge(text)
         if best is None:
             if self.is_claim(text) or any(c.readings for c in clauses):

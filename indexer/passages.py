@@ -78,15 +78,19 @@ def _chunks(sentences: list[Sentence]) -> list[list[Sentence]]:
     return out
 
 
-def split_passages(doc: Document) -> list[Passage]:
-    """The document's passages in reading order, numbered from 1 (ids are "<doc_id>.p<n>", anchors "p-<n>")."""
+def split_passages(doc: Document, claim_headings: frozenset[int] = frozenset()) -> list[Passage]:
+    """The document's passages in reading order, numbered from 1 (ids are "<doc_id>.p<n>", anchors "p-<n>").
+
+    A heading whose block starts at an offset in `claim_headings` (it makes a claim: "ICI, also known as IUI") is
+    also a passage of its own section, so its claim is checked and shown like any other."""
     passages: list[Passage] = []
     heading = ""
     for block in doc.blocks:
         text = doc.text[block.start : block.end]
         if block.kind == "heading":
             heading = text
-            continue
+            if block.start not in claim_headings:
+                continue
         for group in _chunks(split_sentences(text, block.start)):
             n = len(passages) + 1
             passages.append(Passage(f"{doc.id}.p{n}", doc.id, heading, n, group[0].start, group[-1].end, tuple(group)))

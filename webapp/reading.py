@@ -74,7 +74,7 @@ class PassageView:
 class BlockView:
     kind: str  # "heading" or "paragraph"
     text: str  # headings: their text
-    parts: tuple[PassageView | Segment, ...] = ()  # paragraphs: passages and the text between them
+    parts: tuple[PassageView | Segment, ...] = ()  # passages and the text between them (a claim heading: its own)
     start: int = 0
     end: int = 0
 
@@ -171,10 +171,11 @@ def document_view(checked: CheckedDocument, span: tuple[int, int]) -> tuple[tupl
         if block.start >= hi:
             break
         start, end = max(block.start, lo), min(block.end, hi)
-        if block.kind == "heading":
-            views.append(BlockView("heading", text[start:end], (), start, end))
-            continue
         inside = passages[bisect_left(starts, start) : bisect_left(starts, end)]
+        if block.kind == "heading":  # a heading that makes a claim is a passage too, shown with its label
+            parts = _paragraph(text, start, end, inside, notes).parts if inside else ()
+            views.append(BlockView("heading", text[start:end], parts, start, end))
+            continue
         views.append(_paragraph(text, start, end, inside, notes))
     return tuple(views), tuple(notes)
 

@@ -1,0 +1,67 @@
+"""Discourse across sentences (issue 12): list items read with their lead-in, headings that make claims checked."""
+
+from __future__ import annotations
+
+from indexer import Checker, check_document
+from indexer.documents import document_from_text
+from indexer.passages import split_passages
+
+CHECKER = Checker()
+
+PAGE = """Insemination at home
+
+Home insemination can help if you have:
+- recurrent miscarriage
+- unexplained infertility
+
+Things that will not cause a miscarriage include:
+- exercise
+- stress
+
+## Why ICI is the same as IUI
+
+Intracervical insemination places sperm at the cervix. Many couples try it at home.
+
+## Causes of miscarriage
+
+Most miscarriages are caused by chromosome problems in the baby.
+"""
+
+
+def _checks(text: str, kind: str = "markdown") -> dict[str, tuple[str, str]]:
+    doc = document_from_text(text, "page", kind=kind)
+    return {c.text: (c.status, c.rule) for p in check_document(doc, CHECKER).passages for c in p.checks}
+
+
+def test_list_items_are_read_with_their_lead_in():
+    checks = _checks(PAGE)
+    assert checks["recurrent miscarriage"][0] == "inaccurate"  # insemination does not treat recurrent loss
+    assert checks["unexplained infertility"][0] == "unsupported"
+    # "Things that will not cause a miscarriage include: stress" reads "stress will not cause a miscarriage"
+    assert checks["stress"] == ("supported", "miscarriage-everyday-causes")
+    assert checks["exercise"][0] == "supported"
+
+
+def test_the_same_items_without_a_lead_in_claim_nothing():
+    checks = _checks("Notes\n\n- recurrent miscarriage\n- stress\n")
+    assert checks["recurrent miscarriage"][0] not in ("inaccurate", "unsupported", "supported")
+
+
+def test_list_items_in_plain_text_are_text_not_headings():
+    doc = document_from_text("Risks\n\nRisk factors\n\nYou may be at risk if:\n- you smoke\n- you are over 35\n", "t")
+    assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "paragraph", "paragraph"]  # the title is "Risks"
+
+
+def test_a_heading_making_a_flagged_claim_is_a_checked_passage_and_a_topic_heading_is_not():
+    doc = document_from_text(PAGE, "page", kind="markdown")
+    checked = check_document(doc, CHECKER)
+    heading_checks = [c for p in checked.passages for c in p.checks if c.text == "Why ICI is the same as IUI"]
+    assert [c.status for c in heading_checks] == ["inaccurate"]
+    assert not any(c.text == "Causes of miscarriage" for p in checked.passages for c in p.checks)
+    # the heading's passage sits in its own section, and the passages after it keep their section heading
+    ids = [p.id for p in checked.passages]
+    assert len(ids) == len(set(ids))
+    first = next(p for p in checked.passages if p.checks[0].text == "Why ICI is the same as IUI")
+    assert first.heading == "Why ICI is the same as IUI"
+    assert doc.text[first.start : first.end] == "Why ICI is the same as IUI"
+    assert len(split_passages(doc)) == len(checked.passages) - 1
