@@ -95,15 +95,20 @@ class VerdictCache:
     def referent_after(self, text: str, referent: str = "") -> str:
         return self.checker.referent_after(text, referent)
 
-    def check(self, text: str, start: int, end: int, referent: str = "", lead: str = "") -> SentenceCheck:
+    def check(
+        self, text: str, start: int, end: int, referent: str = "", lead: str = "", about: str | None = None
+    ) -> SentenceCheck:
         key = with_lead(lead, self.checker.resolve(text, referent))  # "It can help ..." depends on what came before
         key = text if key == text else f"{text}\0{key}"
+        about = referent if about is None else about
+        if about:  # advice reads as a claim on a page about conceiving ("Lie still for 20 minutes")
+            key = f"{key}\0\0{about}"
         verdict = self._verdicts.get(key)
         if verdict is None:
             self.misses += 1
             if len(self._verdicts) >= self.size:
                 self._verdicts.clear()
-            verdict = self._verdicts[key] = self.checker.check(text, start, end, referent, lead)
+            verdict = self._verdicts[key] = self.checker.check(text, start, end, referent, lead, about)
         else:
             self.hits += 1
         return verdict if verdict.start == start and verdict.end == end else verdict.at(start, end)
@@ -113,23 +118,27 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
     """Split `doc` into passages and check every sentence.
 
     An opening "It" or "This procedure" refers to what the sentences before named, else the section heading,
-    else the title (see Checker.resolve). A list item (a passage of one short sentence) after a lead-in ending
+    else the title (see Checker.resolve); advice is read as a claim in a section or document about conceiving
+    ("Lie still for 20 minutes" under "Home insemination"). A list item (a passage of one short sentence) after a lead-in ending
     with ":" ("Insemination can help if you have:") is read with it, as are the items after it.
     """
     checker = checker or Checker()
     passages = []
     referent = checker.referent_after(doc.title) if doc.title else ""
+    topic = referent  # what the document, then each section, is about: it lasts, where the referent changes
     heading = None
     lead = ""
     for p in split_passages(doc, _claim_headings(doc, checker, referent)):
         if p.heading != heading:
             heading = p.heading
-            referent = (checker.referent_after(heading) if heading else "") or referent
+            named = checker.referent_after(heading) if heading else ""
+            referent, topic = named or referent, named or topic
             lead = _lead_in(heading)
         item = len(p.sentences) == 1 and len(p.sentences[0].text.split()) <= _ITEM_WORDS
         checks = []
         for s in p.sentences:
-            checks.append(checker.check(s.text, s.start, s.end, referent, lead if item else ""))
+            about = f"{topic} {referent}" if referent and referent != topic else topic
+            checks.append(checker.check(s.text, s.start, s.end, referent, lead if item else "", about))
             referent = checker.referent_after(s.text, referent)
         lead = _lead_in(p.sentences[-1].text) or (lead if item else "")
         passages.append(CheckedPassage(p.id, p.doc_id, p.heading, p.position, p.start, p.end, tuple(checks)))

@@ -142,6 +142,7 @@ class Checker:
             patterns += self._reader.patterns()
         self._features = FeatureIndex({f for p in patterns for need in p.needs for f in need})
         self._prepared: tuple[str | None, tuple[str, set[str]]] = (None, ("", set()))
+        self._abouts: dict[str, tuple[str, set[str]]] = {}
 
     def prepare(self, sentence: str) -> tuple[str, set[str]]:
         """The sentence as rules see it: its token line and its features (the last one is kept: `check` reads a
@@ -236,15 +237,22 @@ class Checker:
         return referent if referent and self._reader.discourse.anaphor.match(sentence) else ""
 
     def check(
-        self, sentence: str, start: int = 0, end: int | None = None, referent: str = "", lead: str = ""
+        self,
+        sentence: str,
+        start: int = 0,
+        end: int | None = None,
+        referent: str = "",
+        lead: str = "",
+        about: str | None = None,
     ) -> SentenceCheck:
         """The verdict on one sentence (read with `referent`, see `resolve`, and for a list item with its `lead`-in:
-        "Insemination can help if you have" + "recurrent miscarriage"); never raises on any text."""
+        "Insemination can help if you have" + "recurrent miscarriage"); `about` is what its section or document is
+        about (see `judge`; default: the referent). Never raises on any text."""
         end = start + len(sentence) if end is None else end
         if _QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
         text = with_lead(lead, self.resolve(sentence, referent))
-        best, clauses = self.judge(text)
+        best, clauses = self.judge(text, referent if about is None else about)
         if best is None:
             if self.is_claim(text) or any(c.readings for c in clauses):
                 best = self.unchecked_verdict(text)
@@ -256,8 +264,10 @@ class Checker:
             sentence, start, end, best.status, best.id, best.reason, best.correction, best.sources, best.topic
         )
 
-    def judge(self, text: str) -> tuple[Candidate | None, list[Clause]]:
-        """The deciding verdict on `text` (None: nothing checkable matched) and each clause's reading of it.
+    def judge(self, text: str, about: str = "") -> tuple[Candidate | None, list[Clause]]:
+        """The deciding verdict on `text` (None: nothing checkable matched) and each clause's reading of it;
+        `about` is what the document is about (a referent: "intracervical insemination"), in which the context of
+        advice may stand ("Lie still for 20 minutes" on a page about insemination).
 
         Each clause is judged on its own (a denial in one does not cover the next); rules whose patterns span a
         clause break are matched on the whole sentence too. A `supported` verdict stands only when every clause
@@ -273,10 +283,11 @@ class Checker:
         if len(parts) > 1:
             pool += _topic_first(self._verdicts(text, line, feats, debunked), [])
         carried = None
+        contexts = ((line, feats), self._about(about)) if about else ((line, feats),)
         for part in parts:
             part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
             findings, readings, carried = self._read_relations(
-                part, part_line, part_feats, carried, debunked, (line, feats)
+                part, part_line, part_feats, carried, debunked, contexts
             )
             found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
             clauses.append(Clause(part, tuple(found), tuple(readings)))
@@ -319,11 +330,18 @@ class Checker:
         parts = [p for p in parts if p and any(ch.isalnum() for ch in p)]
         return parts if len(parts) > 1 else [text]
 
-    def _read_relations(self, text: str, line: str, feats, carried, debunked: bool | None, sentence: tuple):
+    def _about(self, referent: str) -> tuple[str, set[str]]:
+        """A referent's claim line and features (few distinct referents: kept)."""
+        found = self._abouts.get(referent)
+        if found is None:
+            found = self._abouts[referent] = self._features.read(referent)
+        return found
+
+    def _read_relations(self, text: str, line: str, feats, carried, debunked: bool | None, contexts: tuple):
         """Findings of the facts on the relations a clause states; the subject the next clause may carry on."""
         if self._reader is None:
             return [], [], None
-        readings = self._reader.read(line, feats, carried, sentence)
+        readings = self._reader.read(line, feats, carried, contexts)
         findings = []
         judged = self._reader.judge(readings, line, feats)
         if any(f.status in FLAGGED for f in judged) and debunked is None:

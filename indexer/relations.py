@@ -250,9 +250,10 @@ class RelationReader:
         self._memo = (line, kept)
         return kept
 
-    def read(self, line: str, feats, carried: Concept | None = None, sentence: tuple | None = None) -> list[Reading]:
+    def read(self, line: str, feats, carried: Concept | None = None, contexts: tuple = ()) -> list[Reading]:
         """Every relation the clause's line states; `carried` is the subject of the clause before, if any;
-        `sentence` is the whole sentence's (line, features), for relations that need a context (default: the clause).
+        `contexts` are (line, features) pairs in which a relation's context may occur: the whole sentence and what
+        the document is about ("lie still for 20 minutes" on a page about insemination). Default: the clause.
         """
         mentions = self.mentions(line, feats)
         if carried is not None and not any(m.concept.kind in self._subject_kinds for m in mentions):
@@ -260,7 +261,8 @@ class RelationReader:
         if not mentions:
             return []
         self._clause_mentions = mentions
-        readings = [r for r in self._unary(line, mentions) if self._in_context(r.relation, sentence or (line, feats))]
+        contexts = contexts or ((line, feats),)
+        readings = [r for r in self._unary(line, mentions) if self._in_context(r.relation, contexts)]
         kinds = {m.concept.kind for m in mentions}
         starts: list[int] | None = None
         dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
@@ -285,8 +287,8 @@ class RelationReader:
         return readings
 
     @staticmethod
-    def _in_context(relation: Relation, sentence: tuple) -> bool:
-        return not relation.context or any(p.occurs(*sentence) for p in relation.context)
+    def _in_context(relation: Relation, contexts: tuple) -> bool:
+        return not relation.context or any(p.occurs(*c) for c in contexts for p in relation.context)
 
     def _unary(self, line: str, mentions: list[Mention]) -> list[Reading]:
         """Relations without an object ("lie still afterwards", "you should use a fertility lubricant")."""
