@@ -31,8 +31,13 @@ class CheckedPassage:
 
     def as_dict(self) -> dict:
         return {
-            "id": self.id, "doc_id": self.doc_id, "heading": self.heading, "position": self.position,
-            "start": self.start, "end": self.end, "status": self.status,
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "heading": self.heading,
+            "position": self.position,
+            "start": self.start,
+            "end": self.end,
+            "status": self.status,
             "sentences": [c.as_dict() for c in self.checks],
         }
 
@@ -52,7 +57,11 @@ class CheckedDocument:
     def as_dict(self) -> dict:
         doc = self.document
         return {
-            "id": doc.id, "path": doc.path, "title": doc.title, "text": doc.text, "checksum": doc.checksum,
+            "id": doc.id,
+            "path": doc.path,
+            "title": doc.title,
+            "text": doc.text,
+            "checksum": doc.checksum,
             "blocks": [[b.kind, b.start, b.end] for b in doc.blocks],
             "passages": [p.as_dict() for p in self.passages],
         }
@@ -60,7 +69,11 @@ class CheckedDocument:
     @classmethod
     def from_dict(cls, data: dict) -> CheckedDocument:
         doc = Document(
-            id=data["id"], path=data["path"], title=data["title"], text=data["text"], checksum=data["checksum"],
+            id=data["id"],
+            path=data["path"],
+            title=data["title"],
+            text=data["text"],
+            checksum=data["checksum"],
             blocks=tuple(Block(*b) for b in data["blocks"]),
         )
         return cls(doc, tuple(passage_from_dict(p) for p in data["passages"]))
@@ -68,8 +81,13 @@ class CheckedDocument:
 
 def check_from_dict(data: dict) -> SentenceCheck:
     return SentenceCheck(
-        text=data["sentence"], start=data["start"], end=data["end"], status=data["status"], rule=data["rule"],
-        reason=data["reason"], correction=data["correction"],
+        text=data["sentence"],
+        start=data["start"],
+        end=data["end"],
+        status=data["status"],
+        rule=data["rule"],
+        reason=data["reason"],
+        correction=data["correction"],
         sources=tuple(Source("", s["publisher"], s["title"], s["url"]) for s in data["sources"]),
         topic=data.get("topic", ""),
     )
@@ -77,8 +95,13 @@ def check_from_dict(data: dict) -> SentenceCheck:
 
 def passage_from_dict(data: dict) -> CheckedPassage:
     return CheckedPassage(
-        id=data["id"], doc_id=data["doc_id"], heading=data["heading"], position=data["position"],
-        start=data["start"], end=data["end"], checks=tuple(check_from_dict(s) for s in data["sentences"]),
+        id=data["id"],
+        doc_id=data["doc_id"],
+        heading=data["heading"],
+        position=data["position"],
+        start=data["start"],
+        end=data["end"],
+        checks=tuple(check_from_dict(s) for s in data["sentences"]),
     )
 
 
@@ -119,8 +142,8 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
 
     An opening "It" or "This procedure" refers to what the sentences before named, else the section heading,
     else the title (see Checker.resolve); advice is read as a claim in a section or document about conceiving
-    ("Lie still for 20 minutes" under "Home insemination"). A list item (a passage of one short sentence) after a lead-in ending
-    with ":" ("Insemination can help if you have:") is read with it, as are the items after it.
+    ("Lie still for 20 minutes" under "Home insemination"). A list item (a passage of one short sentence) after a
+    lead-in ending with ":" ("Insemination can help if you have:") is read with it, as are the items after it.
     """
     checker = checker or Checker()
     passages = []

@@ -286,9 +286,7 @@ class Checker:
         contexts = ((line, feats), self._about(about)) if about else ((line, feats),)
         for part in parts:
             part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
-            findings, readings, carried = self._read_relations(
-                part, part_line, part_feats, carried, debunked, contexts
-            )
+            findings, readings, carried = self._read_relations(part, part_line, part_feats, carried, debunked, contexts)
             found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
             clauses.append(Clause(part, tuple(found), tuple(readings)))
             pool += found

@@ -68,13 +68,20 @@ def test_a_heading_making_a_flagged_claim_is_a_checked_passage_and_a_topic_headi
 
 
 def test_advice_is_a_claim_on_a_page_about_conceiving_and_not_elsewhere():
-    guide = "How to do intracervical insemination at home\n\nDraw the sample into the syringe.\n\n" \
+    guide = (
+        "How to do intracervical insemination at home\n\nDraw the sample into the syringe.\n\n"
         "Stay lying down for at least 15 minutes afterwards.\n"
-    first_aid = "First aid for fainting\n\nHelp the person to the floor.\n\n" \
+    )
+    first_aid = (
+        "First aid for fainting\n\nHelp the person to the floor.\n\n"
         "Stay lying down for at least 15 minutes afterwards.\n"
+    )
     assert _checks(guide)["Stay lying down for at least 15 minutes afterwards."] == (
-        "unsupported", "lying-down-advice-not-shown"
+        "unsupported",
+        "lying-down-advice-not-shown",
     )
     assert _checks(first_aid)["Stay lying down for at least 15 minutes afterwards."][0] not in (
-        "unsupported", "inaccurate", "supported"
+        "unsupported",
+        "inaccurate",
+        "supported",
     )
