@@ -1,12 +1,12 @@
 """Errors raised by the indexer library.
 
-    SourcecheckError              base: every error a caller should show to a user
-    ├── DocumentError             a document cannot be read or is skipped (names the file and why)
-    ├── KnowledgeBaseError        a rule file is malformed (names the file, the rule id and what is wrong)
-    ├── IndexNotFoundError        no index has been built in the folder yet
-    ├── BuildError                a build failed; the previous index stays in place
-    │   └── BuildLockedError      another build holds the lock
-    └── QueryError                a search request is invalid (names the parameter)
+SourcecheckError              base: every error a caller should show to a user
+├── DocumentError             a document cannot be read or is skipped (names the file and why)
+├── KnowledgeBaseError        a rule file is malformed (names the file, the rule id and what is wrong)
+├── IndexNotFoundError        no index has been built in the folder yet
+├── BuildError                a build failed; the previous index stays in place
+│   └── BuildLockedError      another build holds the lock
+└── QueryError                a search request is invalid (names the parameter)
 """
 
 from __future__ import annotations

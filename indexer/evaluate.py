@@ -70,8 +70,13 @@ class Report:
         out = {}
         for status in STATUSES:
             p, r = _ratio(hits[status], predicted[status]), _ratio(hits[status], gold[status])
-            out[status] = {"precision": p, "recall": r, "f1": _f1(p, r), "support": gold[status],
-                           "predicted": predicted[status]}
+            out[status] = {
+                "precision": p,
+                "recall": r,
+                "f1": _f1(p, r),
+                "support": gold[status],
+                "predicted": predicted[status],
+            }
         return out
 
     def flagged(self) -> dict[str, float]:
@@ -82,20 +87,37 @@ class Report:
         sound = len(pairs) - gold
         false_flags = pred - tp
         p, r = _ratio(tp, pred), _ratio(tp, gold)
-        return {"precision": p, "recall": r, "f1": _f1(p, r), "flagged_gold": gold, "flagged_predicted": pred,
-                "sound": sound, "sound_flagged": false_flags, "sound_flagged_rate": _ratio(false_flags, sound)}
+        return {
+            "precision": p,
+            "recall": r,
+            "f1": _f1(p, r),
+            "flagged_gold": gold,
+            "flagged_predicted": pred,
+            "sound": sound,
+            "sound_flagged": false_flags,
+            "sound_flagged_rate": _ratio(false_flags, sound),
+        }
 
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.predicted != o.label.label]
 
     def as_dict(self) -> dict:
         return {
-            "labels": self.path, "sentences": len(self.outcomes),
+            "labels": self.path,
+            "sentences": len(self.outcomes),
             "accuracy": _ratio(len(self.outcomes) - len(self.misses()), len(self.outcomes)),
-            "flagged": self.flagged(), "per_status": self.per_status(), "confusion": self.confusion(),
+            "flagged": self.flagged(),
+            "per_status": self.per_status(),
+            "confusion": self.confusion(),
             "misses": [
-                {"line": o.label.line, "doc": o.label.doc, "sentence": o.label.sentence, "label": o.label.label,
-                 "predicted": o.predicted, "rule": o.check.rule}
+                {
+                    "line": o.label.line,
+                    "doc": o.label.doc,
+                    "sentence": o.label.sentence,
+                    "label": o.label.label,
+                    "predicted": o.predicted,
+                    "rule": o.check.rule,
+                }
                 for o in self.misses()
             ],
         }
@@ -114,8 +136,10 @@ class Report:
             f"{'status':<12} {'precision':>9} {'recall':>7} {'F1':>6} {'labelled':>8} {'checker':>8}",
         ]
         for status, s in data["per_status"].items():
-            lines.append(f"{status:<12} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
-                         f"{s['support']:>8} {s['predicted']:>8}")
+            lines.append(
+                f"{status:<12} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
+                f"{s['support']:>8} {s['predicted']:>8}"
+            )
         header = " " * 12 + "".join(f"{s[:10]:>11}" for s in STATUSES)
         lines += ["", "Confusion (rows: label, columns: checker)", header]
         for gold, row in data["confusion"].items():
@@ -123,8 +147,9 @@ class Report:
         lines += ["", f"Misses ({len(data['misses'])}):"]
         for m in data["misses"]:
             flag = "  FLAG" if (m["label"] in FLAGGED) != (m["predicted"] in FLAGGED) else "      "
-            lines.append(f"{flag} line {m['line']}: {m['label']} -> {m['predicted']} ({m['rule'] or '-'}): "
-                         f"{m['sentence']}")
+            lines.append(
+                f"{flag} line {m['line']}: {m['label']} -> {m['predicted']} ({m['rule'] or '-'}): {m['sentence']}"
+            )
         return "\n".join(lines)
 
 

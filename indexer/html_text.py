@@ -5,14 +5,52 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-_SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "svg", "iframe",
-         "button", "select", "head"}
+_SKIP = {
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+    "head",
+}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_BLOCKS = _HEADINGS | {"p", "div", "li", "br", "tr", "section", "article", "blockquote", "pre", "dd", "dt",
-                       "td", "th", "ul", "ol", "table", "main", "figcaption", "hr"}
+_BLOCKS = _HEADINGS | {
+    "p",
+    "div",
+    "li",
+    "br",
+    "tr",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "td",
+    "th",
+    "ul",
+    "ol",
+    "table",
+    "main",
+    "figcaption",
+    "hr",
+}
 # <meta> names and properties -> the metadata field they give, in order of preference
-_META = {"og:url": "og_url", "og:site_name": "publisher", "author": "author",
-         "article:published_time": "published", "article:modified_time": "modified"}
+_META = {
+    "og:url": "og_url",
+    "og:site_name": "publisher",
+    "author": "author",
+    "article:published_time": "published",
+    "article:modified_time": "modified",
+}
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr"}
 
 

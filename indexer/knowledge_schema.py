@@ -85,13 +85,14 @@ class MeasureEntry(_Strict):
     cues: list[Text] = Field(
         default_factory=list, description="Patterns one of which must occur ('surviv*', 'live*'); none: any clause."
     )
-    unit: Literal["days", "hours", "weeks", "percent", "proportion"] = Field(
+    unit: Literal["days", "hours", "weeks", "months", "percent", "proportion"] = Field(
         description="The unit of `range`; a clause's durations or proportions are converted to it."
     )
     range: tuple[float, float] = Field(description="The values the sources accept, low and high, in `unit`.")
-    compare: Literal["high", "range"] = Field(
+    compare: Literal["high", "low", "range"] = Field(
         "range",
         description="high: claims state a maximum, and the largest value stated is compared ('up to five days'); "
+        "low: claims state a minimum, and the smallest is compared ('wait at least two months'); "
         "range: the stated value or range must lie inside.",
     )
     supports: bool = Field(True, description="A value inside the range is supported (false: no verdict).")

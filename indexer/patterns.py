@@ -178,8 +178,35 @@ def _word(word: str) -> tuple[str, frozenset[str]]:
 # Endings that complete a prefix into words whose stems may be shorter than the prefix ("experienc*" + "e":
 # "experience" stems to "experi"); those stems are matched too.
 _ENDINGS = (
-    "", "e", "es", "s", "ed", "ing", "y", "ies", "ion", "ions", "ation", "ment", "ness", "al", "ity", "ive", "ly",
-    "ze", "zed", "zation", "se", "sed", "sation", "ty", "ce", "cy", "nce", "ncy", "nt",
+    "",
+    "e",
+    "es",
+    "s",
+    "ed",
+    "ing",
+    "y",
+    "ies",
+    "ion",
+    "ions",
+    "ation",
+    "ment",
+    "ness",
+    "al",
+    "ity",
+    "ive",
+    "ly",
+    "ze",
+    "zed",
+    "zation",
+    "se",
+    "sed",
+    "sation",
+    "ty",
+    "ce",
+    "cy",
+    "nce",
+    "ncy",
+    "nt",
 )
 
 
@@ -258,8 +285,11 @@ def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> Pattern:
             needs.append(need)
     if not needs:
         raise PatternError("pattern has no required word")
-    single = len(pieces) == 1 and pieces[0][0] in "({" and not pieces[0].endswith("?") and all(
-        len(p.split()) == 1 for p in _phrases_of(pieces[0], concepts)
+    single = (
+        len(pieces) == 1
+        and pieces[0][0] in "({"
+        and not pieces[0].endswith("?")
+        and all(len(p.split()) == 1 for p in _phrases_of(pieces[0], concepts))
     )
     # Anchor on a token boundary: the line starts with a space and every token ends with one.
     return Pattern(pattern, "(?<= )" + "".join(out), tuple(dict.fromkeys(needs)), single)

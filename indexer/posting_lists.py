@@ -42,8 +42,9 @@ class PostingListEncoder:
         # values of a fixed size are joined into one string, of no size dropped, of any size kept as a tuple
         self.value_size = fmt.fixed_value_size()
 
-    def encode(self, offset: int, ids: list[int], weights: list[float], values: list[bytes],
-               lengths: list[int] | None) -> tuple[bytes, bytes]:
+    def encode(
+        self, offset: int, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int] | None
+    ) -> tuple[bytes, bytes]:
         """(posting list bytes to write at `offset` of the postings file, term info bytes for the term index).
 
         `ids` ascending; `lengths` the stored field length of each posting's document, None for a field without
@@ -84,14 +85,34 @@ class PostingListEncoder:
             compression = level if len(data_bytes) >= MIN_COMPRESSED else 0
             if compression:
                 data_bytes = zlib.compress(data_bytes, compression)
-            info = dumps((len(block_ids), block_ids[-1], block_top, compression,
-                          _LENGTH_BYTE[block_min], _LENGTH_BYTE[block_max]), 2)
+            info = dumps(
+                (
+                    len(block_ids),
+                    block_ids[-1],
+                    block_top,
+                    compression,
+                    _LENGTH_BYTE[block_min],
+                    _LENGTH_BYTE[block_max],
+                ),
+                2,
+            )
             size = len(info) + len(data_bytes)
             parts += (pack_int(-size if end >= count else size), info, data_bytes)  # the last block's is negative
         postings = b"".join(parts)
-        term_info = _TERM_INFO.pack(
-            False, total_weight, count, _LENGTH_BYTE[min_length], _LENGTH_BYTE[max_length], top_weight, ids[0], ids[-1],
-        ) + pack_long(offset) + pack_int(len(postings))
+        term_info = (
+            _TERM_INFO.pack(
+                False,
+                total_weight,
+                count,
+                _LENGTH_BYTE[min_length],
+                _LENGTH_BYTE[max_length],
+                top_weight,
+                ids[0],
+                ids[-1],
+            )
+            + pack_long(offset)
+            + pack_int(len(postings))
+        )
         return postings, term_info
 
     def _mini_values(self, values: list[bytes]):

@@ -122,8 +122,10 @@ class FieldPostings:
         str values, which repeat (a document's topics, a status)."""
         str_terms = self._str_terms
         # whoosh multiplies each weight by the document's boost (1.0, a float) and writes a missing value as b""
-        items = [(btext.decode("utf-8") if str_terms else btext, weight * 1.0, vbytes or b"", freq)
-                 for btext, freq, weight, vbytes in self.field.index(value)]
+        items = [
+            (btext.decode("utf-8") if str_terms else btext, weight * 1.0, vbytes or b"", freq)
+            for btext, freq, weight, vbytes in self.field.index(value)
+        ]
         if type(value) is str:
             if len(self._analysed) >= ANALYSED_VALUES:
                 self._analysed.clear()

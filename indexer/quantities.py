@@ -152,9 +152,12 @@ def judge(quantity: Quantity, accepted: tuple[float, float], compare: str) -> st
     """ "supported" when the stated value is inside `accepted`, "inaccurate" when outside, None when it straddles.
 
     `compare` is "high" for a measure whose claims state a maximum ("sperm survive up to five days": the largest
-    value stated is compared) and "range" for one whose claims state the value itself.
+    value stated is compared), "low" for one whose claims state a minimum ("wait at least two months": the
+    smallest, which an open-ended "at least" states too) and "range" for one whose claims state the value itself.
     """
     lo, hi = accepted
+    if compare == "low":
+        return "supported" if lo <= quantity.low <= hi else "inaccurate"
     if quantity.open_ended:
         return None
     if compare == "high":

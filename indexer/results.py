@@ -74,15 +74,25 @@ class Hit:
         """The passage, HTML-escaped, with query terms in <mark>."""
         return "".join(
             f"<mark>{html.escape(f.text)}</mark>" if f.match else html.escape(f.text)
-            for s in self.snippet for f in s.fragments
+            for s in self.snippet
+            for f in s.fragments
         )
 
     def as_dict(self) -> dict:
         return {
-            "passage_id": self.passage_id, "doc_id": self.doc_id, "title": self.title, "heading": self.heading,
-            "text": self.text, "snippet": self.snippet_html(), "score": round(self.score, 4),
-            "status": self.status, "position": self.position, "anchor": self.anchor,
-            "start": self.start, "end": self.end, "sentences": [s.as_dict() for s in self.sentences],
+            "passage_id": self.passage_id,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "heading": self.heading,
+            "text": self.text,
+            "snippet": self.snippet_html(),
+            "score": round(self.score, 4),
+            "status": self.status,
+            "position": self.position,
+            "anchor": self.anchor,
+            "start": self.start,
+            "end": self.end,
+            "sentences": [s.as_dict() for s in self.sentences],
             "source": self.source.as_dict(),
         }
 
@@ -103,9 +113,14 @@ class SearchPage:
 
     def as_dict(self) -> dict:
         return {
-            "query": self.request.query, "total": self.total, "page": self.request.page,
-            "per_page": self.request.per_page, "pages": self.pages, "suggestion": self.suggestion,
-            "expansions": list(self.expansions), "notes": list(self.notes),
+            "query": self.request.query,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "pages": self.pages,
+            "suggestion": self.suggestion,
+            "expansions": list(self.expansions),
+            "notes": list(self.notes),
             "clarifications": [
                 {"title": c.title, "note": c.note, "sources": [s.as_dict() for s in c.sources]}
                 for c in self.clarifications
@@ -144,10 +159,15 @@ def snippet(hit: Hit, terms: set[str]) -> tuple[SnippetSentence, ...]:
 def hit_from_fields(fields: dict, score: float) -> Hit:
     """A Hit from a passage's stored fields."""
     return Hit(
-        passage_id=fields["passage_id"], doc_id=fields["doc_id"], title=fields["title"],
-        heading=fields.get("heading", ""), text=fields["text"], score=score, status=fields["status"],
-        position=fields["position"], start=fields["start"], end=fields["end"],
+        passage_id=fields["passage_id"],
+        doc_id=fields["doc_id"],
+        title=fields["title"],
+        heading=fields.get("heading", ""),
+        text=fields["text"],
+        score=score,
+        status=fields["status"],
+        position=fields["position"],
+        start=fields["start"],
+        end=fields["end"],
         sentences=tuple(check_from_dict(s) for s in fields["sentences"]),
     )
-
-

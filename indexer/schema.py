@@ -33,8 +33,19 @@ class WordAnalyzer(Tokenizer):
 
     __hash__ = Tokenizer.__hash__
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
-                 start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         matches = TOKEN.finditer(value) if tokenize else [_Whole(value)]
         kept = None  # position of the last word kept (StopFilter numbers kept words consecutively)
@@ -125,8 +136,15 @@ def passage_fields(checked) -> Iterator[dict]:
     doc = checked.document
     for passage in checked.passages:
         yield {
-            "passage_id": passage.id, "doc_id": doc.id, "title": doc.title, "heading": passage.heading,
-            "text": doc.text[passage.start : passage.end], "status": passage.status,
-            "topics": ",".join(passage.topics), "position": passage.position, "start": passage.start,
-            "end": passage.end, "sentences": [s.as_dict() for s in passage.checks],
+            "passage_id": passage.id,
+            "doc_id": doc.id,
+            "title": doc.title,
+            "heading": passage.heading,
+            "text": doc.text[passage.start : passage.end],
+            "status": passage.status,
+            "topics": ",".join(passage.topics),
+            "position": passage.position,
+            "start": passage.start,
+            "end": passage.end,
+            "sentences": [s.as_dict() for s in passage.checks],
         }

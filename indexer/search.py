@@ -29,8 +29,18 @@ from .scoring import Norms, PostingCache, flat_terms, top_documents
 from .spelling import Vocabulary
 from .text import stem, stems
 
-__all__ = ["EVIDENCE_WEIGHT", "MAX_PAGE", "MAX_PER_PAGE", "Fragment", "Hit", "Library", "SearchPage",
-           "SearchRequest", "SnippetSentence", "snippet"]
+__all__ = [
+    "EVIDENCE_WEIGHT",
+    "MAX_PAGE",
+    "MAX_PER_PAGE",
+    "Fragment",
+    "Hit",
+    "Library",
+    "SearchPage",
+    "SearchRequest",
+    "SnippetSentence",
+    "snippet",
+]
 
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 RERANK_DEPTH = 50  # results past the requested page that evidence-aware ranking may move up

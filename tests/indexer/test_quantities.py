@@ -74,3 +74,17 @@ def test_measures_judge_the_numbers_sentences_state(sentence, status, rule):
         assert check.sources
         if status == "inaccurate":
             assert check.correction
+
+
+def test_every_measure_judges_its_examples_and_leaves_its_counterexamples():
+    """What `sourcecheck kb test` runs, for the measures (the facts' and rules' cases have their own tests)."""
+    from indexer.explain import self_test
+
+    failures = [f for f in self_test(CHECKER.kb).failures if f.startswith("measure ")]
+    assert failures == []
+    assert all(m.examples and m.counterexamples for m in CHECKER.kb.reader.measures)
+
+
+def test_a_wait_is_judged_by_its_smallest_value():
+    assert judge(Quantity(60.8, 60.8, "duration", 0, 0, open_ended=True), (0, 42), "low") == "inaccurate"
+    assert judge(Quantity(14, 14, "duration", 0, 0), (0, 42), "low") == "supported"
