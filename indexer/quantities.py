@@ -94,6 +94,19 @@ _AT_LEAST = re.compile(r"\b(?:at least|more than|over|longer than|beyond)\s*$", 
 _AT_LEAST_AFTER = re.compile(r"^\s*(?:or more|or longer|plus|\+)", re.I)
 
 
+_MAY_STATE = re.compile(
+    r"\d|\b(?:"
+    + "|".join(w for w in _WORDS if w not in ("a", "an"))
+    + r"|half|quarter|third|fifth|tenth|an? (?:minute|hour|day|week|month|year))\b",
+    re.I,
+)
+
+
+def may_state_a_quantity(text: str) -> bool:
+    """False when `text` has no digit or number word (most sentences): `parse` would find nothing."""
+    return _MAY_STATE.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Quantity:
     low: float

@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .patterns import Pattern
-from .quantities import Measure
+from .quantities import Measure, may_state_a_quantity
 
 
 @dataclass(frozen=True)
@@ -423,7 +423,9 @@ class RelationReader:
         """The measures whose quantity the clause `text` (its claim line `line`) states, each with its verdict.
 
         A reported belief ("respondents thought ...") or a denied or corrected statement gets none."""
-        out = []
+        out: list[tuple[Measure, str]] = []
+        if not self.measures or not may_state_a_quantity(text):
+            return out
         d = self.discourse
         for measure in self.measures:
             if not self.concepts[measure.subject].names.occurs(line, feats) or not measure.about(line, feats):
