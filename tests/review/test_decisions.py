@@ -59,6 +59,7 @@ def test_edit_reason_correction_and_sources(synced, alice, ici_id):
     ({"publisher": "X", "title": "Y", "url": "javascript:alert(1)"}, "http"),
     ({"publisher": "X", "title": "", "url": "https://x.org"}, "title"),
     ({"publisher": "X", "title": "Y"}, "url"),
+    ({"publisher": "X", "title": "Y", "url": "https://x.org]["}, "cannot be read"),  # urlsplit: ValueError
     ("https://x.org", "object"),
 ])
 def test_bad_sources_are_refused(synced, alice, ici_id, source, message):

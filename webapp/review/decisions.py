@@ -64,7 +64,10 @@ def check_source(source: dict) -> dict:
         value = source.get(key)
         if not isinstance(value, str) or not value.strip() or len(value) > 1000:
             raise InvalidRequestError(f"each source needs a {key} (text up to 1000 characters)", "sources")
-    parts = urlsplit(source["url"].strip())
+    try:
+        parts = urlsplit(source["url"].strip())
+    except ValueError:  # an unbalanced "[" or "]" (urlsplit reads an IPv6 address there)
+        raise InvalidRequestError("a source url must be a web address: this one cannot be read", "sources") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidRequestError("a source url must start with http:// or https://", "sources")
     return {"publisher": source["publisher"].strip(), "title": source["title"].strip(), "url": source["url"].strip()}
