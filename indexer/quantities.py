@@ -73,6 +73,12 @@ _DURATION = re.compile(
     re.I,
 )
 _COUNT = r"(?:\d+|" + "|".join(w for w in _WORDS if " " not in w and w not in ("a", "an", "couple")) + r")"
+# "dead within minutes", "in a matter of hours": a duration without a number, as its order of magnitude
+_VAGUE_DURATION = re.compile(
+    r"\b(?:within|in|after|for)\s+(?:a\s+(?:few|matter\s+of)\s+|just\s+|only\s+|mere\s+)?(?P<unit>seconds|minutes|hours)\b",
+    re.I,
+)
+_VAGUE_DAYS = {"seconds": 0.0001, "minutes": 0.01, "hours": 0.2}
 _ONE_IN = re.compile(
     rf"\b(?P<lo>{_COUNT})[\s-]+in[\s-]+(?P<n>{_COUNT})"
     rf"(?:\s*(?:-|–|to|or)\s*(?P<lo2>{_COUNT})[\s-]+in[\s-]+(?P<n2>{_COUNT}))?\b",
@@ -97,7 +103,7 @@ _AT_LEAST_AFTER = re.compile(r"^\s*(?:or more|or longer|plus|\+)", re.I)
 _MAY_STATE = re.compile(
     r"\d|\b(?:"
     + "|".join(w for w in _WORDS if w not in ("a", "an"))
-    + r"|half|quarter|third|fifth|tenth|an? (?:minute|hour|day|week|month|year))\b",
+    + r"|half|quarter|third|fifth|tenth|an? (?:minute|hour|day|week|month|year)|seconds|minutes|hours)\b",
     re.I,
 )
 
@@ -131,6 +137,9 @@ def parse(text: str) -> list[Quantity]:
             lo, hi = (lo, hi + 0.5) if hi is not None else (lo + 0.5, None)
         per = _DAYS[m["unit"].lower()]
         found.append(_bounded(text, m, lo * per, (hi if hi is not None else lo) * per, "duration"))
+    for m in _VAGUE_DURATION.finditer(text):
+        value = _VAGUE_DAYS[m["unit"].lower()]
+        found.append(Quantity(value, value, "duration", m.start(), m.end()))
     for m in _ONE_IN.finditer(text):
         lo = _number(m["lo"]) / _number(m["n"])
         hi = _number(m["lo2"]) / _number(m["n2"]) if m["lo2"] else lo
