@@ -30,7 +30,12 @@ _CHECKABLE_CITATION = re.compile(
     r"https?://|\bwww\.|\b(?i:doi)\b|\b(?i:et al)\b|\bPMID\b|\b[A-Z][a-z]+(?: and [A-Z][a-z]+)?,? \(?(?:19|20)\d\d\)"
 )
 # Idioms with a negative word that deny nothing: "not only X but also Y" asserts X.
-_NOT_DENIALS = re.compile(r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder)(?= )")
+_NOT_DENIALS = re.compile(
+    r" (?:not onli|not just|not simpli|no matter|no doubt|no wonder|(?:not|n't) (?:entir |complet |total |altogeth )?"
+    r"(?:wrong|untru|a myth|fals))(?= )"
+)
+# A double negative affirms: "isn't entirely wrong", "not a myth" (on the claim line: stemmed, "n't" apart).
+_NOT_WRONG = re.compile(r" (?:not|n't) (?:entir |complet |total |altogeth |all )?(?:wrong|untru|a myth|fals)(?= )")
 _QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
 UNVERIFIED_REASON = (
     "This is a medical claim that our knowledge base does not cover yet. It is not marked right or wrong; "
@@ -151,6 +156,11 @@ class Checker:
             self._prepared = (sentence, self._features.read(sentence))
         return self._prepared[1]
 
+    def _debunks(self, line: str, feats) -> bool:
+        """Whether the sentence corrects a myth ("It is a myth that ..."), and does not take the correction back
+        ("'Just relax' isn't entirely wrong: calm does help")."""
+        return self._any("debunk", line, feats) and not _NOT_WRONG.search(line)
+
     def _any(self, concept: str, line: str, feats) -> bool:
         return self.kb.special[concept].occurs(line, feats)
 
@@ -171,7 +181,7 @@ class Checker:
         return (
             cues is not None
             or self.kb.special["contrast"].regex.search(window) is not None
-            or (self._any("debunk", line, feats) if debunked is None else debunked)
+            or (self._debunks(line, feats) if debunked is None else debunked)
         )
 
     def _verdict(
@@ -277,7 +287,7 @@ class Checker:
         parts = self.clauses(text)
         # whether the sentence corrects a myth ("... but that is wrong"), for every clause; a single clause
         # leaves it to the rules, which look only when one matches
-        debunked = self._any("debunk", line, feats) if len(parts) > 1 else None
+        debunked = self._debunks(line, feats) if len(parts) > 1 else None
         clauses: list[Clause] = []
         pool: list[Candidate] = []
         if len(parts) > 1:
@@ -343,7 +353,7 @@ class Checker:
         findings = []
         judged = self._reader.judge(readings, line, feats)
         if any(f.status in FLAGGED for f in judged) and debunked is None:
-            debunked = self._any("debunk", line, feats)
+            debunked = self._debunks(line, feats)
         for finding in judged:
             if finding.status == "unsupported" and (
                 _CHECKABLE_CITATION.search(text) or self._any("citation", line, feats)

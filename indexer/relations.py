@@ -240,7 +240,9 @@ class RelationReader:
         for number in sorted(numbers):  # definition order breaks ties
             concept = self._numbered[number]
             if len(concept.names.needs) == 1 or concept.names.possible(feats):  # one need: the index checked it
-                found += [Mention(concept, m.start(), m.end()) for m in concept.names.regex.finditer(line)]
+                found += [
+                    Mention(concept, m.start(), _trimmed(line, m.end())) for m in concept.names.regex.finditer(line)
+                ]
         found.sort(key=lambda m: (m.start, m.start - m.end))
         kept: list[Mention] = []
         for mention in found:
@@ -269,9 +271,7 @@ class RelationReader:
         for relation in self.relations.values():
             if relation.unary or kinds.isdisjoint(relation.subjects) or kinds.isdisjoint(relation.objects):
                 continue
-            subjects = [m for m in mentions if m.concept.kind in relation.subjects]
-            if any(not s.concept.weak for s in subjects):
-                subjects = [s for s in subjects if not s.concept.weak]
+            named = [m for m in mentions if m.concept.kind in relation.subjects]
             objects = [m for m in mentions if m.concept.kind in relation.objects]
             if starts is None:
                 starts = [m.start() for m in _tokens(line)]
@@ -281,6 +281,10 @@ class RelationReader:
                     dated[obj.start] = modifier is not None and self._cued(line, obj, modifier)
                 if dated[obj.start]:
                     continue  # "distress after a miscarriage": the loss dates the claim
+                # a weak name ("a syringe") is a subject only when no other is named, besides this object
+                # ("A turkey baster, or intra-uterine injector ...": the baster is the one called IUI)
+                strong = [m for m in named if not m.concept.weak and m is not obj]
+                subjects = strong + [obj] if strong and obj in named else strong or named
                 reading = self._read_one(line, feats, relation, subjects, obj, starts)
                 if reading is not None:
                     readings.append(reading)
@@ -376,9 +380,10 @@ class RelationReader:
         # a relation without an object is denied before its subject ("avoid lubricants", "no need to lie down")
         start, end = (0, first.start) if relation.unary else (first.end, last.start)
         between = " " + self._without_own_negations(line, relation, start, end).strip() + " "
+        before = " " + line[: min(first.start, last.start)].strip() + " "
         if d.not_denials is not None:
             between = d.not_denials.regex.sub(" ", between)
-        before = " " + line[: min(first.start, last.start)].strip() + " "
+            before = d.not_denials.regex.sub(" ", before)
         rest = " " + line[min(first.start, last.start) :].strip() + " "  # "... can bring on cramps": a warning
         if any(p.regex.search(rest) for p in relation.warnings):
             return "warning"  # a warning of harm is neither the claim nor its denial: no fact judges it
@@ -456,6 +461,17 @@ _OWN_NEGATIONS = (" not ", " n't ", " no ", " never ")
 # What may stand between an object and the subject after it ("washed sperm for IUI", "the uterus (IUI)").
 _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|use|call) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
+
+
+def _trimmed(line: str, end: int) -> int:
+    """`end` moved back over the punctuation a name's pattern takes with it ("turkey baster , "): the comma
+    belongs to what follows ("..., or IUI")."""
+    while end >= 2 and line[end - 2] in _TRAILING and line[end - 1] == " ":
+        end -= 2
+    return end
+
+
+_TRAILING = frozenset(",;:()-")
 
 
 def _tokens(line: str) -> list[re.Match[str]]:
