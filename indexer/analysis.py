@@ -118,6 +118,9 @@ class VerdictCache:
     def referent_after(self, text: str, referent: str = "") -> str:
         return self.checker.referent_after(text, referent)
 
+    def named_topics(self, text: str) -> str:
+        return self.checker.named_topics(text)
+
     def check(
         self, text: str, start: int, end: int, referent: str = "", lead: str = "", about: str | None = None
     ) -> SentenceCheck:
@@ -148,19 +151,20 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
     checker = checker or Checker()
     passages = []
     referent = checker.referent_after(doc.title) if doc.title else ""
-    topic = referent  # what the document, then each section, is about: it lasts, where the referent changes
+    titled = checker.named_topics(doc.title)  # what the document is about, then each section too
     heading = None
     lead = ""
     for p in split_passages(doc, _claim_headings(doc, checker, referent)):
         if p.heading != heading:
             heading = p.heading
             named = checker.referent_after(heading) if heading else ""
-            referent, topic = named or referent, named or topic
+            referent = named or referent
+            topic = " ".join(filter(None, (titled, checker.named_topics(heading))))
             lead = _lead_in(heading)
         item = len(p.sentences) == 1 and len(p.sentences[0].text.split()) <= _ITEM_WORDS
         checks = []
         for s in p.sentences:
-            about = f"{topic} {referent}" if referent and referent != topic else topic
+            about = f"{topic} {referent}" if referent else topic
             checks.append(checker.check(s.text, s.start, s.end, referent, lead if item else "", about))
             referent = checker.referent_after(s.text, referent)
         lead = _lead_in(p.sentences[-1].text) or (lead if item else "")

@@ -246,6 +246,14 @@ class Checker:
             return named.label.split(" (")[0]  # "intracervical insemination (ICI)": the name, not the aside
         return referent if referent and self._reader.discourse.anaphor.match(sentence) else ""
 
+    def named_topics(self, text: str) -> str:
+        """The concepts a title or heading names, as words ("miscarriage intracervical insemination"): what the
+        document or section is about, for `check`'s `about`. Few titles repeat across a corpus: not kept."""
+        if self._reader is None or not text:
+            return ""
+        labels = dict.fromkeys(m.concept.label.split(" (")[0] for m in self._reader.mentions(*self.prepare(text)))
+        return " ".join(labels)
+
     def check(
         self,
         sentence: str,
@@ -369,7 +377,7 @@ class Checker:
             correction = finding.correction if status == "inaccurate" else ""
             reason = fact.reason if status != "supported" else fact.statement
             findings.append(Candidate(status, fact.id, reason, correction, fact.sources, fact.topic))
-        for measure, status in self._reader.measured(text, line, feats):
+        for measure, status in self._reader.measured(text, line, feats, contexts):
             correction = measure.statement if status == "inaccurate" else ""
             reason = measure.reason if status == "inaccurate" else measure.statement
             findings.append(Candidate(status, measure.id, reason, correction, measure.sources, measure.topic))

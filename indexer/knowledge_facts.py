@@ -193,6 +193,7 @@ def _measure(entry, topic: str, path: Path, concepts, sources, seen: set[str], t
         entry.reason or entry.statement,
         tuple(sources[s] for s in entry.sources),
         entry.supports,
+        entry.about_page,
         compile_patterns(entry.when, terms, where, "when"),
         compile_patterns(entry.unless, terms, where, "unless"),
         tuple(entry.examples),

@@ -96,6 +96,11 @@ class MeasureEntry(_Strict):
         "range: the stated value or range must lie inside.",
     )
     supports: bool = Field(True, description="A value inside the range is supported (false: no verdict).")
+    about_page: bool = Field(
+        False,
+        description="The subject may be named by the page's title or section heading instead of the clause "
+        "('Trying again after a miscarriage' over 'Wait at least two months before trying again').",
+    )
     statement: Text = Field(description="What the sources say, in plain words: the correction of a wrong number.")
     reason: Text | None = Field(None, description="Why a number outside the range is wrong (default: the statement).")
     sources: Phrases = Field(description="Source ids from sources.toml; never invent one.")

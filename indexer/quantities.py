@@ -216,6 +216,7 @@ class Measure:
     reason: str
     sources: tuple
     supports: bool = True  # a value inside the range is `supported` (false: only a value outside gets a verdict)
+    about_page: bool = False  # the subject may be named by the page's title or heading instead of the clause
     when: tuple[Pattern, ...] = ()
     unless: tuple[Pattern, ...] = ()
     examples: tuple[str, ...] = ()

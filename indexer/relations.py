@@ -424,8 +424,9 @@ class RelationReader:
                 out.append(Finding(reading, fact, status))
         return out
 
-    def measured(self, text: str, line: str, feats) -> list[tuple[Measure, str]]:
-        """The measures whose quantity the clause `text` (its claim line `line`) states, each with its verdict.
+    def measured(self, text: str, line: str, feats, contexts: tuple = ()) -> list[tuple[Measure, str]]:
+        """The measures whose quantity the clause `text` (its claim line `line`) states, each with its verdict;
+        an `about_page` measure's subject may stand in `contexts` (what the page is about) instead.
 
         A reported belief ("respondents thought ...") or a denied or corrected statement gets none."""
         out: list[tuple[Measure, str]] = []
@@ -433,7 +434,9 @@ class RelationReader:
             return out
         d = self.discourse
         for measure in self.measures:
-            if not self.concepts[measure.subject].names.occurs(line, feats) or not measure.about(line, feats):
+            names = self.concepts[measure.subject].names
+            named = names.occurs(line, feats) or (measure.about_page and any(names.occurs(*c) for c in contexts))
+            if not named or not measure.about(line, feats):
                 continue
             padded = " " + line + " "
             if d.belief.regex.search(padded) or d.denial_before.regex.search(padded):

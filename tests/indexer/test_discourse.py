@@ -85,3 +85,20 @@ def test_advice_is_a_claim_on_a_page_about_conceiving_and_not_elsewhere():
         "inaccurate",
         "supported",
     )
+
+
+def test_a_measure_may_take_its_subject_from_the_page_title():
+    page = (
+        "Trying again after a miscarriage\n\nMost providers recommend waiting at least two months before "
+        "trying again.\n\nWait two weeks before having sex.\n"
+    )
+    checks = _checks(page)
+    assert checks["Most providers recommend waiting at least two months before trying again."] == (
+        "inaccurate",
+        "trying-again-wait",
+    )
+    assert checks["Wait two weeks before having sex."][1] != "trying-again-wait"
+    other = "Trying again after IVF\n\nMost clinics recommend waiting at least two months before trying again.\n"
+    assert _checks(other)["Most clinics recommend waiting at least two months before trying again."][1] != (
+        "trying-again-wait"
+    )
