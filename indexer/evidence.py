@@ -378,8 +378,10 @@ class Checker:
             reason = fact.reason if status != "supported" else fact.statement
             findings.append(Candidate(status, fact.id, reason, correction, fact.sources, fact.topic))
         for measure, status in self._reader.measured(text, line, feats, contexts):
+            if status == "unsupported" and (_CHECKABLE_CITATION.search(text) or self._any("citation", line, feats)):
+                continue  # a figure from a study the sentence names is not ours to call unsupported
             correction = measure.statement if status == "inaccurate" else ""
-            reason = measure.reason if status == "inaccurate" else measure.statement
+            reason = measure.reason if status in FLAGGED else measure.statement
             findings.append(Candidate(status, measure.id, reason, correction, measure.sources, measure.topic))
         subject = next((r.subject.concept for r in readings), None) or self._reader.referent(line, feats) or carried
         return findings, readings, subject

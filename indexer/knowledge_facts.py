@@ -174,7 +174,9 @@ def _measure(entry, topic: str, path: Path, concepts, sources, seen: set[str], t
     seen.add(entry.id)
     if entry.subject not in concepts:
         raise KnowledgeBaseError(f"{where}: subject '{entry.subject}' is not a known concept")
-    low, high = entry.range
+    if entry.range is None and entry.outside != "unsupported":
+        raise KnowledgeBaseError(f"{where}: a measure without a range must set outside = \"unsupported\"")
+    low, high = entry.range or (0.0, 0.0)
     if low > high:
         raise KnowledgeBaseError(f"{where}: range [{low}, {high}] runs backwards")
     unknown = [s for s in entry.sources if s not in sources]
@@ -187,13 +189,14 @@ def _measure(entry, topic: str, path: Path, concepts, sources, seen: set[str], t
         entry.subject,
         compile_patterns(entry.cues, terms, where, "cue"),
         family,
-        (low * factor, high * factor),
+        (low * factor, high * factor) if entry.range is not None else None,
         entry.compare,
         entry.statement,
         entry.reason or entry.statement,
         tuple(sources[s] for s in entry.sources),
         entry.supports,
         entry.about_page,
+        entry.outside,
         compile_patterns(entry.when, terms, where, "when"),
         compile_patterns(entry.unless, terms, where, "unless"),
         tuple(entry.examples),

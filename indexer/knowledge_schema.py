@@ -88,7 +88,16 @@ class MeasureEntry(_Strict):
     unit: Literal["days", "hours", "weeks", "months", "percent", "proportion"] = Field(
         description="The unit of `range`; a clause's durations or proportions are converted to it."
     )
-    range: tuple[float, float] = Field(description="The values the sources accept, low and high, in `unit`.")
+    range: tuple[float, float] | None = Field(
+        None,
+        description="The values the sources accept, low and high, in `unit`; none: no figure is established, and "
+        "any stated gets `outside` (which must then be unsupported).",
+    )
+    outside: Literal["inaccurate", "unsupported"] = Field(
+        "inaccurate",
+        description="The status of a value outside the range: inaccurate (the sources say otherwise) or "
+        "unsupported (they give no such figure).",
+    )
     compare: Literal["high", "low", "range"] = Field(
         "range",
         description="high: claims state a maximum, and the largest value stated is compared ('up to five days'); "

@@ -210,13 +210,14 @@ class Measure:
     subject: str  # a concept id: the clause must name it
     cues: tuple[Pattern, ...]  # one must occur ("surviv*", "live*"); none: the subject and a number suffice
     unit: str  # "duration" or "proportion"
-    accepted: tuple[float, float]  # in days or as a fraction
+    accepted: tuple[float, float] | None  # in days or as a fraction; None: no figure is established
     compare: str  # "high" or "range" (see `judge`)
     statement: str
     reason: str
     sources: tuple
     supports: bool = True  # a value inside the range is `supported` (false: only a value outside gets a verdict)
     about_page: bool = False  # the subject may be named by the page's title or heading instead of the clause
+    outside: str = "inaccurate"  # the status of a value outside the range ("unsupported": no source gives one)
     when: tuple[Pattern, ...] = ()
     unless: tuple[Pattern, ...] = ()
     examples: tuple[str, ...] = ()
@@ -242,9 +243,12 @@ class Measure:
         if len(quantities) > 2:
             return None
         for quantity in quantities:
-            if quantity.unit == self.unit:
-                status = judge(quantity, self.accepted, self.compare)
-                if status == "supported" and not self.supports:
-                    return None
-                return (status, quantity) if status else None
+            if self.accepted is None:
+                return self.outside, quantity
+            status = judge(quantity, self.accepted, self.compare)
+            if status == "inaccurate":
+                status = self.outside
+            if status == "supported" and not self.supports:
+                return None
+            return (status, quantity) if status else None
         return None

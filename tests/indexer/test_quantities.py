@@ -80,7 +80,7 @@ def test_every_measure_judges_its_examples_and_leaves_its_counterexamples():
     """What `sourcecheck kb test` runs, for the measures (the facts' and rules' cases have their own tests)."""
     from indexer.explain import self_test
 
-    failures = [f for f in self_test(CHECKER.kb).failures if f.startswith("measure ")]
+    failures = [f for f in self_test(CHECKER.kb).failures if f.startswith("measure ")]  # examples: `outside`
     assert failures == []
     assert all(m.examples and m.counterexamples for m in CHECKER.kb.reader.measures)
 
@@ -88,3 +88,30 @@ def test_every_measure_judges_its_examples_and_leaves_its_counterexamples():
 def test_a_wait_is_judged_by_its_smallest_value():
     assert judge(Quantity(60.8, 60.8, "duration", 0, 0, open_ended=True), (0, 42), "low") == "inaccurate"
     assert judge(Quantity(14, 14, "duration", 0, 0), (0, 42), "low") == "supported"
+
+
+def test_a_measure_without_a_range_calls_any_figure_unsupported_unless_a_study_is_named():
+    assert CHECKER.check("Expect roughly a one-in-ten to one-in-five chance per ICI cycle.").status == "unsupported"
+    assert CHECKER.check("Our IUI success rate is 60% per cycle.").status == "unsupported"
+    assert CHECKER.check("IUI achieves about a 10 to 20 percent pregnancy rate per cycle.").status not in (
+        "unsupported", "inaccurate"
+    )
+    named = "Kop et al. (2022) found ICI led to pregnancy in 5% of cycles."
+    assert CHECKER.check(named).rule != "ici-success-figures"
+
+
+def test_a_measure_without_a_range_must_say_its_figures_are_unsupported(tmp_path):
+    import shutil
+
+    from indexer import KnowledgeBaseError, load_knowledge_base
+    from indexer.knowledge import DEFAULT_DIR
+
+    folder = tmp_path / "kb"
+    shutil.copytree(DEFAULT_DIR, folder)
+    facts = folder / "insemination" / "facts.toml"
+    text = facts.read_text()
+    facts.write_text(text.replace('id = "ici-success-figures"\nsubject = "ici"', 'id = "ici-success-figures"\n'
+                                  'subject = "ici"\noutside = "inaccurate"').replace(
+        'unit = "percent"\noutside = "unsupported"\nstatement = "No reliable', 'unit = "percent"\nstatement = "No reliable'))
+    with pytest.raises(KnowledgeBaseError, match="ici-success-figures: a measure without a range"):
+        load_knowledge_base(folder)
