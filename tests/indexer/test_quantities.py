@@ -94,7 +94,8 @@ def test_a_measure_without_a_range_calls_any_figure_unsupported_unless_a_study_i
     assert CHECKER.check("Expect roughly a one-in-ten to one-in-five chance per ICI cycle.").status == "unsupported"
     assert CHECKER.check("Our IUI success rate is 60% per cycle.").status == "unsupported"
     assert CHECKER.check("IUI achieves about a 10 to 20 percent pregnancy rate per cycle.").status not in (
-        "unsupported", "inaccurate"
+        "unsupported",
+        "inaccurate",
     )
     named = "Kop et al. (2022) found ICI led to pregnancy in 5% of cycles."
     assert CHECKER.check(named).rule != "ici-success-figures"
@@ -110,8 +111,8 @@ def test_a_measure_without_a_range_must_say_its_figures_are_unsupported(tmp_path
     shutil.copytree(DEFAULT_DIR, folder)
     facts = folder / "insemination" / "facts.toml"
     text = facts.read_text()
-    facts.write_text(text.replace('id = "ici-success-figures"\nsubject = "ici"', 'id = "ici-success-figures"\n'
-                                  'subject = "ici"\noutside = "inaccurate"').replace(
-        'unit = "percent"\noutside = "unsupported"\nstatement = "No reliable', 'unit = "percent"\nstatement = "No reliable'))
+    start = text.index('id = "ici-success-figures"')
+    entry = text[start:].replace('outside = "unsupported"', 'outside = "inaccurate"', 1)
+    facts.write_text(text[:start] + entry)
     with pytest.raises(KnowledgeBaseError, match="ici-success-figures: a measure without a range"):
         load_knowledge_base(folder)
