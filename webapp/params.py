@@ -9,6 +9,7 @@ The rules, the same on every route:
     integer   ASCII digits within the parameter's bounds (`whole_number`, the one integer parser); never blank
     date      YYYY-MM-DD, a real day before 9999-12-31 (so that the day after it exists)
     text      at most `max_length` characters, no NUL; blank means "no filter" unless the parameter is required
+              or has a `pattern`, which the whole value must match
     choice    text that must be one of `choices`
     list      repeated, or values separated by commas; each value non-blank (and one of `choices`, if any)
 
@@ -61,6 +62,7 @@ class Param:
     minimum: int = 1  # integer
     maximum: int = 1000  # integer
     max_length: int = 1000  # text: characters
+    pattern: str = ""  # text: a regular expression (anchored, in the subset JSON Schema shares) the value matches
 
     def parse(self, args: MultiDict, strict: bool) -> Any:
         values = args.getlist(self.name)
@@ -87,6 +89,10 @@ class Param:
         if self.choices:
             if raw not in self.choices:
                 raise QueryError(f"unknown {self.name} {raw[:80]!r}; use one of {', '.join(self.choices)}", self.name)
+            return raw
+        if self.pattern:
+            if not re.fullmatch(self.pattern, raw):
+                raise QueryError(f"{self.name} {raw[:40]!r} cannot be used: {self.description}", self.name)
             return raw
         if self.required and not raw.strip():
             raise QueryError(f"{self.name} is required: {self.description[0].lower()}{self.description[1:]}", self.name)
@@ -149,7 +155,7 @@ class Param:
         elif self.choices:
             schema = {"type": "string", "enum": list(self.choices)}
         else:
-            pattern = NONBLANK_PATTERN if self.required else TEXT_PATTERN
+            pattern = self.pattern or (NONBLANK_PATTERN if self.required else TEXT_PATTERN)
             schema = {"type": "string", "maxLength": self.max_length, "pattern": pattern}
         return schema if self.default is None else {**schema, "default": self.default}
 

@@ -11,7 +11,7 @@ from typing import Any
 from indexer import STATUSES
 
 from .review.adapter import DECISION_BODY
-from .review.claims import STATES
+from .review.queue import STATES
 
 STR = {"type": "string"}
 INT = {"type": "integer"}

@@ -23,10 +23,11 @@ import sqlalchemy as sa
 
 from indexer import STATUSES
 from webapp.review.accounts import add_reviewer, issue_token
-from webapp.review.claims import ClaimQuery, find_claims, get_claim
+from webapp.review.claims import get_claim
 from webapp.review.decisions import Decision, decide
 from webapp.review.errors import ConflictError
 from webapp.review.models import audit_log, claims
+from webapp.review.queue import ClaimQuery, find_claims
 
 from .figures import record
 

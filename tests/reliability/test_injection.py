@@ -24,10 +24,11 @@ from playwright.sync_api import Page, expect
 from indexer import build_index
 from webapp.review.accounts import add_reviewer
 from webapp.review.audit import audit_csv
-from webapp.review.claims import ClaimQuery, find_claims, get_claim
+from webapp.review.claims import get_claim
 from webapp.review.decisions import Decision, decide
 from webapp.review.exports import claims_csv
 from webapp.review.models import claims
+from webapp.review.queue import ClaimQuery, find_claims
 
 from .figures import record
 

@@ -236,7 +236,7 @@ def test_cli_sync_copies_the_builds_claims_once(runner, db_url, index_dir, tmp_p
     first = sync(index_dir)
     assert first.exit_code == 0, first.output
     added = int(first.output.split(": ", 1)[1].split(" claims added")[0])
-    from webapp.review.claims import ClaimQuery, find_claims
+    from webapp.review.queue import ClaimQuery, find_claims
     from webapp.review.store import ReviewStore
 
     opened = ReviewStore(db_url)

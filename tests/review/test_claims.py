@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
-from webapp.review.claims import CLAIM_STATUSES, ClaimQuery, facets, find_claims, fingerprint, get_claim, normalise
+from webapp.review.claims import CLAIM_STATUSES, fingerprint, get_claim, normalise
 from webapp.review.errors import InvalidRequestError, NotFoundError
+from webapp.review.queue import ClaimQuery, facets, find_claims
 from webapp.review.sync import sync_claims
 
 from .conftest import ICI_DOC, ICI_SENTENCE

@@ -7,9 +7,10 @@ import threading
 import pytest
 
 from webapp.review.audit import AuditQuery, find_entries
-from webapp.review.claims import ClaimQuery, find_claims, get_claim
+from webapp.review.claims import get_claim
 from webapp.review.decisions import Decision, decide
 from webapp.review.errors import ConflictError, InvalidRequestError, NotFoundError
+from webapp.review.queue import ClaimQuery, find_claims
 
 NICE = {"publisher": "NHS", "title": "Artificial insemination",
         "url": "https://www.nhs.uk/conditions/artificial-insemination/"}

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from webapp.review.audit import append
-from webapp.review.claims import ClaimQuery, find_claims, get_claim
+from webapp.review.claims import get_claim
 from webapp.review.decisions import Decision, decide
 from webapp.review.exports import (
     CSV_FIELDS,
@@ -29,6 +29,7 @@ from webapp.review.exports import (
     short_claim,
 )
 from webapp.review.models import claims
+from webapp.review.queue import ClaimQuery, find_claims
 
 from .conftest import ICI_SENTENCE
 

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from webapp.review import models
-from webapp.review.claims import ClaimQuery, find_claims, get_claim
+from webapp.review.claims import get_claim
 from webapp.review.migrations import MIGRATIONS
 from webapp.review.priority import THRESHOLD, priority
+from webapp.review.queue import ClaimQuery, find_claims
 from webapp.review.store import ReviewStore
 from webapp.review.sync import sync_claims
 
@@ -155,7 +156,7 @@ def test_a_store_at_version_4_is_upgraded_and_its_claims_resynced(db_url, librar
             )
         )
         conn.execute(models.meta.insert().values(key="synced_build", value="old"))
-    assert old.migrate() == [5]
+    assert old.migrate() == [5, 6]
     claim = get_claim(old, "a" * 32)
     assert claim.priority == 50 and claim.priority_reasons == () and claim.publisher == ""
     assert sync_claims(old, library) is not None  # the upgrade forgot the synced build, so this sync runs

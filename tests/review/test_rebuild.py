@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from indexer import Library, SearchRequest, build_index, load_knowledge_base
 from webapp.review import models
 from webapp.review.audit import AuditQuery, find_entries
-from webapp.review.claims import ClaimQuery, find_claims, get_claim
+from webapp.review.claims import get_claim
 from webapp.review.decisions import Decision, decide
 from webapp.review.errors import ConflictError
 from webapp.review.overlay import review_page
+from webapp.review.queue import ClaimQuery, find_claims
 from webapp.review.sync import sync_claims
 
 from .conftest import ICI_DOC, ICI_SENTENCE, SEEDS

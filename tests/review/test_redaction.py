@@ -11,8 +11,9 @@ import pytest
 
 from webapp.review.accounts import issue_token, set_active
 from webapp.review.audit import AuditQuery, audit_csv, find_entries
-from webapp.review.claims import ClaimQuery, find_claims, get_claim
+from webapp.review.claims import get_claim
 from webapp.review.decisions import Decision, decide
+from webapp.review.queue import ClaimQuery, find_claims
 
 from .conftest import ICI_DOC, ICI_SENTENCE, PASSWORD
 from .helpers import app_store, login

@@ -64,7 +64,7 @@ def test_the_document_has_the_shapes_security_and_body(spec):
     body = schemas["DecisionBody"]
     assert body["required"] == ["status", "version"] and body["additionalProperties"] is False
     claims = {p["name"] for p in spec["paths"]["/claims"]["get"]["parameters"]}
-    assert claims == {"status", "rule", "doc", "topic", "state", "queue", "page", "per_page"}
+    assert claims == {"status", "rule", "doc", "topic", "state", "queue", "page", "per_page", "cursor"}
     audit = {p["name"] for p in spec["paths"]["/audit"]["get"]["parameters"]}
     assert audit == {"actor", "claim", "action", "status", "since", "until", "page", "per_page"}
     assert {p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]} == set(SEARCH_PARAMS.names)
@@ -76,6 +76,8 @@ def _example(param: dict) -> str:
         return "system"  # without a login, readers filter by "reviewer", "system" or "cli" only
     if param["name"] == "topic":
         return "insemination"  # search: a topic that exists
+    if param["name"] == "cursor":
+        return "a2.50." + "f" * 32  # the claims after priority 50 and this id, as page 2
     schema = param["schema"]
     if schema["type"] == "array":
         schema = schema["items"]

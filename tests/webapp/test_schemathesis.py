@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from webapp.review.accounts import add_reviewer, issue_token
-from webapp.review.claims import ClaimQuery, find_claims
+from webapp.review.queue import ClaimQuery, find_claims
 from webapp.review.web import EXTENSION
 
 RULES_NO_SCHEMA_STATES = {"GET /search", "POST /claims/{claim_id}/decisions"}

@@ -18,10 +18,11 @@ from indexer import STATUSES
 from ..params import Param, Params, whole_number
 from .audit import MAX_PER_PAGE as MAX_AUDIT_PER_PAGE
 from .audit import AuditQuery
-from .claims import MAX_PER_PAGE as MAX_CLAIMS_PER_PAGE
-from .claims import QUEUES, STATES, Claim, ClaimQuery
+from .claims import Claim
 from .decisions import MAX_NOTE, MAX_SOURCES, MAX_TEXT, Decision
 from .errors import InvalidRequestError
+from .queue import CURSOR_PATTERN, QUEUES, STATES, ClaimQuery, Cursor
+from .queue import MAX_PER_PAGE as MAX_CLAIMS_PER_PAGE
 
 MAX_PAGE = 1_000_000  # far past any queue or log; keeps the SQL offset a small number
 MAX_VERSION = 2**31 - 1
@@ -47,6 +48,12 @@ CLAIM_PARAMS = Params(
     ),
     _PAGE,
     Param("per_page", "Claims per page.", "integer", default=50, maximum=MAX_CLAIMS_PER_PAGE),
+    Param(
+        "cursor",
+        "Where the page starts, from a next or prev link (it takes the place of page).",
+        max_length=100,
+        pattern=CURSOR_PATTERN,
+    ),
 )
 AUDIT_FILTERS = (
     Param("actor", "Only entries by this actor (without a login: reviewer, system or cli); blank: anyone."),
@@ -117,6 +124,7 @@ def claim_query(args: MultiDict, strict: bool = False, threshold: int | None = N
         queue=v["queue"],
         page=v["page"],
         per_page=v["per_page"],
+        cursor=Cursor.parse(v["cursor"]) if v["cursor"] else None,
         **settings,
     ).validate()
 

@@ -1,7 +1,7 @@
 """The review API under /api/v1: claims (the queue), one claim with its history, decisions, the audit log and
 exports. Reading needs nothing; a decision needs an API token (401 without one, 409 on a version conflict).
 
-    GET  /api/v1/claims                      ?status=&rule=&doc=&topic=&state=&queue=&page=&per_page=
+    GET  /api/v1/claims                      ?status=&rule=&doc=&topic=&state=&queue=&page=&per_page=&cursor=
     GET  /api/v1/claims/<id>                 the claim with "history"
     POST /api/v1/claims/<id>/decisions       {"status", "note", "version"} (+ reason, correction, sources,
                                              needs_second_review); 201 with the claim; 409 with "current"
@@ -20,11 +20,12 @@ from ..urls import absolute
 from .adapter import AUDIT_EXPORT_PARAMS, AUDIT_PARAMS, CLAIM_PARAMS, audit_query, claim_query, json_decision, read_json
 from .audit import audit_csv, find_entries
 from .auth import names_visible, token_reviewer
-from .claims import find_claims, get_claim
+from .claims import get_claim
 from .decisions import decide
 from .exports import claim_reviews, claims_csv, claims_json, dumps
 from .public import publisher
-from .web import queue_settings, store, synced_library
+from .queue import find_claims
+from .web import queue_links, queue_settings, store, synced_library
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 STORE = (503,)  # the reviewer database cannot be reached
@@ -57,7 +58,7 @@ def claims():
     return ok(
         page.as_dict(),
         url_for("review.queue", **filters, page=request.args.get("page")),
-        **_pages("review_api.claims", page, filters),
+        **queue_links("review_api.claims", page, filters, numbered=query.cursor is None),
     )
 
 

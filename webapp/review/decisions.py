@@ -18,6 +18,7 @@ from indexer import STATUSES
 from .accounts import Reviewer
 from .audit import append
 from .claims import Claim, load_claim
+from .counts import COMPACT_EVERY, compact
 from .errors import ConflictError, InvalidRequestError
 from .models import claims
 from .store import ReviewStore
@@ -141,3 +142,5 @@ def _apply(conn: sa.Connection, now, claim_id: str, reviewer: Reviewer, d: Decis
         claims.c.id == claim_id, claims.c.version == d.version).values(**values)).rowcount
     if updated != 1:
         raise _Stale()  # another transaction decided between our read and our write
+    if values["decision_id"] % COMPACT_EVERY == 0:
+        compact(conn)

@@ -143,12 +143,85 @@ def _v5_claim_priority(conn: sa.Connection) -> None:
     conn.execute(meta.delete().where(meta.c.key == "synced_build"))
 
 
+_V6_KEY = ("present", "auto_status", "status", "decision_auto_status", "needs_second_review", "priority", "publisher")
+
+
+def _v6_sqlite_triggers(key: str, old: str, new: str) -> list[str]:
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _V6_KEY)
+    return [
+        f"CREATE TRIGGER claim_counts_insert AFTER INSERT ON claims "
+        f"BEGIN INSERT INTO claim_counts ({key}, n) VALUES ({new}, 1); END",
+        f"CREATE TRIGGER claim_counts_delete AFTER DELETE ON claims "
+        f"BEGIN INSERT INTO claim_counts ({key}, n) VALUES ({old}, -1); END",
+        f"CREATE TRIGGER claim_counts_update AFTER UPDATE OF {key} ON claims WHEN {changed} "
+        f"BEGIN INSERT INTO claim_counts ({key}, n) VALUES ({old}, -1), ({new}, 1); END",
+    ]
+
+
+def _v6_postgres_triggers(key: str, old: str, new: str) -> list[str]:
+    # Inserts and deletes by statement (a bulk insert adds one row a combination, not one a claim); changes by row,
+    # and only when a counted column really changes (the sync's update of every claim's build fires nothing).
+    def function(name: str, body: str) -> str:
+        return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN {body}; RETURN NULL; END $$")
+
+    return [
+        function("claim_counts_added",
+                 f"INSERT INTO claim_counts ({key}, n) SELECT {key}, count(*) FROM added GROUP BY {key}"),
+        "CREATE TRIGGER claim_counts_insert AFTER INSERT ON claims REFERENCING NEW TABLE AS added "
+        "FOR EACH STATEMENT EXECUTE FUNCTION claim_counts_added()",
+        function("claim_counts_removed",
+                 f"INSERT INTO claim_counts ({key}, n) SELECT {key}, -count(*) FROM removed GROUP BY {key}"),
+        "CREATE TRIGGER claim_counts_delete AFTER DELETE ON claims REFERENCING OLD TABLE AS removed "
+        "FOR EACH STATEMENT EXECUTE FUNCTION claim_counts_removed()",
+        function("claim_counts_moved", f"INSERT INTO claim_counts ({key}, n) VALUES ({old}, -1), ({new}, 1)"),
+        f"CREATE TRIGGER claim_counts_update AFTER UPDATE OF {key} ON claims FOR EACH ROW "
+        f"WHEN (({old}) IS DISTINCT FROM ({new})) EXECUTE FUNCTION claim_counts_moved()",
+    ]
+
+
+def _v6_queue_counts(conn: sa.Connection) -> None:
+    """The queue's counts without a scan of every claim: claim_counts holds the number of claims per combination
+    of the columns the counts filter on, kept by triggers whatever code writes the claims; an index for each
+    filter the queue pages through in priority order."""
+    status, big_id = sa.String(20), sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    md = sa.MetaData()
+    sa.Table("claim_counts", md, sa.Column("id", big_id, primary_key=True),
+             sa.Column("present", sa.Boolean, nullable=False),
+             sa.Column("auto_status", status, nullable=False), sa.Column("status", status, nullable=True),
+             sa.Column("decision_auto_status", status, nullable=True),
+             sa.Column("needs_second_review", sa.Boolean, nullable=False),
+             sa.Column("priority", sa.Integer, nullable=False), sa.Column("publisher", sa.String(200), nullable=False),
+             sa.Column("n", sa.Integer, nullable=False))
+    md.create_all(conn)
+    key = ", ".join(_V6_KEY)
+    conn.exec_driver_sql(f"INSERT INTO claim_counts ({key}, n) SELECT {key}, count(*) FROM claims GROUP BY {key}")
+    old, new = (", ".join(f"{row}.{c}" for c in _V6_KEY) for row in ("OLD", "NEW"))
+    triggers = _v6_postgres_triggers if conn.dialect.name == "postgresql" else _v6_sqlite_triggers
+    for statement in triggers(key, old, new):
+        conn.exec_driver_sql(statement)
+    # The queue's order, covering the columns its filters read, so that skipping past claims (an OFFSET page, or a
+    # filter few claims pass) reads the index alone; it replaces migration 5's (priority, id)
+    conn.exec_driver_sql("DROP INDEX ix_claims_priority")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_queue ON claims (priority, id, present, auto_status, status, "
+                         "decision_auto_status, needs_second_review, publisher)")
+    # Decided claims and those marked for a second review are few: queues of them (a state but "undecided", a
+    # status only a decision gives) page along these small indexes instead of walking the whole queue's
+    marked = "needs_second_review" if conn.dialect.name == "postgresql" else "needs_second_review = 1"
+    conn.exec_driver_sql("CREATE INDEX ix_claims_decided_priority ON claims (priority, id) WHERE status IS NOT NULL")
+    conn.exec_driver_sql(f"CREATE INDEX ix_claims_second_review_priority ON claims (priority, id) WHERE {marked}")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_topic_priority ON claims (topic, priority, id)")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_rule_priority ON claims (auto_rule, priority, id)")
+    conn.exec_driver_sql("DROP INDEX ix_claims_auto_rule")  # the one above leads with the rule too
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reviewers, tokens, throttle, claims, audit log", _v1_tables),
     Migration(2, "audit log is append-only (triggers)", _v2_append_only_audit),
     Migration(3, "audit log refuses INSERT OR REPLACE (SQLite trigger)", _v3_audit_refuses_replace),
     Migration(4, "server-side sessions, API token expiry, throttle keys", _v4_sessions_and_token_expiry),
     Migration(5, "claim priority, reasons and publisher; passage exposure counts", _v5_claim_priority),
+    Migration(6, "queue counts kept by triggers; indexes to page by topic and rule", _v6_queue_counts),
 )
 
 

@@ -8,6 +8,8 @@
     api_tokens         hashed API tokens (SHA-256 of a 256-bit random token), each with an expiry
     login_throttle     failed-login counters per (account, client address), per address and per account
     passage_exposure   how often each passage was shown in search results (a counter, nothing about who or why)
+    claim_counts       how many claims have each combination of the columns the queue's counts filter on (kept by
+                       triggers on claims; summed by the queue instead of scanning every claim)
     meta               key/value: the build the claims were last synced from
     schema_version     applied migrations
 """
@@ -71,6 +73,8 @@ meta = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
+# The columns the queue's counts and filters read (claim_counts below, the index of the queue's order)
+COUNTED = ("present", "auto_status", "status", "decision_auto_status", "needs_second_review", "priority", "publisher")
 claims = sa.Table(
     "claims", metadata,
     sa.Column("id", sa.String(32), primary_key=True),  # fingerprint of (doc id, normalised sentence)
@@ -87,7 +91,7 @@ claims = sa.Table(
     sa.Column("build", sa.String(300), nullable=False),
     sa.Column("first_seen", When, nullable=False),
     sa.Column("auto_status", sa.String(20), nullable=False, index=True),
-    sa.Column("auto_rule", sa.String(200), nullable=False, index=True),
+    sa.Column("auto_rule", sa.String(200), nullable=False),
     sa.Column("auto_reason", sa.Text, nullable=False),
     sa.Column("auto_correction", sa.Text, nullable=False),
     sa.Column("auto_sources", sa.JSON, nullable=False),
@@ -106,7 +110,26 @@ claims = sa.Table(
     sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
     sa.Column("priority_reasons", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("publisher", sa.String(200), nullable=False, server_default=""),  # the document's source publisher
-    sa.Index("ix_claims_priority", "priority", "id"),
+    # The queue's order (and its keyset pages), covering what its filters read: skipping claims reads the index alone
+    sa.Index("ix_claims_queue", "priority", "id", *(name for name in COUNTED if name != "priority")),
+    sa.Index("ix_claims_topic_priority", "topic", "priority", "id"),
+    sa.Index("ix_claims_rule_priority", "auto_rule", "priority", "id"),
+)
+
+# The few decided claims, and those marked for a second review, in the queue's order
+sa.Index("ix_claims_decided_priority", claims.c.priority, claims.c.id, sqlite_where=claims.c.status.is_not(None),
+         postgresql_where=claims.c.status.is_not(None))
+sa.Index("ix_claims_second_review_priority", claims.c.priority, claims.c.id,
+         sqlite_where=claims.c.needs_second_review, postgresql_where=claims.c.needs_second_review)
+
+# Claims per combination of the COUNTED columns: database triggers on `claims` add a row of +n or -n for every insert,
+# delete or change of one of them (never updating a row in place, so concurrent decisions never wait on each
+# other), and counts.compact folds the rows into one a combination.
+claim_counts = sa.Table(
+    "claim_counts", metadata,
+    sa.Column("id", BigId, primary_key=True),
+    *(sa.Column(c.name, c.type, nullable=c.nullable) for c in (claims.c[name] for name in COUNTED)),
+    sa.Column("n", sa.Integer, nullable=False),  # claims with these values added (or, if negative, removed)
 )
 
 passage_exposure = sa.Table(

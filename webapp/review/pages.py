@@ -14,10 +14,11 @@ from ..params import Params
 from .adapter import AUDIT_EXPORT_PARAMS, AUDIT_PARAMS, CLAIM_PARAMS, audit_query, claim_query, form_decision
 from .audit import find_entries
 from .auth import names_visible, require_reviewer
-from .claims import STATES, facets, find_claims, get_claim
+from .claims import get_claim
 from .decisions import decide
 from .errors import ConflictError, InvalidRequestError
-from .web import queue_settings, store, synced_library
+from .queue import STATES, facets, find_claims
+from .web import queue_links, queue_settings, store, synced_library
 
 bp = Blueprint("review", __name__, url_prefix="/review", static_folder="static")
 
@@ -36,13 +37,13 @@ def queue():
     """Claims to review, most severe and most repeated first, with filters and counts."""
     synced_library()
     page = find_claims(store(), claim_query(request.args, **queue_settings()), reveal_names=names_visible())
-    args = _known(CLAIM_PARAMS, "page")
+    args = _known(CLAIM_PARAMS, "page", "cursor")
     twin = url_for("review_api.claims", **_known(CLAIM_PARAMS))
     return render_template(
         "review/queue.html",
         page=page,
+        links=queue_links("review.queue", page, args),
         facets=facets(store(), documents=False),  # a document is typed: a menu of thousands helps nobody
-        args=args,
         statuses=STATUSES,
         states=STATES,
         twin=twin,

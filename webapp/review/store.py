@@ -8,10 +8,12 @@ hashes, the audit log) is created readable by its owner only, and so are its -wa
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,6 +25,7 @@ from .errors import ReviewError, StoreUnavailableError
 from .migrations import latest_version, migrate
 
 SQLITE_FILE = "review.sqlite3"
+SQLITE_BULK_CACHE_KIB = 131_072  # SQLite's page cache during a bulk insert (2 MiB by default)
 CONNECT_TIMEOUT = 10  # seconds; PostgreSQL on a host that drops packets would otherwise hang each request
 # Errors that mean the database cannot serve us right now (server down, connection lost, file locked or unreadable)
 UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
@@ -163,6 +166,60 @@ class ReviewStore:
             from sqlalchemy.dialects.sqlite import insert
         statement = insert(table).values(**values)
         conn.execute(statement.on_conflict_do_update(index_elements=[key], set_=update))
+
+    def bulk_insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+        """Insert `rows` (dicts with the same keys), as `conn.execute(table.insert(), rows)` would but faster: COPY
+        on PostgreSQL; on SQLite one prepared statement run for every row, each value through its column type, with
+        a page cache the size of a large library's claims. In key order either way (each index of the key grows at
+        its end instead of splitting pages all over)."""
+        if not rows:
+            return
+        names = list(rows[0])
+        quoted = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in names)
+        values = itemgetter(*names)
+        rows = sorted(rows, key=itemgetter(*(c.name for c in table.primary_key)))
+        if self.dialect == "postgresql":
+            dumped = [i for i, name in enumerate(names) if isinstance(table.c[name].type, sa.JSON)]
+            with conn.connection.driver_connection.cursor() as cursor:
+                with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        record = list(values(row))
+                        for i in dumped:
+                            record[i] = json.dumps(record[i])
+                        copy.write_row(record)
+            return
+        kinds = (table.c[name].type.dialect_impl(conn.dialect) for name in names)
+        processors = [(i, p) for i, kind in enumerate(kinds) if (p := kind.bind_processor(conn.dialect))]
+
+        def prepared(row: dict) -> tuple:
+            record = list(values(row))
+            for i, process in processors:
+                record[i] = process(record[i])
+            return tuple(record)
+
+        marks = ", ".join("?" for _ in names)
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+        try:
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", list(map(prepared, rows)))
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")  # and the pages past it are freed
+
+    def analyze(self, conn: sa.Connection, table: sa.Table) -> None:
+        """Refresh the query planner's statistics of `table` after a bulk change (PostgreSQL's autovacuum may take a
+        minute to, and until then plans the queue's pages on an empty table's; SQLite keeps none until asked)."""
+        conn.exec_driver_sql(f"ANALYZE {table.name}")
+
+    def vacuum(self, table: sa.Table) -> None:
+        """PostgreSQL: VACUUM `table` after a bulk change, outside any transaction (it cannot run in one), so that
+        index-only scans skip the rows just written without visiting the table (autovacuum gets there, later)."""
+        if self.dialect != "postgresql":
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(f"VACUUM {table.name}")
+        except UNAVAILABLE as e:
+            raise self._unavailable(e) from e
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,6 +4,10 @@ Runs once per build: the store remembers the build it last synced (`meta.synced_
 call `sync_claims` cheaply and only the first one after a rebuild does the work (under a lock, so two processes
 never sync the same build twice). A decided claim whose automatic verdict changed gets a version bump (a reviewer
 still looking at the old verdict gets a conflict), an audit entry, and shows as "changed" in the queue.
+
+New claims go in with one bulk insert (COPY on PostgreSQL), counted for the queue (counts.py) in the same
+transaction; the planner's statistics are refreshed in it too, since the queue's pages are planned on them, and
+PostgreSQL's table vacuumed after it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import sqlalchemy as sa
 from indexer import Library
 
 from .audit import append
-from .claims import CLAIM_STATUSES, fingerprint, normalise
+from .claims import CLAIM_STATUSES, normalise, normalised_fingerprint
+from .counts import compact, insert_claims
 from .models import claims, passage_exposure
 from .priority import priority
 from .store import ReviewStore
@@ -57,14 +62,16 @@ def _sentences(library: Library) -> tuple[dict[str, dict], Counter]:
                 if norm not in seen:
                     seen.add(norm)
                     repeats[norm] += 1
-                found.setdefault(fingerprint(info["id"], check.text), {
-                    "doc_id": info["id"], "title": checked.document.title, "sentence": check.text,
-                    "passage_id": passage.id, "position": passage.position, "start": check.start,
-                    "end": check.end, "topic": check.topic, "norm": norm, "publisher": publisher,
-                    "auto_status": check.status, "auto_rule": check.rule, "auto_reason": check.reason,
-                    "auto_correction": check.correction,
-                    "auto_sources": [s.as_dict() for s in check.sources],
-                })
+                claim_id = normalised_fingerprint(info["id"], norm)
+                if claim_id not in found:
+                    found[claim_id] = {
+                        "doc_id": info["id"], "title": checked.document.title, "sentence": check.text,
+                        "passage_id": passage.id, "position": passage.position, "start": check.start,
+                        "end": check.end, "topic": check.topic, "norm": norm, "publisher": publisher,
+                        "auto_status": check.status, "auto_rule": check.rule, "auto_reason": check.reason,
+                        "auto_correction": check.correction,
+                        "auto_sources": [s.as_dict() for s in check.sources],
+                    }
     return found, repeats
 
 
@@ -92,7 +99,7 @@ def sync_claims(store: ReviewStore, library: Library, force: bool = False) -> Sy
         existing = {row.id: row for row in conn.execute(sa.select(claims))}
         shown = dict(conn.execute(sa.select(passage_exposure.c.passage_id, passage_exposure.c.shown)).all())
         now = store.now()
-        added, kept = [], []  # written in bulk: a statement a claim took minutes on a large library
+        added, kept = [], 0  # written in bulk: a statement a claim took minutes on a large library
         for claim_id, values in found.items():
             norm = values.pop("norm")
             values["repeats"] = repeats[norm]
@@ -104,23 +111,24 @@ def sync_claims(store: ReviewStore, library: Library, force: bool = False) -> Sy
             values["priority"], values["priority_reasons"] = rank.score, list(rank.reasons)
             if old is None:
                 added.append({"id": claim_id, "present": True, "build": build.name, "first_seen": now,
-                              "needs_second_review": False, "version": 0, **values})
+                              "status": None, "decision_auto_status": None, "needs_second_review": False,
+                              "version": 0, **values})
             elif _unchanged(old, values):
                 if old.build != build.name:
-                    kept.append(claim_id)
+                    kept += 1
             else:
                 _update(conn, old, values, build.name, now, summary)
         gone = [claim_id for claim_id, old in existing.items() if claim_id not in found and old.present]
-        for rows in _batches(added):
-            conn.execute(claims.insert(), rows)
-        by_id = claims.c.id == sa.bindparam("claim_id")
-        for ids in _batches(kept):
-            conn.execute(claims.update().where(by_id).values(build=build.name), [{"claim_id": i} for i in ids])
+        insert_claims(store, conn, added)
         for ids in _batches(gone):
-            conn.execute(claims.update().where(by_id).values(present=False, build=build.name),
-                         [{"claim_id": i} for i in ids])
+            conn.execute(claims.update().where(claims.c.id.in_(ids)).values(present=False, build=build.name))
+        if kept:  # every claim still present but of an older build is one of these: one statement for them all
+            conn.execute(claims.update().where(claims.c.present, claims.c.build != build.name).values(build=build.name))
+        compact(conn)
+        store.analyze(conn, claims)
         summary.added, summary.gone = len(added), len(gone)
         store.set_meta(conn, SYNCED_BUILD, build.name)
+    store.vacuum(claims)
     return summary
 
 

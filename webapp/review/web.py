@@ -42,6 +42,7 @@ from .errors import (
 from .exports import STATUS_WORDS
 from .overlay import review_document, review_hits, review_page
 from .priority import THRESHOLD
+from .queue import ClaimPage, Cursor
 from .sessions import SessionPolicy
 from .store import ReviewStore, default_database_url
 from .sync import sync_claims
@@ -59,6 +60,7 @@ STATUS_CODES: dict[type[ReviewError], tuple[int, str]] = {
     AccountError: (400, "invalid_account"),
     StoreUnavailableError: (503, "review_unavailable"),
 }
+NUMBERED_UP_TO = 1000  # claims: the API links pages starting within these by number (queue_links)
 UNAVAILABLE_RETRY_AFTER = 30  # seconds
 UNAVAILABLE_TITLE = "Reviewer pages are unavailable"
 UNAVAILABLE_MESSAGE = ("The reviewer database cannot be reached right now, so the review queue, decisions and "
@@ -133,6 +135,25 @@ def store() -> ReviewStore:
 def queue_settings() -> dict:
     """The default queue's priority threshold and trusted publishers, for ClaimQuery."""
     return service().queue
+
+
+def queue_links(endpoint: str, found: ClaimPage, filters: dict, numbered: bool = False) -> dict[str, str | None]:
+    """next and prev of a page of the queue, with the same filters: cursors (keyset pages: as fast at any depth);
+    with `numbered`, page numbers for pages starting within NUMBERED_UP_TO claims (OFFSET is cheap there)."""
+    filters = {k: v for k, v in filters.items() if k not in ("page", "cursor")}
+
+    def link(cursor: Cursor | None, number: int) -> str | None:
+        if cursor is None:
+            return None
+        if number == 1:
+            return url_for(endpoint, **filters)
+        if numbered and (number - 1) * found.query.per_page <= NUMBERED_UP_TO:
+            return url_for(endpoint, **filters, page=number)
+        return url_for(endpoint, **filters, cursor=str(cursor))
+
+    if not found.claims and found.page > 1:  # past the end (page=): back by number
+        return {"next": None, "prev": url_for(endpoint, **filters, page=found.page - 1)}
+    return {"next": link(found.next_cursor, found.page + 1), "prev": link(found.prev_cursor, found.page - 1)}
 
 
 def synced_library() -> Library | None:
