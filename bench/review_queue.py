@@ -3,7 +3,8 @@
     python -m bench.review_queue [--claims 100000] [--rounds 40] [--database-url URL ...]
 
 Fills a fresh store with synthetic claims (generated sentences, not MedQuAD text), then times each operation
-through the web app (Flask's test client, no index: the store alone) and prints p50/p95 in ms as JSON. Without
+through the web app (Flask's test client, no index: the store alone) and prints p50/p95 in ms as JSON. Deep pages
+are timed both ways: by page number (OFFSET, kept for old links) and by the cursor a next link carries. Without
 --database-url: a SQLite file in a temporary folder, and PostgreSQL from SOURCECHECK_TEST_DATABASE_URL or, failing
 that, a throwaway server as the reviewer tests start one.
 """
@@ -21,6 +22,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parents[1]
 STATUSES = ["unverified"] * 970 + ["unsupported"] * 25 + ["inaccurate"] * 5
 PUBLISHERS = ("GHR", "GARD", "NIDDK", "NINDS", "CancerGov", "NHLBI", "CDC", "")
@@ -29,6 +32,7 @@ WORDS = "blood sugar dose daily risk causes treatment helps heart kidney should 
 
 def fill(store, count: int, seed: int = 13) -> None:
     """`count` synthetic claims over 16,000 documents, 40 topics and 30 rules, with priorities as sync gives."""
+    from webapp.review.counts import compact
     from webapp.review.models import claims
     from webapp.review.priority import priority
 
@@ -69,11 +73,10 @@ def fill(store, count: int, seed: int = 13) -> None:
                     "publisher": rng.choice(PUBLISHERS),
                 }
             )
-            if len(rows) == 2000:
-                conn.execute(claims.insert(), rows)
-                rows = []
-        if rows:
-            conn.execute(claims.insert(), rows)
+        store.bulk_insert(conn, claims, rows)
+        compact(conn)  # as a sync does
+        store.analyze(conn, claims)
+    store.vacuum(claims)
 
 
 def _timed(action, rounds: int) -> dict:
@@ -86,9 +89,27 @@ def _timed(action, rounds: int) -> dict:
     return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)}
 
 
+def _cursor(store, position: int) -> str:
+    """The cursor of a next link to the page after the claim at `position` (from 0) of the whole queue."""
+    from webapp.review.models import claims
+    from webapp.review.queue import ClaimQuery, Cursor
+
+    query = ClaimQuery(queue="all")
+    with store.read() as conn:
+        row = conn.execute(
+            sa.select(claims.c.priority, claims.c.id)
+            .where(*query.where())
+            .order_by(claims.c.priority.desc(), claims.c.id.desc())
+            .offset(position)
+            .limit(1)
+        ).one()
+    return str(Cursor(True, position // query.per_page + 2, row.priority, row.id))
+
+
 def measure(url: str, count: int, rounds: int) -> dict:
     from webapp import create_app
     from webapp.review.accounts import add_reviewer, issue_token
+    from webapp.review.counts import compact
     from webapp.review.store import ReviewStore
 
     store = ReviewStore.open(url)
@@ -122,15 +143,29 @@ def measure(url: str, count: int, rounds: int) -> dict:
             )
             assert response.status_code == 201, response.get_json()
 
+        deep = _cursor(store, 999 * 50 - 1)  # page 1000 of queue=all, as its next links reach it
+        second = client.get("/api/v1/claims").get_json()["links"]["next"]
+
+        def compaction():
+            with store.write() as conn:
+                compact(conn)
+
         operations = {
             "queue page /review": get("/review"),
             "queue page, page 50": get("/review?page=50"),
+            "queue page, its next link": get(second.replace("/api/v1/claims", "/review")),
+            "queue page, queue=all, cursor of page 1000": get(f"/review?queue=all&cursor={deep}"),
             "API default queue": get("/api/v1/claims"),
-            "API queue=all, page 1000": get("/api/v1/claims?queue=all&page=1000"),
+            "API queue=all, page 1000 (OFFSET)": get("/api/v1/claims?queue=all&page=1000"),
+            "API queue=all, cursor of page 1000": get(f"/api/v1/claims?queue=all&cursor={deep}"),
             "API status=unverified&state=all": get("/api/v1/claims?status=unverified&state=all"),
+            "API state=decided (none yet)": get("/api/v1/claims?state=decided&queue=all"),
+            "API status=supported&state=all (none yet)": get("/api/v1/claims?status=supported&state=all"),
             "API doc filter": get("/api/v1/claims?doc=doc-00042&queue=all"),
             "API topic and state=decided": get("/api/v1/claims?topic=topic-3&state=decided"),
+            "API rule filter": get("/api/v1/claims?rule=rule-7&state=all"),
             "decision (POST)": decide,
+            "counts compaction (every 256th decision)": compaction,
         }
         client.get("/api/v1/claims")  # warm the connection pool and caches
         results = {name: _timed(action, rounds) for name, action in operations.items()}
