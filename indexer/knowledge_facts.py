@@ -175,7 +175,7 @@ def _measure(entry, topic: str, path: Path, concepts, sources, seen: set[str], t
     if entry.subject not in concepts:
         raise KnowledgeBaseError(f"{where}: subject '{entry.subject}' is not a known concept")
     if entry.range is None and entry.outside != "unsupported":
-        raise KnowledgeBaseError(f"{where}: a measure without a range must set outside = \"unsupported\"")
+        raise KnowledgeBaseError(f'{where}: a measure without a range must set outside = "unsupported"')
     low, high = entry.range or (0.0, 0.0)
     if low > high:
         raise KnowledgeBaseError(f"{where}: range [{low}, {high}] runs backwards")
