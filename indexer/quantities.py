@@ -100,17 +100,16 @@ _AT_LEAST = re.compile(r"\b(?:at least|more than|over|longer than|beyond)\s*$", 
 _AT_LEAST_AFTER = re.compile(r"^\s*(?:or more|or longer|plus|\+)", re.I)
 
 
-_MAY_STATE = re.compile(
+_MAY_STATE = re.compile(  # on the lower-cased text: a case-blind regex is three times slower
     r"\d|\b(?:"
-    + "|".join(w for w in _WORDS if w not in ("a", "an"))
-    + r"|half|quarter|third|fifth|tenth|an? (?:minute|hour|day|week|month|year)|seconds|minutes|hours)\b",
-    re.I,
+    + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True))
+    + r"|half|quarter|third|fifth|tenth|an? (?:minute|hour|day|week|month|year)|seconds|minutes|hours)\b"
 )
 
 
 def may_state_a_quantity(text: str) -> bool:
     """False when `text` has no digit or number word (most sentences): `parse` would find nothing."""
-    return _MAY_STATE.search(text) is not None
+    return _MAY_STATE.search(text.lower()) is not None
 
 
 @dataclass(frozen=True)

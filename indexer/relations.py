@@ -185,6 +185,7 @@ class RelationReader:
         for fact in facts:
             self._facts[(fact.subject, fact.relation, fact.object)].append(fact)
         self._kinds_used = {k for r in relations.values() for k in (*r.subjects, *r.objects)}
+        self._kinds_used |= {concepts[m.subject].kind for m in measures if m.subject in concepts}
         self._by_kind: dict[str, list[Concept]] = defaultdict(list)
         for concept in concepts.values():
             self._by_kind[concept.kind].append(concept)
@@ -434,8 +435,9 @@ class RelationReader:
             return out
         d = self.discourse
         for measure in self.measures:
-            names = self.concepts[measure.subject].names
-            named = names.occurs(line, feats) or (measure.about_page and any(names.occurs(*c) for c in contexts))
+            named = any(measure.subject in self._lineage[m.concept.id] for m in self.mentions(line, feats)) or (
+                measure.about_page and any(self.concepts[measure.subject].names.occurs(*c) for c in contexts)
+            )
             if not named or not measure.about(line, feats):
                 continue
             padded = " " + line + " "
