@@ -289,7 +289,8 @@ class Checker:
 
         Each clause is judged on its own (a denial in one does not cover the next); rules whose patterns span a
         clause break are matched on the whole sentence too. A `supported` verdict stands only when every clause
-        in which a relation was read is backed; otherwise the sentence is `unverified`.
+        that makes a claim (a relation read, or medical and claim words) is backed; otherwise the sentence is
+        `unverified`: a green check is never lent to a claim nothing checked.
         """
         line, feats = self.prepare(text)
         parts = self.clauses(text)
@@ -306,12 +307,20 @@ class Checker:
             part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
             findings, readings, carried = self._read_relations(part, part_line, part_feats, carried, debunked, contexts)
             found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
-            clauses.append(Clause(part, tuple(found), tuple(readings)))
+            claims = bool(readings) or (
+                len(parts) > 1
+                and self._any("medical", part_line, part_feats)
+                and self._any("claim", part_line, part_feats)
+            )
+            clauses.append(Clause(part, tuple(found), tuple(readings), claims))
             pool += found
         if not pool:
             return None, clauses
         best = max(pool, key=lambda c: SEVERITY[c.status])  # stable: the first of the most severe
-        if best.status == "supported" and any(c.readings and not c.found for c in clauses):
+        # a rule matched on the whole sentence and in no single clause states a claim across the break ("People
+        # confuse ICI with IUI, but the two place sperm in different places"): it backs every clause
+        spans = best.id not in {c.id for clause in clauses for c in clause.found}
+        if best.status == "supported" and not spans and any(c.claims and not c.found for c in clauses):
             return None, clauses  # one claim is backed, another is not: the sentence as a whole is unverified
         return best, clauses
 
@@ -406,6 +415,7 @@ class Clause:
     text: str
     found: tuple[Candidate, ...]
     readings: tuple  # of relations.Reading
+    claims: bool = False  # it makes a medical claim (a relation read, or claim words): unbacked, it is unverified
 
 
 def _topic_first(verdicts: list[Verdict], findings: list[Candidate]) -> list[Candidate]:
