@@ -75,7 +75,7 @@ _DURATION = re.compile(
 _COUNT = r"(?:\d+|" + "|".join(w for w in _WORDS if " " not in w and w not in ("a", "an", "couple")) + r")"
 # "dead within minutes", "in a matter of hours": a duration without a number, as its order of magnitude
 _VAGUE_DURATION = re.compile(
-    r"\b(?:within|in|after|for)\s+(?:a\s+(?:few|matter\s+of)\s+|just\s+|only\s+|mere\s+)?(?P<unit>seconds|minutes|hours)\b",
+    r"\b(?:within|in|after|for|last|lasts|only|just|about|survive|survives|live|lives)\s+(?:a\s+(?:few|matter\s+of)\s+|just\s+|only\s+|mere\s+)?(?P<unit>seconds|minutes|hours)\b",
     re.I,
 )
 _VAGUE_DAYS = {"seconds": 0.0001, "minutes": 0.01, "hours": 0.2}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,23 +107,6 @@ def test_never_raises_on_any_text(text):
 def test_hostile_inputs():
     for text in ("", " ", "?" * 1000, "ICI " * 5000, "\u200b\u202e IUI", "n't n't n't", "(" * 500 + "IUI"):
         assert CHECKER.check(text).status in STATUSES
-
-
-def test_checking_is_fast():
-    """The index build checks ~180,000 MedQuAD sentences; the checker must not be its bottleneck.
-
-    A loose bound (a few thousand sentences a second even on a loaded CI machine); typical is over 15,000.
-    """
-    sentences = [
-        "Adult acute lymphoblastic leukemia is a type of cancer in which the bone marrow makes too many lymphocytes.",
-        "Studies show that cigarette smoking increases the risk of anal cancer.",
-        "Miscarriage is the loss of a pregnancy before the 20th week.",
-        "ICI, unlike IUI, places sperm at the cervix.",
-    ] * 500
-    started = time.process_time()
-    for sentence in sentences:
-        CHECKER.check(sentence)
-    assert len(sentences) / (time.process_time() - started) > 3000
 
 
 def test_an_opening_it_is_read_with_what_came_before():
