@@ -379,7 +379,8 @@ class RelationReader:
     def _mode(self, line: str, relation: Relation, first: Mention, last: Mention) -> str:
         d = self.discourse
         # a relation without an object is denied before its subject ("avoid lubricants", "no need to lie down")
-        start, end = (0, first.start) if relation.unary else (first.end, last.start)
+        # (from the start of its clause part: "If you don't have enough mucus, just add lubricant" advises it)
+        start, end = (_part_start(line, first.start), first.start) if relation.unary else (first.end, last.start)
         between = " " + self._without_own_negations(line, relation, start, end).strip() + " "
         before = " " + line[: min(first.start, last.start)].strip() + " "
         if d.not_denials is not None:
@@ -466,6 +467,11 @@ _OWN_NEGATIONS = (" not ", " n't ", " no ", " never ")
 # What may stand between an object and the subject after it ("washed sperm for IUI", "the uterus (IUI)").
 _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|use|call) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
+
+
+def _part_start(line: str, end: int) -> int:
+    """Where the comma-, colon- or semicolon-separated part of the line holding offset `end` begins."""
+    return max(line.rfind(mark, 0, end) for mark in (" , ", " ; ", " : ")) + 1
 
 
 def _trimmed(line: str, end: int) -> int:
