@@ -359,6 +359,8 @@ class Checker:
         """A referent's claim line and features (few distinct referents: kept)."""
         found = self._abouts.get(referent)
         if found is None:
+            if len(self._abouts) >= 4096:  # bounded: a corpus of many topics does not grow it without end
+                self._abouts.clear()
             found = self._abouts[referent] = self._features.read(referent)
         return found
 

@@ -27,6 +27,7 @@ before an object, relative pronouns, joining words) are the same for every topic
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -112,8 +113,7 @@ class Discourse:
         """False when `text` cannot hold a clause break (most sentences: the regex need not run)."""
         if not self.break_marks:
             return True
-        lowered = text.lower()
-        return any(mark in lowered for mark in self.break_marks)
+        return _marks_regex(self.break_marks).search(text.lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -201,6 +201,8 @@ class RelationReader:
         self._index = {feature: frozenset(numbers) for feature, numbers in index.items()}
         self._index_keys = frozenset(self._index)
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
+        self._binary = tuple(r for r in relations.values() if not r.unary)
+        self._unaries = tuple(r for r in relations.values() if r.unary)
         self._memo: tuple[str, list[Mention]] = ("", [])
         self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
 
@@ -269,8 +271,8 @@ class RelationReader:
         kinds = {m.concept.kind for m in mentions}
         starts: list[int] | None = None
         dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
-        for relation in self.relations.values():
-            if relation.unary or kinds.isdisjoint(relation.subjects) or kinds.isdisjoint(relation.objects):
+        for relation in self._binary:
+            if kinds.isdisjoint(relation.subjects) or kinds.isdisjoint(relation.objects):
                 continue
             named = [m for m in mentions if m.concept.kind in relation.subjects]
             objects = [m for m in mentions if m.concept.kind in relation.objects]
@@ -298,9 +300,7 @@ class RelationReader:
     def _unary(self, line: str, mentions: list[Mention]) -> list[Reading]:
         """Relations without an object ("lie still afterwards", "you should use a fertility lubricant")."""
         out = []
-        for relation in self.relations.values():
-            if not relation.unary:
-                continue
+        for relation in self._unaries:
             for subject in mentions:
                 if subject.concept.kind not in relation.subjects:
                     continue
@@ -467,6 +467,11 @@ _OWN_NEGATIONS = (" not ", " n't ", " no ", " never ")
 # What may stand between an object and the subject after it ("washed sperm for IUI", "the uterus (IUI)").
 _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|use|call) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
+
+
+@functools.cache
+def _marks_regex(marks: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(mark) for mark in marks))
 
 
 def _part_start(line: str, end: int) -> int:
