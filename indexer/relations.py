@@ -267,7 +267,7 @@ class RelationReader:
             return []
         self._clause_mentions = mentions
         contexts = contexts or ((line, feats),)
-        readings = [r for r in self._unary(line, mentions) if self._in_context(r.relation, contexts)]
+        readings = [r for r in self._unary(line, mentions, carried) if self._in_context(r.relation, contexts)]
         kinds = {m.concept.kind for m in mentions}
         starts: list[int] | None = None
         dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
@@ -297,11 +297,16 @@ class RelationReader:
     def _in_context(relation: Relation, contexts: tuple) -> bool:
         return not relation.context or any(p.occurs(*c) for c in contexts for p in relation.context)
 
-    def _unary(self, line: str, mentions: list[Mention]) -> list[Reading]:
-        """Relations without an object ("lie still afterwards", "you should use a fertility lubricant")."""
+    def _unary(self, line: str, mentions: list[Mention], carried: Concept | None = None) -> list[Reading]:
+        """Relations without an object ("lie still afterwards", "you should use a fertility lubricant"); an
+        imperative naming none of the relation's subjects is about the clause before's ("A fertility lubricant
+        helps, so add a dab")."""
         out = []
         for relation in self._unaries:
-            for subject in mentions:
+            candidates = [m for m in mentions if m.concept.kind in relation.subjects]
+            if not candidates and carried is not None and carried.kind in relation.subjects:
+                candidates = [Mention(carried, 0, 0)]
+            for subject in candidates:
                 if subject.concept.kind not in relation.subjects:
                     continue
                 before = " " + line[: subject.start].strip() + " "
