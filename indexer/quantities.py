@@ -68,7 +68,8 @@ _FRACTIONS = {
 _NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True)) + r")"
 _RANGE = rf"(?P<lo>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<hi>{_NUM}))?"
 _DURATION = re.compile(
-    rf"\b(?:between\s+)?{_RANGE}(?P<and_half>\s+and\s+a\s+half)?\s*-?\s*(?P<unit>minute|hour|day|week|month|year)s?\b"
+    rf"\b(?:between\s+)?{_RANGE}(?P<and_half>\s+and\s+a\s+half)?\s*-?\s*(?:(?:full|whole|entire|long|short)\s+)?"
+    r"(?P<unit>minute|hour|day|week|month|year)s?\b"
     rf"(?P<and_half_after>\s+and\s+a\s+half)?",
     re.I,
 )
