@@ -156,6 +156,10 @@ class Checker:
             self._prepared = (sentence, self._features.read(sentence))
         return self._prepared[1]
 
+    def _names_a_source(self, text: str, line: str, feats) -> bool:
+        """Whether the sentence names a source a reader can look up (a link, DOI, authors, a named authority)."""
+        return _CHECKABLE_CITATION.search(text) is not None or self._any("citation", line, feats)
+
     def _debunks(self, line: str, feats) -> bool:
         """Whether the sentence corrects a myth ("It is a myth that ..."), and does not take the correction back
         ("'Just relax' isn't entirely wrong: calm does help")."""
@@ -194,7 +198,7 @@ class Checker:
             return None
         if rule.negation_veto and self._denied(rule, line, match, feats, debunked):
             return Verdict(rule, rule.negated_status) if rule.negated_status else None
-        if rule.needs_no_citation and (_CHECKABLE_CITATION.search(raw) or self._any("citation", line, feats)):
+        if rule.needs_no_citation and self._names_a_source(raw, line, feats):
             return None
         return Verdict(rule, rule.status)
 
@@ -374,9 +378,7 @@ class Checker:
         if any(f.status in FLAGGED for f in judged) and debunked is None:
             debunked = self._debunks(line, feats)
         for finding in judged:
-            if finding.status == "unsupported" and (
-                _CHECKABLE_CITATION.search(text) or self._any("citation", line, feats)
-            ):
+            if finding.status == "unsupported" and self._names_a_source(text, line, feats):
                 continue  # "no good evidence" is not ours to say against a study the sentence names
             # "It is a myth that ...", "... is mistakenly called ...": the writer corrects the claim
             status = (
@@ -389,7 +391,7 @@ class Checker:
             reason = fact.reason if status != "supported" else fact.statement
             findings.append(Candidate(status, fact.id, reason, correction, fact.sources, fact.topic))
         for measure, status in self._reader.measured(text, line, feats, contexts):
-            if status == "unsupported" and (_CHECKABLE_CITATION.search(text) or self._any("citation", line, feats)):
+            if status == "unsupported" and self._names_a_source(text, line, feats):
                 continue  # a figure from a study the sentence names is not ours to call unsupported
             correction = measure.statement if status == "inaccurate" else ""
             reason = measure.reason if status in FLAGGED else measure.statement
