@@ -12,6 +12,7 @@ A sentence is matched as its stems joined by spaces, with a few punctuation mark
     #             a number ("20", "15%", "1.5")
     <,> <(> <)> <-> <;> <:>   that punctuation mark (a dash is "-"), <,>? if optional; elsewhere it is skipped
     a & b         both parts anywhere in the sentence, in either order ("{insemination} & {repeat-losses}")
+    $             the end of the text searched: a relation's cue ending in it stands right before the object
 
 Example: "{ici} .. {aka} .. {iui}" matches "intra cervical insemination, also known as intrauterine insemination".
 
@@ -276,6 +277,9 @@ def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> Pattern:
             continue
         elif piece == "*":
             out.append(_WORD)
+            continue
+        elif piece == "$":
+            out.append("$")
             continue
         else:
             regex, need = _word(piece)

@@ -123,3 +123,13 @@ def test_a_relation_may_be_stated_right_after_its_object():
     assert CHECKER.check("Couples who manage to relax conceive.").status not in FLAGGED
     denied = CHECKER.check("Relaxing will not help you conceive faster.")
     assert denied.status == "supported"
+
+
+def test_a_modal_right_before_an_outcome_named_by_what_happens_states_the_relation():
+    saved = CHECKER.check("Bed rest after bleeding in early pregnancy can save the pregnancy.")
+    assert (saved.status, saved.rule) == ("unsupported", "bed-rest-does-not-save-pregnancy")
+    loosened = CHECKER.check("Intense workouts in the first trimester can shake the embryo loose.")
+    assert loosened.status == "inaccurate"
+    assert CHECKER.check("Bed rest can't save the pregnancy.").status == "supported"
+    # the modal must stand right before the object: here it belongs to another verb
+    assert CHECKER.check("Bed rest can be boring when you are trying to save the pregnancy.").status not in FLAGGED
