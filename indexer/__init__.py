@@ -19,6 +19,7 @@ from .index import BuildSummary, build_index, build_index_from, current_build, d
 from .knowledge import STATUSES, KnowledgeBase, Source, default_knowledge_base, load_knowledge_base
 from .passages import Passage, split_passages, split_sentences
 from .search import Hit, Library, SearchPage, SearchRequest
+from .settings import INDEXER_SETTINGS, Kind, Setting, SettingError, Settings
 
 __all__ = [
     "BuildError",
@@ -31,7 +32,9 @@ __all__ = [
     "DocumentError",
     "FLAGGED",
     "Hit",
+    "INDEXER_SETTINGS",
     "IndexNotFoundError",
+    "Kind",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "Library",
@@ -42,6 +45,9 @@ __all__ = [
     "SearchPage",
     "SearchRequest",
     "SentenceCheck",
+    "Setting",
+    "SettingError",
+    "Settings",
     "Source",
     "SourceFile",
     "SourceText",

@@ -29,18 +29,18 @@ from .knowledge import KnowledgeBase, default_knowledge_base
 from .pipeline import Pipeline
 from .schema import build_schema
 from .segments import commit_segments
+from .settings import INDEX_DIR
 from .spelling import write_vocabulary
 from .store import DocumentStore, StoreRecord, write_store
 from .versions import checker_fingerprint
 
-DEFAULT_INDEX_DIR = "var/index"
 CURRENT = "current"
 IDS = "ids.json"
 
 
 def default_index_dir() -> Path:
-    """`SOURCECHECK_INDEX_DIR` if set, else var/index under the working directory."""
-    return Path(os.environ.get("SOURCECHECK_INDEX_DIR") or DEFAULT_INDEX_DIR)
+    """`SOURCECHECK_INDEX_DIR` if set, else var/index under the working directory (the INDEX_DIR setting)."""
+    return Path(INDEX_DIR.from_environment())
 
 
 @dataclass
