@@ -11,7 +11,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from indexer.schema import HEADING_BOOST, TITLE_BOOST
+from indexer.engine.whoosh.schema import HEADING_BOOST, TITLE_BOOST
 from indexer.store import DocumentStore
 
 _WORD = re.compile(r"\w+")

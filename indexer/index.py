@@ -23,12 +23,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .documents import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
+from .documents.loading import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
+from .engine.whoosh.schema import build_schema
+from .engine.whoosh.segments import commit_segments
 from .errors import BuildError, BuildLockedError, IndexNotFoundError
 from .knowledge import KnowledgeBase, default_knowledge_base
 from .pipeline import Pipeline
-from .schema import build_schema
-from .segments import commit_segments
 from .settings import INDEX_DIR
 from .spelling import write_vocabulary
 from .store import DocumentStore, StoreRecord, write_store

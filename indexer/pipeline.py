@@ -26,12 +26,12 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from .analysis import CheckedDocument, VerdictCache, check_document
-from .documents import Document, DocumentError
+from .documents.loading import Document, DocumentError
+from .engine.whoosh.schema import passage_fields
+from .engine.whoosh.segments import SegmentBuilder
 from .errors import BuildError
 from .evidence import Checker
 from .knowledge import KnowledgeBase
-from .schema import passage_fields
-from .segments import SegmentBuilder
 from .spelling import count_words
 from .store import DocumentStore, StoreRecord
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .analysis import CheckedDocument
-from .provenance import Provenance
+from .documents.provenance import Provenance
 
 DOCUMENTS = "documents.jsonl"
 OFFSETS = "documents.offsets.json"
