@@ -20,7 +20,7 @@ from indexer import INDEXER_SETTINGS, Kind, Setting, SettingError, Settings, def
         (Kind.boolean(), "On", True),
         (Kind.boolean(), "no", False),
         (Kind.path(), Path("/srv/index"), "/srv/index"),
-        (Kind.path(), 2024, "2024"),  # SOURCECHECK_X=2024 arrives JSON-decoded
+        (Kind.path(), 2024, "2024"),  # an environment value 2024 arrives JSON-decoded
         (Kind.text(), "Sourcecheck", "Sourcecheck"),
         (Kind.text(), 2024, "2024"),
         (Kind.strings("names", split=True), " GHR, GARD ,,", ("GHR", "GARD")),
