@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from indexer.engine.whoosh.schema import HEADING_BOOST, TITLE_BOOST
-from indexer.store import DocumentStore
+from indexer.index.store import DocumentStore
 
 _WORD = re.compile(r"\w+")
 SCHEMA = (

@@ -15,7 +15,7 @@ from .errors import (
     SourcecheckError,
 )
 from .evidence import FLAGGED, SEVERITY, Checker, SentenceCheck, most_severe
-from .index import BuildSummary, build_index, build_index_from, current_build, default_index_dir, open_index
+from .index.build import BuildSummary, build_index, build_index_from, current_build, default_index_dir, open_index
 from .knowledge import STATUSES, KnowledgeBase, Source, default_knowledge_base, load_knowledge_base
 from .language.passages import Passage, split_passages, split_sentences
 from .search.library import Hit, Library, SearchPage, SearchRequest

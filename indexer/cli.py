@@ -15,7 +15,7 @@ from .analysis import check_document
 from .documents.loading import DocumentError, load_corpus
 from .errors import SourcecheckError
 from .evidence import Checker
-from .index import build_index, default_index_dir
+from .index.build import build_index, default_index_dir
 from .knowledge import STATUSES, load_knowledge_base
 from .search.library import Library, SearchRequest
 

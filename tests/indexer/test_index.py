@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import indexer.index as index_module
+import indexer.index.build as index_module
 from indexer import BuildError, BuildLockedError, IndexNotFoundError, Library, SearchRequest, build_index, current_build
-from indexer.store import DocumentStore
+from indexer.index.store import DocumentStore
 
 
 def corpus(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -110,7 +110,7 @@ def test_killed_build_leaves_previous_index_and_next_build_succeeds(tmp_path, se
     before = current_build(root)
     # A child process takes the lock, starts a build folder, and is killed with SIGKILL mid-way.
     script = (
-        "import os, sys, time, indexer.index as m\n"
+        "import os, sys, time, indexer.index.build as m\n"
         f"root = m.Path({str(root)!r})\n"
         "with m.build_lock(root):\n"
         "    (root / 'build-stale').mkdir()\n"
@@ -206,7 +206,7 @@ def test_a_build_cleaned_another_way_is_not_reused(tmp_path):
 
 def test_a_build_checked_by_other_code_or_libraries_is_not_reused(tmp_path):
     """The reuse key covers the checking code and the NLTK, whoosh and pydantic versions, not only the knowledge."""
-    from indexer.versions import CHECKING_MODULES, checker_fingerprint
+    from indexer.index.versions import CHECKING_MODULES, checker_fingerprint
 
     folder = corpus(tmp_path, {"a.txt": "A\n\nMiscarriage is common."})
     root = tmp_path / "ix"
@@ -260,7 +260,7 @@ def _indexer_imports(module: str) -> set[str]:
 
 def test_the_reuse_key_covers_every_module_the_checker_runs():
     """Each indexer module that checking a document imports, directly or not, is hashed into the reuse key."""
-    from indexer.versions import CHECKING_MODULES
+    from indexer.index.versions import CHECKING_MODULES
 
     seen, todo = set(), ["indexer.analysis"]
     while todo:

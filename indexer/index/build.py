@@ -23,16 +23,16 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .documents.loading import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
-from .engine.whoosh.schema import build_schema
-from .engine.whoosh.segments import commit_segments
-from .errors import BuildError, BuildLockedError, IndexNotFoundError
-from .knowledge import KnowledgeBase, default_knowledge_base
+from ..documents.loading import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
+from ..engine.whoosh.schema import build_schema
+from ..engine.whoosh.segments import commit_segments
+from ..errors import BuildError, BuildLockedError, IndexNotFoundError
+from ..knowledge import KnowledgeBase, default_knowledge_base
+from ..settings import INDEX_DIR
 from .pipeline import Pipeline
-from .settings import INDEX_DIR
-from .spelling import write_vocabulary
 from .store import DocumentStore, StoreRecord, write_store
 from .versions import checker_fingerprint
+from .vocabulary import write_vocabulary
 
 CURRENT = "current"
 IDS = "ids.json"
