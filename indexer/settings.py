@@ -127,7 +127,8 @@ class Setting:
             raise SettingError(self.name, f"{self.name} must be {self.kind.needs}, not {value!r}") from None
 
     def from_environment(self, environ: Mapping[str, str] | None = None) -> Any:
-        """`SOURCECHECK_<NAME>` parsed, or the default when it is unset or empty."""
+        """The text of `SOURCECHECK_<NAME>` parsed (not JSON-decoded: every kind takes the text of a good value),
+        or the default when it is unset or empty. The web app's configuration is read by Flask instead."""
         raw = (os.environ if environ is None else environ).get(self.envvar)
         return self.parse(raw) if raw else self.default
 
