@@ -124,6 +124,7 @@ def _default_words(default) -> list[str]:
 def test_each_documented_default_is_the_declared_one():
     rows = documented_settings()
     for name, setting in declared_settings().items():
+        assert name in rows, f"{name} is not in a settings table (README.md or docs/)"
         cell = rows[name][1]
         for word in _default_words(setting.default):
             assert word in cell, f"{name}: the declared default {setting.default!r} is not what README.md says: {cell}"
