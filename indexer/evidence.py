@@ -307,10 +307,20 @@ class Checker:
             pool += _topic_first(self._verdicts(text, line, feats, debunked), [])
         carried = None
         contexts = ((line, feats), self._about(about)) if about else ((line, feats),)
-        for part in parts:
+        for number, part in enumerate(parts):
             part_line, part_feats = (line, feats) if len(parts) == 1 else self.prepare(part)
-            findings, readings, carried = self._read_relations(part, part_line, part_feats, carried, debunked, contexts)
-            found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
+            # "IUI alone doesn't work; it has to be ...": the facts read "it" as the clause before's subject (the
+            # pattern rules read the clause as written: they were not written for a name in place of "it")
+            resolved = self.resolve(part, carried.label.split(" (")[0]) if number and carried is not None else part
+            if resolved == part:
+                findings, readings, carried = self._read_relations(
+                    part, part_line, part_feats, carried, debunked, contexts
+                )
+            else:
+                findings, readings, carried = self._read_relations(
+                    resolved, *self.prepare(resolved), carried, debunked, contexts
+                )
+            found = _topic_first(self._verdicts(part, *self.prepare(part), debunked), findings)
             claims = bool(readings) or (
                 len(parts) > 1
                 and self._any("medical", part_line, part_feats)

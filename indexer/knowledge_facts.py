@@ -89,6 +89,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             compile_patterns(entry.openings, terms, where),
             entry.hedged_claims,
             compile_patterns(entry.context, terms, where),
+            compile_patterns(entry.after, terms, where),
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"

@@ -144,6 +144,11 @@ class RelationEntry(_Strict):
     passive: list[Text] = Field(
         default_factory=list, description="Patterns for the object-first form ('miscarriage caused by stress')."
     )
+    after: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that, right after the object, state the relation when no cue stands between "
+        "('relaxed couples conceive faster', 'makes getting pregnant difficult').",
+    )
     breaks: list[Text] = Field(
         default_factory=list,
         description="Patterns that end the relation's reach before an object ('through the cervix', 'sperm swim').",

@@ -63,6 +63,7 @@ class Relation:
     openings: tuple[Pattern, ...] = ()  # a unary relation (no objects) stated by an imperative
     hedged_claims: bool = False  # "may help": a hedged benefit still claims the benefit
     context: tuple[Pattern, ...] = ()  # one must occur in the sentence ("lie still" on a page about conceiving)
+    after: tuple[Pattern, ...] = ()  # right after the object: "conceive faster", "make getting pregnant difficult"
 
     @property
     def unary(self) -> bool:
@@ -215,7 +216,7 @@ class RelationReader:
         out += [p for f in self.facts for p in (*f.unless, *f.when)]
         out += [p for m in self.measures for p in m.patterns()]
         for r in self.relations.values():
-            out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context]
+            out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context, *r.after]
         return out
 
     def _closure(self, cid: str) -> tuple[str, ...]:
@@ -328,9 +329,18 @@ class RelationReader:
             if any(p.regex.search(between) for p in relation.breaks):
                 return None
             if relation.cues and not any(p.regex.search(between) for p in relation.cues):
+                if self._stated_after(line, relation, obj):
+                    return Reading(relation, subject, obj, self._mode(line, relation, subject, obj))
                 return self._passive(line, relation, subjects, obj, starts)
             return Reading(relation, subject, obj, self._mode(line, relation, subject, obj))
         return self._passive(line, relation, subjects, obj, starts)
+
+    @staticmethod
+    def _stated_after(line: str, relation: Relation, obj: Mention) -> bool:
+        """Whether one of the relation's `after` patterns opens the words just after the object."""
+        if not relation.after:
+            return False
+        return any(p.regex.match(line, obj.end) for p in relation.after)
 
     def _passive(self, line, relation, subjects, obj, starts) -> Reading | None:
         """The object-first form: "miscarriage caused by stress", "the uterus (IUI)"."""

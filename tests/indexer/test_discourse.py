@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer import Checker, check_document
+from indexer import FLAGGED, Checker, check_document
 from indexer.documents.loading import document_from_text
 from indexer.language.passages import split_passages
 
@@ -102,3 +102,24 @@ def test_a_measure_may_take_its_subject_from_the_page_title():
     assert _checks(other)["Most clinics recommend waiting at least two months before trying again."][1] != (
         "trying-again-wait"
     )
+
+
+def test_it_opening_a_later_clause_is_the_clause_before_s_subject():
+    # "it" in the second clause is IUI: the fact that IUI needs no fertility drugs judges it
+    check = CHECKER.check("IUI alone doesn't work; it has to be combined with induction so that more eggs develop.")
+    assert (check.status, check.rule) == ("inaccurate", "iui-does-not-require-stimulation")
+    # the same clause about no named procedure states nothing the facts judge
+    assert CHECKER.check("Some people say it has to be combined with induction.").status not in FLAGGED
+    # a comparison in the later clause is not a claim that the two are one procedure
+    assert CHECKER.check("Home insemination can work, but it is less effective than IUI or IVF.").status not in FLAGGED
+
+
+def test_a_relation_may_be_stated_right_after_its_object():
+    relaxed = CHECKER.check("Couples who manage to relax conceive faster.")
+    assert (relaxed.status, relaxed.rule) == ("unsupported", "relaxation-not-shown")
+    tilted = CHECKER.check("My doctor said my retroverted uterus could make getting pregnant difficult.")
+    assert (tilted.status, tilted.rule) == ("inaccurate", "tilted-uterus-conception")
+    # without the completing word the two concepts side by side state nothing
+    assert CHECKER.check("Couples who manage to relax conceive.").status not in FLAGGED
+    denied = CHECKER.check("Relaxing will not help you conceive faster.")
+    assert denied.status == "supported"
