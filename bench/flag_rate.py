@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from indexer import FLAGGED, Checker, DocumentError, check_document
-from indexer.documents import document_from_text
+from indexer.documents.loading import document_from_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "benchmark" / "medquad" / "documents.jsonl.gz"
 

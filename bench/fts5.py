@@ -11,8 +11,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from indexer.schema import HEADING_BOOST, TITLE_BOOST
-from indexer.store import DocumentStore
+from indexer.engine.whoosh.schema import HEADING_BOOST, TITLE_BOOST
+from indexer.index.store import DocumentStore
 
 _WORD = re.compile(r"\w+")
 SCHEMA = (

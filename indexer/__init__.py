@@ -4,7 +4,7 @@ A library: it never imports the web app or flask.
 """
 
 from .analysis import CheckedDocument, CheckedPassage, check_document
-from .documents import Document, SourceFile, SourceText, document_from_text, load_corpus, load_document
+from .documents.loading import Document, SourceFile, SourceText, document_from_text, load_corpus, load_document
 from .errors import (
     BuildError,
     BuildLockedError,
@@ -15,10 +15,11 @@ from .errors import (
     SourcecheckError,
 )
 from .evidence import FLAGGED, SEVERITY, Checker, SentenceCheck, most_severe
-from .index import BuildSummary, build_index, build_index_from, current_build, default_index_dir, open_index
+from .index.build import BuildSummary, build_index, build_index_from, current_build, default_index_dir, open_index
 from .knowledge import STATUSES, KnowledgeBase, Source, default_knowledge_base, load_knowledge_base
-from .passages import Passage, split_passages, split_sentences
-from .search import Hit, Library, SearchPage, SearchRequest
+from .language.passages import Passage, split_passages, split_sentences
+from .search.library import Hit, Library, SearchPage, SearchRequest
+from .settings import INDEXER_SETTINGS, Kind, Setting, SettingError, Settings
 
 __all__ = [
     "BuildError",
@@ -31,7 +32,9 @@ __all__ = [
     "DocumentError",
     "FLAGGED",
     "Hit",
+    "INDEXER_SETTINGS",
     "IndexNotFoundError",
+    "Kind",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "Library",
@@ -42,6 +45,9 @@ __all__ = [
     "SearchPage",
     "SearchRequest",
     "SentenceCheck",
+    "Setting",
+    "SettingError",
+    "Settings",
     "Source",
     "SourceFile",
     "SourceText",

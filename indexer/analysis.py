@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .documents import Block, Document
+from .documents.loading import Block, Document
 from .evidence import FLAGGED, Checker, SentenceCheck, most_severe, with_lead
 from .knowledge import Source
-from .passages import split_passages
+from .language.passages import split_passages
 
 
 @dataclass(frozen=True)

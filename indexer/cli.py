@@ -12,12 +12,12 @@ from pathlib import Path
 import click
 
 from .analysis import check_document
-from .documents import DocumentError, load_corpus
+from .documents.loading import DocumentError, load_corpus
 from .errors import SourcecheckError
 from .evidence import Checker
-from .index import build_index, default_index_dir
+from .index.build import build_index, default_index_dir
 from .knowledge import STATUSES, load_knowledge_base
-from .search import Library, SearchRequest
+from .search.library import Library, SearchRequest
 
 INDEX_DIR_HELP = "Index folder (default: $SOURCECHECK_INDEX_DIR or var/index)."
 
@@ -68,7 +68,7 @@ def build(paths, index_dir, knowledge_dir, wait) -> None:
 
 
 def _count(paths) -> int:
-    from .documents import find_files
+    from .documents.loading import find_files
 
     files, problems = find_files(paths)
     return len(files) + len(problems)

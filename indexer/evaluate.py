@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import check_document
-from .documents import load_document
+from .documents.loading import load_document
 from .errors import DocumentError, SourcecheckError
 from .evidence import FLAGGED, Checker, SentenceCheck
 from .knowledge import STATUSES, KnowledgeBase

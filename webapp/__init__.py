@@ -15,7 +15,7 @@ from flask import Flask
 from indexer import FLAGGED, STATUSES
 
 from . import caching, errors, formats, library, review, security
-from .config import load_config
+from .config import SETTINGS, load_config
 from .labels import LABELS, label
 
 
@@ -25,7 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     `instance_path` (or $SOURCECHECK_INSTANCE_PATH) moves the instance folder, which holds config.toml and the
     generated secret key.
     """
-    instance_path = instance_path or os.environ.get("SOURCECHECK_INSTANCE_PATH")
+    instance_path = instance_path or SETTINGS["INSTANCE_PATH"].from_environment()
     app = Flask(
         __name__, instance_path=os.path.abspath(instance_path) if instance_path else None, instance_relative_config=True
     )

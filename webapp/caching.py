@@ -87,22 +87,6 @@ def cache_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault(
-        "COMPRESS_MIMETYPES",
-        [
-            "text/html",
-            "text/css",
-            "text/csv",
-            "text/plain",
-            "application/javascript",
-            "text/javascript",
-            "application/json",
-            "application/ld+json",
-            "application/opensearchdescription+xml",
-            "image/svg+xml",
-        ],
-    )
-    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "zstd", "gzip", "deflate"])  # br: /topics 192 KB -> 12 KB
     Compress(app)  # registered first, so it runs after cache_headers (Flask runs after_request hooks in reverse)
     app.after_request(cache_headers)
     app.url_defaults(static_version)

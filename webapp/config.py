@@ -1,7 +1,10 @@
-"""Settings: defaults, then the instance config file, then `SOURCECHECK_*` environment variables, then a test mapping.
+"""Every setting of the web app, declared once (`SETTINGS`), and loading them: defaults, then the instance config
+file, then `SOURCECHECK_*` environment variables, then a test mapping.
 
-Nothing is read at import time; `load_config` runs inside `create_app`. Every setting is listed in `defaults()`
-and in the README's settings table.
+Nothing is read at import time; `load_config` runs inside `create_app`. `SETTINGS` holds every setting the app and
+the reviewer workflow read (the indexer's own, INDEX_DIR, included), each with its kind, default and meaning;
+`load_config` checks the `WEB` ones and the reviewer workflow the `REVIEW` ones when it starts, each failing with a
+message naming the setting. The README's settings tables document every one (tests/test_documentation.py).
 """
 
 from __future__ import annotations
@@ -17,29 +20,163 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from indexer import SourcecheckError, default_index_dir
+from indexer import INDEXER_SETTINGS, Kind, Setting, SettingError, Settings
 
 CONFIG_FILE = "config.toml"  # in the instance folder
 SECRET_FILE = "secret_key"  # generated in the instance folder on first start unless SECRET_KEY is set
 MAX_PER_PAGE = 100
+MAX_TOKEN_DAYS = 3650
 
 
-class ConfigError(SourcecheckError):
+class ConfigError(SettingError):
     """A setting has a value the app cannot use."""
 
 
+def _public_url(value: Any) -> str | None:
+    """PUBLIC_URL without its trailing slash; ValueError unless it is an http(s) address without query."""
+    if not value:
+        return None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(value)
+    return value.rstrip("/")
+
+
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "text/csv",
+    "text/plain",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "application/ld+json",
+    "application/opensearchdescription+xml",
+    "image/svg+xml",
+]
+
+PATH = Kind.path()
+LOGINS = Kind.whole(1)
+
+WEB = Settings(
+    *INDEXER_SETTINGS.values(),
+    Setting(
+        "INSTANCE_PATH",
+        PATH.or_none(),
+        None,
+        "the instance folder: config.toml, the secret key, the reviewer store",
+        environment_only=True,
+    ),
+    Setting(
+        "KNOWLEDGE_DIR",
+        PATH.or_none("none (the knowledge base shipped with the indexer)"),
+        None,
+        "another folder of knowledge files",
+    ),
+    Setting(
+        "SEEDS_DIR",
+        PATH.or_none("none (./seeds, else the checkout's seeds/)"),
+        None,
+        "what `sourcecheck serve` indexes when there is no index yet",
+    ),
+    Setting("EVIDENCE_RANKING", Kind.boolean(), True, "supported passages above flagged ones when relevance is close"),
+    Setting("PER_PAGE", Kind.whole(1, MAX_PER_PAGE), 10, "results per page when the request does not say"),
+    Setting("SITE_NAME", Kind.text(), "Sourcecheck", "the name on every page"),
+    Setting(
+        "PUBLIC_URL",
+        Kind("the site's address, like https://example.org", _public_url),
+        None,
+        "the site's canonical address (https://host[/prefix]): the base of absolute URLs",
+    ),
+    Setting(
+        "TRUSTED_HOSTS",
+        Kind.strings("a list of host names").or_none(),
+        None,
+        "Flask's: the host names the app answers for",
+    ),
+    Setting(
+        "SECRET_KEY", Kind.secret().or_none("none (generated in the instance folder)"), None, "signs session cookies"
+    ),
+    Setting("MAX_CONTENT_LENGTH", Kind.whole(1).or_none(), 1024 * 1024, "Flask's: the largest request body, in bytes"),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        Kind.boolean(),
+        False,
+        "Flask's: session cookies are Secure on every request (otherwise only on those that came over HTTPS)",
+    ),
+    Setting(
+        "SESSION_COOKIE_SAMESITE",
+        Kind.choice("Lax", "Strict").or_none("none (Lax)"),
+        "Lax",
+        "Flask's: the session cookie's SameSite",
+    ),
+    Setting(
+        "COMPRESS_ALGORITHM",
+        Kind.strings("a list of encodings"),
+        ["br", "zstd", "gzip", "deflate"],  # br: /topics 192 KB -> 12 KB
+        "flask-compress's: the encodings offered, in order of preference",
+    ),
+    Setting(
+        "COMPRESS_MIMETYPES",
+        Kind.strings("a list of media types"),
+        COMPRESSED_TYPES,
+        "flask-compress's: the media types compressed",
+    ),
+)
+
+REVIEW = Settings(
+    Setting(
+        "DATABASE_URL",
+        Kind.text().or_none("none (SQLite in the instance folder)"),
+        None,
+        "SQLAlchemy URL of the reviewer store",
+    ),
+    Setting("ORGANISATION_NAME", Kind.text().or_none("none (SITE_NAME)"), None, "author of the ClaimReview export"),
+    Setting(
+        "ORGANISATION_URL",
+        Kind.text().or_none("none (the site's root URL)"),
+        None,
+        "the organisation's address in the export",
+    ),
+    Setting(
+        "LOGIN_MAX_FAILURES",
+        LOGINS,
+        5,
+        "failed logins for one account from one client address before that address is throttled for that account",
+    ),
+    Setting("LOGIN_CLIENT_MAX_FAILURES", LOGINS, 20, "failed logins from one client address, whatever the names"),
+    Setting("LOGIN_ACCOUNT_MAX_FAILURES", LOGINS, 100, "failed logins for one account from any address, within a day"),
+    Setting(
+        "LOGIN_LOCKOUT_SECONDS", LOGINS, 30, "the first lockout; it doubles with each further failure, up to 15 minutes"
+    ),
+    Setting("SESSION_IDLE_MINUTES", Kind.whole(1), 30, "a reviewer's session ends after this long without a request"),
+    Setting("SESSION_LIFETIME_HOURS", Kind.whole(1), 12, "and this long after login, however busy"),
+    Setting(
+        "TOKEN_LIFETIME_DAYS",
+        Kind.whole(1, MAX_TOKEN_DAYS),
+        90,
+        "how long a new API token lasts (`sourcecheck reviewer token --days` overrides it)",
+    ),
+    Setting(
+        "PRIORITY_THRESHOLD",
+        Kind.whole(0),
+        30,
+        "the priority an undecided unverified claim needs to be in the default queue",
+    ),
+    Setting(
+        "TRUSTED_PUBLISHERS",
+        Kind.strings("a list of publisher names", split=True),
+        (),
+        "publishers whose unverified statements stay out of the default queue",
+    ),
+)
+
+SETTINGS = Settings(*WEB.values(), *REVIEW.values())
+
+
 def defaults() -> dict[str, Any]:
-    return {
-        "INDEX_DIR": str(default_index_dir()),  # honours SOURCECHECK_INDEX_DIR, like the CLI
-        "KNOWLEDGE_DIR": None,  # None: the knowledge base shipped with the indexer
-        "SEEDS_DIR": None,  # what `sourcecheck serve` indexes when there is no index; None: ./seeds
-        "EVIDENCE_RANKING": True,  # supported passages above flagged ones when relevance is close
-        "PER_PAGE": 10,
-        "SITE_NAME": "Sourcecheck",
-        "PUBLIC_URL": None,  # the site's canonical address (https://host[/prefix]): the base of absolute URLs
-        "SECRET_KEY": None,
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
-    }
+    """The default of every setting the app's configuration holds."""
+    return SETTINGS.defaults()
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
@@ -55,28 +192,12 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 
 def check_config(config: dict[str, Any]) -> None:
-    """ConfigError naming the setting whose value cannot be used (environment values arrive as JSON or text)."""
-    config["INDEX_DIR"] = str(config["INDEX_DIR"])
-    per_page = config["PER_PAGE"]
-    if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ConfigError(f"PER_PAGE must be a whole number from 1 to {MAX_PER_PAGE}, not {per_page!r}")
-    ranking = config["EVIDENCE_RANKING"]
-    if isinstance(ranking, str) and ranking.lower() in ("true", "false", "on", "off", "yes", "no", "1", "0"):
-        ranking = ranking.lower() in ("true", "on", "yes", "1")
-    if not isinstance(ranking, bool):
-        raise ConfigError(f"EVIDENCE_RANKING must be true or false, not {ranking!r}")
-    config["EVIDENCE_RANKING"] = ranking
-    config["PUBLIC_URL"] = _public_url(config["PUBLIC_URL"])
-
-
-def _public_url(value: Any) -> str | None:
-    """PUBLIC_URL without its trailing slash; ConfigError unless it is an http(s) address without query."""
-    if not value:
-        return None
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigError(f"PUBLIC_URL must be the site's address, like https://example.org, not {value!r}")
-    return value.rstrip("/")
+    """Each web setting parsed in place; ConfigError naming the one whose value cannot be used (the reviewer
+    workflow checks its own, `REVIEW`, when it starts)."""
+    try:
+        WEB.check(config)
+    except SettingError as e:
+        raise ConfigError(e.name, str(e)) from None
 
 
 def instance_secret(folder: Path) -> str:
@@ -103,4 +224,4 @@ def _read_secret(path: Path) -> str:
         if key:
             return key
         time.sleep(0.01)
-    raise ConfigError(f"{path}: the secret key file is empty; delete it to generate a new one")
+    raise ConfigError("SECRET_KEY", f"{path}: the secret key file is empty; delete it to generate a new one")

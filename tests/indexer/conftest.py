@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer import SourceText, build_index_from
-from indexer import pipeline as pipeline_module
+from indexer.index import pipeline as pipeline_module
 
 
 def paragraph_sources(seeds_dir: Path) -> list[SourceText]:

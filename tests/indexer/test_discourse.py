@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from indexer import FLAGGED, Checker, check_document
-from indexer.documents import document_from_text
-from indexer.passages import split_passages
+from indexer.documents.loading import document_from_text
+from indexer.language.passages import split_passages
 
 CHECKER = Checker()
 

@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import DocumentError, document_from_text, documents, load_corpus, load_document, split_passages
-from indexer.documents import corpus_files, decode
+from indexer import DocumentError, document_from_text, load_corpus, load_document, split_passages
+from indexer.documents import loading as documents
+from indexer.documents.loading import corpus_files, decode
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:

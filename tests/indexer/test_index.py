@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import indexer.index as index_module
+import indexer.index.build as index_module
 from indexer import BuildError, BuildLockedError, IndexNotFoundError, Library, SearchRequest, build_index, current_build
-from indexer.store import DocumentStore
+from indexer.index.store import DocumentStore
 
 
 def corpus(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -110,7 +110,7 @@ def test_killed_build_leaves_previous_index_and_next_build_succeeds(tmp_path, se
     before = current_build(root)
     # A child process takes the lock, starts a build folder, and is killed with SIGKILL mid-way.
     script = (
-        "import os, sys, time, indexer.index as m\n"
+        "import os, sys, time, indexer.index.build as m\n"
         f"root = m.Path({str(root)!r})\n"
         "with m.build_lock(root):\n"
         "    (root / 'build-stale').mkdir()\n"
@@ -206,7 +206,7 @@ def test_a_build_cleaned_another_way_is_not_reused(tmp_path):
 
 def test_a_build_checked_by_other_code_or_libraries_is_not_reused(tmp_path):
     """The reuse key covers the checking code and the NLTK, whoosh and pydantic versions, not only the knowledge."""
-    from indexer.versions import CHECKING_MODULES, checker_fingerprint
+    from indexer.index.versions import CHECKING_MODULES, checker_fingerprint
 
     folder = corpus(tmp_path, {"a.txt": "A\n\nMiscarriage is common."})
     root = tmp_path / "ix"
@@ -218,4 +218,55 @@ def test_a_build_checked_by_other_code_or_libraries_is_not_reused(tmp_path):
     manifest.write_text(json.dumps(data))
     assert build_index([folder], root).reused == 0
     assert build_index([folder], root).reused == 1
-    assert {"evidence", "relations", "passages", "punkt", "text"} <= set(CHECKING_MODULES)
+    assert {
+        "indexer.evidence",
+        "indexer.relations",
+        "indexer.language.passages",
+        "indexer.engine.punkt",
+        "indexer.language.text",
+    } <= set(CHECKING_MODULES)
+
+
+# what the checker imports but cannot change a verdict with: errors, settings, the engine switch (its paths give the
+# same passages: tests/indexer/test_punkt.py) and provenance (it is read again for every document, reused or not)
+_NOT_VERDICTS = {"indexer.errors", "indexer.settings", "indexer.engine", "indexer.documents.provenance"}
+
+
+def _indexer_imports(module: str) -> set[str]:
+    """The indexer modules `module` imports (at any depth in its code), by dotted name."""
+    import ast
+    import importlib.util
+
+    path = importlib.util.find_spec(module).origin
+    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(Path(path).read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            base = base[: len(base) - node.level + 1] if node.level else []
+            name = ".".join([*base, node.module] if node.module else base)
+            for alias in node.names:  # "from . import x" may name a module
+                if (
+                    importlib.util.find_spec(name)
+                    and not node.module
+                    and importlib.util.find_spec(f"{name}.{alias.name}")
+                ):
+                    found.add(f"{name}.{alias.name}")
+            found.add(name)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] == "indexer"}
+
+
+def test_the_reuse_key_covers_every_module_the_checker_runs():
+    """Each indexer module that checking a document imports, directly or not, is hashed into the reuse key."""
+    from indexer.index.versions import CHECKING_MODULES
+
+    seen, todo = set(), ["indexer.analysis"]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(_indexer_imports(module))
+    assert seen - _NOT_VERDICTS <= set(CHECKING_MODULES)
+    assert set(CHECKING_MODULES) <= seen | {"indexer.documents.loading"}

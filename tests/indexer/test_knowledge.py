@@ -128,7 +128,7 @@ def test_source_urls_must_be_web_addresses(kb_dir):
     ],
 )
 def test_pattern_language(pattern, matches, misses):
-    from indexer.text import claim_line, claim_tokens
+    from indexer.language.text import claim_line, claim_tokens
 
     concepts = {"ici": ["ici", "intracervical insemination"], "iui": ["iui"]}
     compiled = compile_pattern(pattern, concepts)

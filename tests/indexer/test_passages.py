@@ -1,7 +1,7 @@
 import pytest
 
 from indexer import load_document, split_passages, split_sentences
-from indexer.passages import MAX_SENTENCES
+from indexer.language.passages import MAX_SENTENCES
 
 
 @pytest.mark.parametrize(

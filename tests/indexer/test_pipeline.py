@@ -18,8 +18,8 @@ from indexer import (
     current_build,
     document_from_text,
 )
-from indexer import pipeline as pipeline_module
-from indexer.store import DocumentStore
+from indexer.index import pipeline as pipeline_module
+from indexer.index.store import DocumentStore
 
 
 @pytest.fixture()

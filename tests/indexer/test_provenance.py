@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from indexer import Library, SearchRequest, SourceText, build_index, build_index_from, document_from_text
-from indexer.documents import CLEANING_VERSION, load_corpus
-from indexer.provenance import Provenance, front_matter, normal_date
+from indexer.documents.loading import CLEANING_VERSION, load_corpus
+from indexer.documents.provenance import Provenance, front_matter, normal_date
 
 POST = """---
 url: https://example.org/iui

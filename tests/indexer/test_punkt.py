@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from indexer import load_document
-from indexer.passages import ABBREVIATIONS
-from indexer.punkt import Punkt
+from indexer.engine.punkt import Punkt
+from indexer.language.passages import ABBREVIATIONS
 
 FAST = Punkt(ABBREVIATIONS)
 

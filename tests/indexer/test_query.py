@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import Library, SearchRequest, default_knowledge_base, open_index
-from indexer import query as query_module
-from indexer.query import MAX_WILDCARDS, glob_matcher, parse_query
+from indexer.search import query as query_module
+from indexer.search.query import MAX_WILDCARDS, glob_matcher, parse_query
 
 HOSTILE = "re" + "*" * 27 + "e*zq"  # the query of the security review
 
@@ -121,7 +121,7 @@ def test_too_many_wildcards_in_a_word_is_ignored_with_a_note(library):
 
 
 def test_a_wildcard_word_longer_than_any_matched_word_is_ignored_with_a_note(library):
-    from indexer.query import MAX_WILDCARD_TERM
+    from indexer.search.query import MAX_WILDCARD_TERM
 
     word = "in" + "s" * MAX_WILDCARD_TERM + "*n"
     page = library.search(SearchRequest(f"{word} miscarriage"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.schema import analyzer, chained_analyzer, term_spans
+from indexer.engine.whoosh.schema import analyzer, chained_analyzer, term_spans
 
 WORDS = ["the", "a", "of", "I", "x", "running", "IUI", "miscarriages", "Über", "naïve", "café", "don't", "e.g.",
          "10.5mg", "it's", "U.S.", "2nd", "’s", "--", ",", ".", "  ", "\n", "\t", "Ab", "to", "be"]

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import Library, SearchRequest
-from indexer.query import _parser, _plain_words, parse_query
-from indexer.scoring import PostingCache, flat_terms, top_documents
+from indexer.engine.whoosh.scoring import PostingCache, flat_terms, top_documents
+from indexer.search.query import _parser, _plain_words, parse_query
 
 
 @pytest.fixture(scope="module")

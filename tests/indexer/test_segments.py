@@ -17,11 +17,11 @@ from whoosh.writing import SegmentWriter
 
 from indexer import check_document, default_knowledge_base, load_document
 from indexer.analysis import VerdictCache
+from indexer.engine.whoosh.schema import build_schema, passage_fields
+from indexer.engine.whoosh.scoring import Norms, PostingCache, flat_terms, top_documents
+from indexer.engine.whoosh.segments import COMPRESSION, SegmentBuilder, commit_segments
 from indexer.evidence import Checker
-from indexer.query import parse_query
-from indexer.schema import build_schema, passage_fields
-from indexer.scoring import Norms, PostingCache, flat_terms, top_documents
-from indexer.segments import COMPRESSION, SegmentBuilder, commit_segments
+from indexer.search.query import parse_query
 
 # Words that exercise the analyzer: stop words (also first, which shifts positions), short words, unicode (whose
 # lower case is longer: "İ"), numbers, contractions, and words repeated often enough to fill several blocks.

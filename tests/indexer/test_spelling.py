@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from indexer import Library, SearchRequest
-from indexer.spelling import Vocabulary, count_words
+from indexer.index.vocabulary import Vocabulary, count_words
 
 
 def test_misspelt_query_gets_a_suggestion(seed_index):

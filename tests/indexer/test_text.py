@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import Checker, default_knowledge_base, text
-from indexer.text import claim_line, claim_tokens, words
+from indexer import Checker, default_knowledge_base
+from indexer.language import text
+from indexer.language.text import claim_line, claim_tokens, words
 
 FEATURES = Checker(default_knowledge_base())._features
 

@@ -21,7 +21,7 @@ from indexer import (
     documents,
     load_document,
 )
-from indexer.html_text import html_blocks
+from indexer.documents.html_text import html_blocks
 
 from .figures import record
 

@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from indexer import build_index_from, document_from_text, load_corpus
-from indexer.provenance import Provenance
+from indexer.documents.provenance import Provenance
 
 POST = """---
 url: https://example.org/iui?a=1&b=2

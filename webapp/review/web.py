@@ -1,20 +1,8 @@
 """Wiring the reviewer workflow into the Flask app: settings, the store per process, sync on a new build,
 session cookie policy, error mapping and the blueprints.
 
-Settings (app config; `SOURCECHECK_` + name in the environment):
-    DATABASE_URL                SQLAlchemy URL of the reviewer store; default: SQLite in the instance folder
-    ORGANISATION_NAME           author of the ClaimReview export (default: SITE_NAME)
-    ORGANISATION_URL            its web address (default: the site's own root URL)
-    LOGIN_MAX_FAILURES          failed logins for one account from one client address before throttling (5)
-    LOGIN_CLIENT_MAX_FAILURES   failed logins from one client address, whatever the names (20)
-    LOGIN_ACCOUNT_MAX_FAILURES  failed logins for one account from any address, within a day (100)
-    LOGIN_LOCKOUT_SECONDS       first lockout; it doubles with each further failure, up to 15 minutes (30)
-    SESSION_IDLE_MINUTES        a reviewer's session ends after this long without a request (30)
-    SESSION_LIFETIME_HOURS      and this long after login, however busy (12)
-    TOKEN_LIFETIME_DAYS         how long a new API token lasts (`sourcecheck reviewer token`; 90)
-    TRUSTED_PUBLISHERS          publishers whose unverified statements stay out of the default queue (a list, or
-                                one string with commas; none by default)
-    PRIORITY_THRESHOLD          the priority an unverified claim needs for the default queue (priority.py; 30)
+Settings: `webapp.config.REVIEW` declares every setting of the reviewer workflow (kind, default, meaning);
+`init_app` checks them at start (a bad value is a ReviewError naming the setting).
 """
 
 from __future__ import annotations
@@ -26,9 +14,9 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, g, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from indexer import CheckedDocument, Hit, IndexNotFoundError, Library, SearchPage
+from indexer import CheckedDocument, Hit, IndexNotFoundError, Library, SearchPage, SettingError
 
-from .accounts import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
+from ..config import REVIEW
 from .errors import (
     AccountError,
     AuthenticationError,
@@ -63,9 +51,11 @@ STATUS_CODES: dict[type[ReviewError], tuple[int, str]] = {
 NUMBERED_UP_TO = 1000  # claims: the API links pages starting within these by number (queue_links)
 UNAVAILABLE_RETRY_AFTER = 30  # seconds
 UNAVAILABLE_TITLE = "Reviewer pages are unavailable"
-UNAVAILABLE_MESSAGE = ("The reviewer database cannot be reached right now, so the review queue, decisions and "
-                       "logins are unavailable; nothing was changed. Search still works. Try again in a few minutes; "
-                       "the error has been logged.")
+UNAVAILABLE_MESSAGE = (
+    "The reviewer database cannot be reached right now, so the review queue, decisions and "
+    "logins are unavailable; nothing was changed. Search still works. Try again in a few minutes; "
+    "the error has been logged."
+)
 
 
 def status_for(error: ReviewError) -> tuple[int, str]:
@@ -254,42 +244,32 @@ def _review_error(e: ReviewError) -> Response:
     return response
 
 
-def _count(app: Flask, name: str, most: int | None = None) -> int:
-    value = app.config[name]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or (most and value > most):
-        bounds = f"from 1 to {most}" if most else "of 1 or more"
-        raise ReviewError(f"{name} must be a whole number {bounds}, not {value!r}")
-    return value
-
-
-SETTINGS = {"DATABASE_URL": None, "ORGANISATION_NAME": None, "ORGANISATION_URL": None, "LOGIN_MAX_FAILURES": 5,
-            "LOGIN_CLIENT_MAX_FAILURES": 20, "LOGIN_ACCOUNT_MAX_FAILURES": 100, "LOGIN_LOCKOUT_SECONDS": 30,
-            "SESSION_IDLE_MINUTES": 30, "SESSION_LIFETIME_HOURS": 12, "TOKEN_LIFETIME_DAYS": DEFAULT_TOKEN_DAYS,
-            "TRUSTED_PUBLISHERS": (), "PRIORITY_THRESHOLD": THRESHOLD}
+def _setting(app: Flask, name: str):
+    """The setting's value, parsed as `webapp.config.REVIEW` declares it; ReviewError naming it if it is bad."""
+    try:
+        return REVIEW[name].parse(app.config[name])
+    except SettingError as e:
+        raise ReviewError(str(e)) from None
 
 
 def _queue_settings(app: Flask) -> dict:
     """The default queue's settings; ReviewError naming a setting that cannot be used."""
-    trusted = app.config["TRUSTED_PUBLISHERS"]
-    if isinstance(trusted, str):
-        trusted = trusted.split(",")
-    if not isinstance(trusted, list | tuple) or not all(isinstance(p, str) for p in trusted):
-        raise ReviewError(f"TRUSTED_PUBLISHERS must be a list of publisher names, not {trusted!r}")
-    threshold = app.config["PRIORITY_THRESHOLD"]
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
-        raise ReviewError(f"PRIORITY_THRESHOLD must be a whole number of 0 or more, not {threshold!r}")
-    return {"threshold": threshold, "trusted": tuple(p.strip() for p in trusted if p.strip())}
+    return {"threshold": _setting(app, "PRIORITY_THRESHOLD"), "trusted": _setting(app, "TRUSTED_PUBLISHERS")}
 
 
 def _policies(app: Flask) -> tuple[Throttle, SessionPolicy]:
     """The throttle and session policy from the settings; ReviewError naming a setting that cannot be used."""
-    throttle = Throttle(max_failures=_count(app, "LOGIN_MAX_FAILURES"),
-                        client_max_failures=_count(app, "LOGIN_CLIENT_MAX_FAILURES"),
-                        account_max_failures=_count(app, "LOGIN_ACCOUNT_MAX_FAILURES"),
-                        lockout_seconds=_count(app, "LOGIN_LOCKOUT_SECONDS"))
-    sessions = SessionPolicy(idle_seconds=60 * _count(app, "SESSION_IDLE_MINUTES"),
-                             lifetime_seconds=3600 * _count(app, "SESSION_LIFETIME_HOURS"))
-    _count(app, "TOKEN_LIFETIME_DAYS", MAX_TOKEN_DAYS)  # used by `sourcecheck reviewer token`; checked here too
+    throttle = Throttle(
+        max_failures=_setting(app, "LOGIN_MAX_FAILURES"),
+        client_max_failures=_setting(app, "LOGIN_CLIENT_MAX_FAILURES"),
+        account_max_failures=_setting(app, "LOGIN_ACCOUNT_MAX_FAILURES"),
+        lockout_seconds=_setting(app, "LOGIN_LOCKOUT_SECONDS"),
+    )
+    sessions = SessionPolicy(
+        idle_seconds=60 * _setting(app, "SESSION_IDLE_MINUTES"),
+        lifetime_seconds=3600 * _setting(app, "SESSION_LIFETIME_HOURS"),
+    )
+    _setting(app, "TOKEN_LIFETIME_DAYS")  # used by `sourcecheck reviewer token`; checked here too
     return throttle, sessions
 
 
@@ -300,8 +280,6 @@ def init_app(app: Flask) -> None:
     from .pages import bp as pages
     from .public import bp as public
 
-    for key, value in SETTINGS.items():
-        app.config.setdefault(key, value)
     throttle, sessions = _policies(app)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"  # or Strict

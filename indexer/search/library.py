@@ -19,15 +19,15 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from .analysis import CheckedDocument
-from .index import current_build, default_index_dir, open_index
-from .knowledge import Clarification, KnowledgeBase, default_knowledge_base
+from ..analysis import CheckedDocument
+from ..engine.whoosh.scoring import Norms, PostingCache, flat_terms, top_documents
+from ..index.build import current_build, default_index_dir, open_index
+from ..index.vocabulary import Vocabulary
+from ..knowledge import Clarification, KnowledgeBase, default_knowledge_base
+from ..language.text import stem, stems
 from .query import parse_query
 from .results import MAX_PAGE, MAX_PER_PAGE, Fragment, Hit, SearchPage, SearchRequest, SnippetSentence, snippet
 from .results import hit_from_fields as _hit
-from .scoring import Norms, PostingCache, flat_terms, top_documents
-from .spelling import Vocabulary
-from .text import stem, stems
 
 __all__ = [
     "EVIDENCE_WEIGHT",

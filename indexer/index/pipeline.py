@@ -25,15 +25,15 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .analysis import CheckedDocument, VerdictCache, check_document
-from .documents import Document, DocumentError
-from .errors import BuildError
-from .evidence import Checker
-from .knowledge import KnowledgeBase
-from .schema import passage_fields
-from .segments import SegmentBuilder
-from .spelling import count_words
+from ..analysis import CheckedDocument, VerdictCache, check_document
+from ..documents.loading import Document, DocumentError
+from ..engine.whoosh.schema import passage_fields
+from ..engine.whoosh.segments import SegmentBuilder
+from ..errors import BuildError
+from ..evidence import Checker
+from ..knowledge import KnowledgeBase
 from .store import DocumentStore, StoreRecord
+from .vocabulary import count_words
 
 BATCH = 16  # documents a job: small enough to keep both workers busy to the end, large enough to be cheap
 SERIAL_BELOW = 200  # documents: for fewer, starting worker processes costs more than it saves

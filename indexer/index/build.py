@@ -23,24 +23,24 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .documents import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
-from .errors import BuildError, BuildLockedError, IndexNotFoundError
-from .knowledge import KnowledgeBase, default_knowledge_base
+from ..documents.loading import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
+from ..engine.whoosh.schema import build_schema
+from ..engine.whoosh.segments import commit_segments
+from ..errors import BuildError, BuildLockedError, IndexNotFoundError
+from ..knowledge import KnowledgeBase, default_knowledge_base
+from ..settings import INDEX_DIR
 from .pipeline import Pipeline
-from .schema import build_schema
-from .segments import commit_segments
-from .spelling import write_vocabulary
 from .store import DocumentStore, StoreRecord, write_store
 from .versions import checker_fingerprint
+from .vocabulary import write_vocabulary
 
-DEFAULT_INDEX_DIR = "var/index"
 CURRENT = "current"
 IDS = "ids.json"
 
 
 def default_index_dir() -> Path:
-    """`SOURCECHECK_INDEX_DIR` if set, else var/index under the working directory."""
-    return Path(os.environ.get("SOURCECHECK_INDEX_DIR") or DEFAULT_INDEX_DIR)
+    """`SOURCECHECK_INDEX_DIR` if set, else var/index under the working directory (the INDEX_DIR setting)."""
+    return Path(INDEX_DIR.from_environment())
 
 
 @dataclass

@@ -17,9 +17,9 @@ from whoosh.analysis import STOP_WORDS, IDTokenizer
 from whoosh.fields import FieldType
 from whoosh.system import pack_ushort
 
-from .posting_lists import PostingListEncoder
+from ...language.text import stem
+from .blocks import PostingListEncoder
 from .schema import MIN_WORD, TOKEN, WordAnalyzer
-from .text import stem
 
 ANALYSED_VALUES = 10_000  # values of a field remembered with their terms (cleared when full)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from .text import stem
+from ...language.text import stem
 
 # Titles and headings say what a passage is about, so a match there counts for more (BM25F field boosts).
 TITLE_BOOST = 2.0

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-from .errors import DocumentError
+from ..errors import DocumentError
 from .html_text import html_document
 from .provenance import MANIFEST_NAMES, Provenance, front_matter, manifest_entries, validated
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .analysis import CheckedDocument
-from .provenance import Provenance
+from ..analysis import CheckedDocument
+from ..documents.provenance import Provenance
 
 DOCUMENTS = "documents.jsonl"
 OFFSETS = "documents.offsets.json"

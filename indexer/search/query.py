@@ -10,9 +10,9 @@ from itertools import islice
 from whoosh import qparser
 from whoosh import query as wq
 
-from .errors import QueryError
-from .knowledge import KnowledgeBase
-from .schema import SEARCH_FIELDS, analyzer, term_spans
+from ..engine.whoosh.schema import SEARCH_FIELDS, analyzer, term_spans
+from ..errors import QueryError
+from ..knowledge import KnowledgeBase
 
 MAX_QUERY_CHARS = 500
 MAX_EXPANSIONS = 64  # terms a wildcard may stand for: keeps "a*" from scanning the whole vocabulary

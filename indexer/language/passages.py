@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .documents import Document
-from .punkt import Punkt
+from ..documents.loading import Document
+from ..engine.punkt import Punkt
 
 MAX_SENTENCES = 4
 TARGET_SENTENCES = 3

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from .analysis import check_from_dict
-from .errors import QueryError
-from .evidence import SentenceCheck
-from .knowledge import STATUSES, Clarification
-from .provenance import Provenance
-from .schema import term_spans
+from ..analysis import check_from_dict
+from ..documents.provenance import Provenance
+from ..engine.whoosh.schema import term_spans
+from ..errors import QueryError
+from ..evidence import SentenceCheck
+from ..knowledge import STATUSES, Clarification
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
