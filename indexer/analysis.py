@@ -113,10 +113,17 @@ class VerdictCache:
         self.checker = checker
         self.size = size
         self._verdicts: dict[str, SentenceCheck] = {}
+        self._referents: dict[tuple[str, str], str] = {}  # what "It" after a sentence is: repeated sentences too
         self.hits = self.misses = 0
 
     def referent_after(self, text: str, referent: str = "") -> str:
-        return self.checker.referent_after(text, referent)
+        key = (text, referent)
+        found = self._referents.get(key)
+        if found is None:
+            if len(self._referents) >= self.size:
+                self._referents.clear()
+            found = self._referents[key] = self.checker.referent_after(text, referent)
+        return found
 
     def named_topics(self, text: str) -> str:
         return self.checker.named_topics(text)

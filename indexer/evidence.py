@@ -36,6 +36,7 @@ _NOT_DENIALS = re.compile(
 )
 # A double negative affirms: "isn't entirely wrong", "not a myth" (on the claim line: stemmed, "n't" apart).
 _NOT_WRONG = re.compile(r" (?:not|n't) (?:entir |complet |total |altogeth |all )?(?:wrong|untru|a myth|fals)(?= )")
+_PREPARED_KEPT = 16  # sentences and clauses whose reading is kept: one sentence's worth, and its neighbour's
 _QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
 UNVERIFIED_REASON = (
     "This is a medical claim that our knowledge base does not cover yet. It is not marked right or wrong; "
@@ -146,15 +147,18 @@ class Checker:
         if self._reader is not None:
             patterns += self._reader.patterns()
         self._features = FeatureIndex({f for p in patterns for need in p.needs for f in need})
-        self._prepared: tuple[str | None, tuple[str, set[str]]] = (None, ("", set()))
+        self._prepared: dict[str, tuple[str, set[str]]] = {}
         self._abouts: dict[str, tuple[str, set[str]]] = {}
 
     def prepare(self, sentence: str) -> tuple[str, set[str]]:
-        """The sentence as rules see it: its token line and its features (the last one is kept: `check` reads a
-        sentence more than once)."""
-        if self._prepared[0] != sentence:
-            self._prepared = (sentence, self._features.read(sentence))
-        return self._prepared[1]
+        """The sentence as rules see it: its token line and its features (the last few are kept: `check` reads a
+        sentence, its clauses and the sentence again, and the document reader reads it once more)."""
+        found = self._prepared.get(sentence)
+        if found is None:
+            if len(self._prepared) >= _PREPARED_KEPT:
+                self._prepared.clear()
+            found = self._prepared[sentence] = self._features.read(sentence)
+        return found
 
     def _names_a_source(self, text: str, line: str, feats) -> bool:
         """Whether the sentence names a source a reader can look up (a link, DOI, authors, a named authority)."""

@@ -163,6 +163,7 @@ _VERDICTS = {
     ("unestablished", "denied"): "supported",
 }
 _CONTRAST_REACH = 16  # characters before a mention in which a contrast cue makes it the contrast ("unlike IUI")
+_MENTIONS_KEPT = 16  # lines whose mentions are kept: a sentence, its clauses and what the page is about
 _AFTER_REACH = 3  # tokens after an object in which a subject may stand ("the uterus (IUI)")
 
 
@@ -204,7 +205,7 @@ class RelationReader:
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
         self._binary = tuple(r for r in relations.values() if not r.unary)
         self._unaries = tuple(r for r in relations.values() if r.unary)
-        self._memo: tuple[str, list[Mention]] = ("", [])
+        self._memo: dict[str, list[Mention]] = {}  # the last few lines' mentions: a check reads each more than once
         self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
 
     def patterns(self) -> list[Pattern]:
@@ -232,11 +233,14 @@ class RelationReader:
 
     def mentions(self, line: str, feats) -> list[Mention]:
         """Concepts the line names, left to right; where names overlap, the longest wins."""
-        if self._memo[0] == line:
-            return self._memo[1]
+        found = self._memo.get(line)
+        if found is not None:
+            return found
+        if len(self._memo) >= _MENTIONS_KEPT:
+            self._memo.clear()
         keys = self._index_keys.intersection(feats)
         if not keys:
-            self._memo = (line, [])
+            self._memo[line] = []
             return []
         index = self._index
         numbers = set().union(*[index[f] for f in keys])
@@ -253,7 +257,7 @@ class RelationReader:
             if kept and mention.start < kept[-1].end:
                 continue
             kept.append(mention)
-        self._memo = (line, kept)
+        self._memo[line] = kept
         return kept
 
     def read(self, line: str, feats, carried: Concept | None = None, contexts: tuple = ()) -> list[Reading]:
