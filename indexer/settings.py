@@ -205,4 +205,12 @@ INDEX_DIR = Setting(
     "the index folder (relative to the working directory); the CLI's --index-dir overrides it",
 )
 
-INDEXER_SETTINGS = Settings(INDEX_DIR)
+ENGINE_INTERNALS = Setting(
+    "ENGINE_INTERNALS",
+    Kind.boolean(),
+    True,
+    "the engine's fast paths into whoosh's and NLTK's internals (indexer/engine/); false: the plain libraries",
+    environment_only=True,
+)
+
+INDEXER_SETTINGS = Settings(INDEX_DIR, ENGINE_INTERNALS)

@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
 # Runs every test the way CI does: installs what is missing, then the whole pytest suite (browser and PostgreSQL
-# tests included). pytest's exit 5 (no tests collected) counts as a failure.
+# tests included), then the library's and the web app's tests again on the plain libraries instead of the engine's
+# fast paths into their internals (SOURCECHECK_ENGINE_INTERNALS=off: indexer/engine). With arguments, only
+# `pytest ARGS` runs, once. pytest's exit 5 (no tests collected) counts as a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
-python3 -m pytest --screenshot only-on-failure --output artifacts "$@"
-status=$?
-if [ $status -eq 5 ]; then
-  echo "pytest collected no tests: failing" >&2
-  exit 1
+
+run() {
+  python3 -m pytest "$@"
+  local status=$?
+  if [ $status -eq 5 ]; then
+    echo "pytest collected no tests: failing" >&2
+    return 1
+  fi
+  return $status
+}
+
+if [ $# -gt 0 ]; then
+  run --screenshot only-on-failure --output artifacts "$@"
+  exit $?
 fi
-exit $status
+run --screenshot only-on-failure --output artifacts
+status=$?
+echo "Again without the engine internals (SOURCECHECK_ENGINE_INTERNALS=off): tests/indexer tests/webapp"
+SOURCECHECK_ENGINE_INTERNALS=off run --screenshot only-on-failure --output artifacts/plain tests/indexer tests/webapp
+plain=$?
+[ $status -ne 0 ] && exit $status
+exit $plain

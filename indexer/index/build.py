@@ -2,8 +2,9 @@
 
 Layout of an index folder:
     current            symlink to the build being served (replaced atomically with os.replace)
-    build-<stamp>/     a whoosh index, documents.jsonl (cleaned text and checks per document), manifest.json,
-                       ids.json (each document id and the absolute path of its file: the next build keeps the ids)
+    build-<stamp>/     the engine's index (whoosh's files), documents.jsonl (cleaned text and checks per document),
+                       manifest.json, ids.json (each document id and the absolute path of its file: the next build
+                       keeps the ids)
     .lock              flock held by the running build; the kernel drops it if the build dies
 A failed or interrupted build never touches `current`, so the previous index keeps serving.
 """
@@ -21,11 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from ..documents.loading import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
-from ..engine.whoosh.schema import build_schema
-from ..engine.whoosh.segments import commit_segments
+from ..engine import Engine, SearchIndex, default_engine
 from ..errors import BuildError, BuildLockedError, IndexNotFoundError
 from ..knowledge import KnowledgeBase, default_knowledge_base
 from ..settings import INDEX_DIR
@@ -146,16 +144,17 @@ def build_index(
     progress: Callable[[str], None] | None = None,
     wait: float = 0.0,
     procs: int | None = None,
+    engine: Engine | None = None,
 ) -> BuildSummary:
     """Load, check and index every document under `paths`, then swap the new index in atomically.
 
-    `procs` worker processes share the work (default: one per CPU; small corpora are built in this process).
+    `procs` worker processes share the work (default: one per CPU; small corpora are built in this process);
+    `engine` holds the passages (default: `engine.default_engine()`).
     """
     paths = list(paths)
     where = ", ".join(map(str, paths))
-    return _build(
-        lambda previous: corpus_files(paths, previous_ids(previous)), where, index_dir, kb, progress, wait, procs
-    )
+    files = lambda previous: corpus_files(paths, previous_ids(previous))  # noqa: E731
+    return _build(files, where, index_dir, kb, progress, wait, procs, engine)
 
 
 def build_index_from(
@@ -165,15 +164,17 @@ def build_index_from(
     progress: Callable[[str], None] | None = None,
     wait: float = 0.0,
     procs: int | None = None,
+    engine: Engine | None = None,
 ) -> BuildSummary:
     """Like build_index, for documents that do not come from a folder: Documents, or sources loaded by workers."""
-    return _build(lambda _previous: sources, "the documents given", index_dir, kb, progress, wait, procs)
+    return _build(lambda _previous: sources, "the documents given", index_dir, kb, progress, wait, procs, engine)
 
 
-def _build(sources_after, where: str, index_dir, kb, progress, wait, procs) -> BuildSummary:
+def _build(sources_after, where: str, index_dir, kb, progress, wait, procs, engine) -> BuildSummary:
     """Build from `sources_after(previous build or None)` (what to index can depend on the build it replaces)."""
     root = Path(index_dir) if index_dir else default_index_dir()
     kb = kb or default_knowledge_base()
+    engine = engine or default_engine()
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -184,7 +185,7 @@ def _build(sources_after, where: str, index_dir, kb, progress, wait, procs) -> B
         build = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         try:
             sources = sources_after(previous)
-            summary = _build_into(build, sources, where, kb, _reusable(previous, kb), progress, procs)
+            summary = _build_into(build, sources, where, kb, engine, _reusable(previous, kb), progress, procs)
             _swap(root, build)
         except BaseException as e:
             shutil.rmtree(build, ignore_errors=True)
@@ -197,12 +198,12 @@ def _build(sources_after, where: str, index_dir, kb, progress, wait, procs) -> B
     return summary
 
 
-def _build_into(build: Path, sources, where: str, kb, previous: Path | None, progress, procs) -> BuildSummary:
+def _build_into(build: Path, sources, where: str, kb, engine, previous: Path | None, progress, procs) -> BuildSummary:
     build.mkdir(parents=True)
     summary = BuildSummary()
     ids: dict[str, str] = {}
-    ix = whoosh_index.create_in(str(build), build_schema())
-    with Pipeline(build, kb, previous, procs) as pipeline:
+    engine.create(build)
+    with Pipeline(build, kb, engine, previous, procs) as pipeline:
         results = pipeline.run(sources)
         try:
             write_store(build, _summarised(results, summary, progress, ids))
@@ -210,7 +211,7 @@ def _build_into(build: Path, sources, where: str, kb, previous: Path | None, pro
             results.close()  # on failure: abandon the segment writer now, while its folder still exists
         if not summary.documents:
             raise BuildError(f"no documents could be indexed from {where}; previous index kept")
-        commit_segments(ix, pipeline.segments)
+        engine.commit(build, pipeline.segments)
     write_vocabulary(build, pipeline.words)
     (build / IDS).write_text(json.dumps(ids, ensure_ascii=False))
     manifest = {
@@ -244,10 +245,13 @@ def _summarised(results, summary: BuildSummary, progress, ids: dict[str, str]) -
         yield item.store
 
 
-def open_index(index_dir: str | Path | None = None):
-    """The whoosh index and document store currently served from `index_dir`."""
+def open_index(
+    index_dir: str | Path | None = None, engine: Engine | None = None
+) -> tuple[Path, SearchIndex, DocumentStore]:
+    """The build folder, its index (opened by `engine`, default `engine.default_engine()`) and its document store
+    currently served from `index_dir`."""
     root = Path(index_dir) if index_dir else default_index_dir()
     build = current_build(root)
     if build is None:
         raise IndexNotFoundError(f"{root}: no index here yet; run 'sourcecheck build' first")
-    return build, whoosh_index.open_dir(str(build)), DocumentStore(build)
+    return build, (engine or default_engine()).open(build), DocumentStore(build)

@@ -1,9 +1,9 @@
-"""Loading, checking and indexing documents, spread over worker processes that each write a whoosh segment.
+"""Loading, checking and indexing documents, spread over worker processes that each write a part of the index.
 
     parent    sources, in batches ─> job queue ─> worker 1..N: load, split, check (verdicts cached),
-                                                  add each passage to the worker's own whoosh segment
+                                                  add each passage to the worker's own part of the index
     parent    store lines, in source order <─ result queue
-    parent    commits every worker's segment into the one index (segments.commit_segments)
+    parent    commits every worker's part into the one index (Engine.commit)
 
 Checking is the costly step and every document is independent, so the work divides evenly between processes.
 A small corpus, or procs=1, runs the same steps in the calling process.
@@ -23,12 +23,10 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from ..analysis import CheckedDocument, VerdictCache, check_document
 from ..documents.loading import Document, DocumentError
+from ..engine import Engine
 from ..engine.whoosh.schema import passage_fields
-from ..engine.whoosh.segments import SegmentBuilder
 from ..errors import BuildError
 from ..evidence import Checker
 from ..knowledge import KnowledgeBase
@@ -61,10 +59,10 @@ class Record:
 
 
 class DocumentIndexer:
-    """Loads, checks and indexes documents into one new segment of the index in `build`."""
+    """Loads, checks and indexes documents into one new part of the index in `build`."""
 
-    def __init__(self, build: Path, kb: KnowledgeBase, previous: Path | None = None) -> None:
-        self.writer = SegmentBuilder(whoosh_index.open_dir(str(build)))
+    def __init__(self, build: Path, kb: KnowledgeBase, engine: Engine, previous: Path | None = None) -> None:
+        self.writer = engine.writer(build)
         self.verdicts = VerdictCache(Checker(kb))
         self.previous = DocumentStore(previous) if previous else None  # same rules: unchanged documents reuse
         self.words: Counter = Counter()
@@ -94,7 +92,7 @@ class DocumentIndexer:
         return CheckedDocument(doc, cached.passages)
 
     def finish(self):
-        """The finished segment (None if nothing was added)."""
+        """The finished part (None if nothing was added)."""
         return self.writer.finish()
 
     def abandon(self) -> None:
@@ -114,15 +112,15 @@ def _next_job(jobs, parent: int):
                 return None
 
 
-def _work(build: str, kb: KnowledgeBase, previous: str | None, jobs, results, parent: int) -> None:
-    """A worker process: index the batches it is given, then hand back its segment and vocabulary."""
+def _work(build: str, kb: KnowledgeBase, engine: Engine, previous: str | None, jobs, results, parent: int) -> None:
+    """A worker process: index the batches it is given, then hand back its part and vocabulary."""
     # Nearly everything a worker makes lives to the end of the build (postings, caches), so the cyclic garbage
     # collector's scans found nothing and cost 4% of a worker's CPU (1.2 s on MedQuAD); what the worker inherited from
     # the parent (rules, models) is not scanned at all, which also keeps those pages shared with the parent
     gc.freeze()
     gc.set_threshold(50_000, 20, 10)
     try:
-        indexer = DocumentIndexer(Path(build), kb, Path(previous) if previous else None)
+        indexer = DocumentIndexer(Path(build), kb, engine, Path(previous) if previous else None)
         while (job := _next_job(jobs, parent)) is not None:
             seq, batch = job
             done = [indexer.process(source) for source in batch]
@@ -133,10 +131,13 @@ def _work(build: str, kb: KnowledgeBase, previous: str | None, jobs, results, pa
 
 
 class Pipeline:
-    """Runs the indexing of one build; afterwards `segments` and `words` hold what the workers produced."""
+    """Runs the indexing of one build; afterwards `segments` (the engine's parts) and `words` hold what the
+    workers produced."""
 
-    def __init__(self, build: Path, kb: KnowledgeBase, previous: Path | None = None, procs: int | None = None):
-        self.build, self.kb, self.previous = build, kb, previous
+    def __init__(
+        self, build: Path, kb: KnowledgeBase, engine: Engine, previous: Path | None = None, procs: int | None = None
+    ):
+        self.build, self.kb, self.engine, self.previous = build, kb, engine, previous
         self.procs = procs or default_procs()
         self.segments: list = []
         self.words: Counter = Counter()
@@ -165,7 +166,7 @@ class Pipeline:
         return self._parallel(chain(head, sources))
 
     def _serial(self, sources: Iterator) -> Iterator[Record | DocumentError]:
-        indexer = DocumentIndexer(self.build, self.kb, self.previous)
+        indexer = DocumentIndexer(self.build, self.kb, self.engine, self.previous)
         try:
             for source in sources:
                 yield indexer.process(source)
@@ -179,7 +180,8 @@ class Pipeline:
         # fork is fast and safe while this is the only thread; otherwise start clean interpreters
         ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
         jobs, results = ctx.Queue(self.procs * 2), ctx.Queue()
-        args = (str(self.build), self.kb, str(self.previous) if self.previous else None, jobs, results, os.getpid())
+        previous = str(self.previous) if self.previous else None
+        args = (str(self.build), self.kb, self.engine, previous, jobs, results, os.getpid())
         self._workers = [ctx.Process(target=_work, args=args, daemon=True) for _ in range(self.procs)]
         for worker in self._workers:
             worker.start()

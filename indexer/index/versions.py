@@ -13,7 +13,7 @@ from pathlib import Path
 
 # The modules whose code decides passages and verdicts (the index and search code do not change a verdict), by
 # their dotted names: a module that moves is found where it is, and one missing from the list fails at once.
-# tests/indexer/test_versions.py checks that every module the checker imports is here.
+# tests/indexer/test_index.py checks that every module the checker imports is here.
 CHECKING_MODULES = (
     "indexer.analysis",
     "indexer.documents.html_text",

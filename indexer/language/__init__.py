@@ -1,5 +1,5 @@
 """Language: the words and sentences of a cleaned document.
 
-    text       normalising text into word tokens and stems: what rules, the checker and queries compare
-    passages   splitting paragraphs into sentences (Punkt) and sentences into passages
+text       normalising text into word tokens and stems: what rules, the checker and queries compare
+passages   splitting paragraphs into sentences (Punkt) and sentences into passages
 """

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..documents.loading import Document
-from ..engine.punkt import Punkt
+from ..engine.pins import internals
+from ..engine.punkt import sentence_tokenizer
 
 MAX_SENTENCES = 4
 TARGET_SENTENCES = 3
@@ -46,15 +47,15 @@ class Passage:
     sentences: tuple[Sentence, ...]
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Punkt:
-    return Punkt(ABBREVIATIONS)
+@lru_cache(maxsize=2)
+def _tokenizer(fast: bool):
+    return sentence_tokenizer(ABBREVIATIONS, fast)
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     """Sentences of one paragraph with offsets shifted by `offset`; list markers stay with their sentence, and
     what has no letter or digit (". . .", "* * *") is debris, not a sentence: it is left out, unchecked."""
-    spans = list(_tokenizer().span_tokenize(text))
+    spans = list(_tokenizer(internals()).span_tokenize(text))
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and _LIST_MARKER.match(text[merged[-1][0] : merged[-1][1]]):

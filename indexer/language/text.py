@@ -1,7 +1,20 @@
 """Word-level text normalisation shared by the checker, the knowledge base and the search schema.
 
-One tokenizer and one stemmer everywhere, so that a rule written as "placing sperm" matches "places sperm"
-in a document and a query for "miscarriages" finds "miscarriage".
+One stemmer everywhere (Snowball, `stem`), so that a rule written as "placing sperm" matches "places sperm" in a
+document and a query for "miscarriages" finds "miscarriage". The token patterns differ where their readers need
+different things; each is defined once, here or in the one module that reads it:
+
+    _TOKEN           words(): the checker's words; "n't" a token of its own (negation), numbers with decimals and
+                     percent signs whole ("1.5", "15%": measures), a possessive "'s" dropped
+    _CLAIM_TOKEN     claim_tokens(): the same words, plus the punctuation rule patterns read (",;:()" and dashes:
+                     apposition, asides); _ASCII_CLAIM_TOKEN is the same pattern for ASCII text, faster
+    schema.TOKEN     the index's analyzer (engine/whoosh/schema.py): runs of word characters joined by "." or "'"
+                     ("e.g", "U.S", "don't" one term), as every build and query since the first has been analysed;
+                     changing it changes every index and ranking, so it is kept apart from the checker's
+    vocabulary._WORD "did you mean" (index/vocabulary.py): letters only, two or more, the words a misspelling is
+                     corrected to
+    query._PLAIN_WORD, library._suggest's pattern: whether a query is plain words (no operators, wildcards or
+                     quotes), and the words of a query a suggestion may replace
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 `Library` holds one opened index per process and reopens it when a new build is swapped in. Each thread keeps one
 whoosh searcher for the current build and reuses it from search to search (whoosh searchers must not be shared
 between threads; opening one per search cost more than many searches). Ranking is BM25F over text, title and
-heading. Plain keyword queries, most of them, are scored term at a time with whoosh's scores (scoring.py); the
-rest go through whoosh's searcher. With evidence-aware ranking on, a small multiplier lifts supported passages and
-lowers flagged ones, so it only reorders results whose relevance is close. Only the passages of the page shown are
+heading, by the engine (`SearchIndex.top`: with its internals, plain keyword queries, most of them, are scored
+term at a time with whoosh's scores, engine/whoosh/scoring.py; the rest go through whoosh's searcher). With
+evidence-aware ranking on, a small multiplier lifts supported passages and lowers flagged ones, so it only reorders
+results whose relevance is close. Only the passages of the page shown are
 read from the index's stored fields; reranking reads each candidate's status from a column.
 """
 
@@ -17,10 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from ..analysis import CheckedDocument
-from ..engine.whoosh.scoring import Norms, PostingCache, flat_terms, top_documents
+from ..engine import Engine, SearchIndex
 from ..index.build import current_build, default_index_dir, open_index
 from ..index.vocabulary import Vocabulary
 from ..knowledge import Clarification, KnowledgeBase, default_knowledge_base
@@ -49,16 +49,13 @@ EVIDENCE_WEIGHT = {"supported": 0.06, "no_claim": 0.0, "unverified": 0.0, "unsup
 
 
 class _Build:
-    """One opened build: the whoosh index, the document store, and what is read from them lazily."""
+    """One opened build: the engine's index, the document store, and what is read from them lazily."""
 
-    def __init__(self, path: Path, ix, store) -> None:
-        self.path, self.ix, self.store = path, ix, store
+    def __init__(self, path: Path, index: SearchIndex, store) -> None:
+        self.path, self.index, self.store = path, index, store
         self._vocabulary: Vocabulary | None = None
         self._documents: list[dict] | None = None
         self._statuses: list[str] | None = None
-        self.weighting = BM25F()
-        self.norms = Norms(self.weighting.B, self.weighting.K1)
-        self.postings = PostingCache()
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -88,8 +85,11 @@ class _Build:
 class Library:
     """The searchable library in one index folder; safe to share between threads."""
 
-    def __init__(self, index_dir: str | Path | None = None, kb: KnowledgeBase | None = None) -> None:
+    def __init__(
+        self, index_dir: str | Path | None = None, kb: KnowledgeBase | None = None, engine: Engine | None = None
+    ) -> None:
         self.root = Path(index_dir) if index_dir else default_index_dir()
+        self.engine = engine
         self.kb = kb or default_knowledge_base()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -107,7 +107,7 @@ class Library:
         if current is not None and current_build(self.root) == current.path:
             return
         with self._lock:
-            self._current = _Build(*open_index(self.root))
+            self._current = _Build(*open_index(self.root, self.engine))
 
     @property
     def build(self) -> Path | None:
@@ -122,7 +122,7 @@ class Library:
         build, local = build or self._current, self._local
         if getattr(local, "build", None) is not build:
             old = getattr(local, "searcher", None)
-            searcher = build.ix.searcher(weighting=build.weighting)
+            searcher = build.index.searcher()
             with self._lock:
                 self._searchers.add(searcher)
                 if old is not None:
@@ -176,7 +176,7 @@ class Library:
             return SearchPage(request, 0, (), None, parsed.expansions, parsed.notes, clarifications)
         first = (request.page - 1) * request.per_page
         limit = first + request.per_page + (RERANK_DEPTH if request.evidence_ranking else 0)
-        total, ranked = self._top(build, searcher, parsed.query, limit, self._filter(request))
+        total, ranked = build.index.top(searcher, parsed.query, limit, self._filter(request))
         if request.evidence_ranking:
             status = build.statuses(searcher)
             ranked.sort(key=lambda item: item[0] * (1 + EVIDENCE_WEIGHT[status[item[1]]]), reverse=True)
@@ -186,17 +186,6 @@ class Library:
         hits = tuple(replace(hit, snippet=snippet(hit, terms), source=build.store.source(hit.doc_id)) for hit in hits)
         suggestion = self._suggest(build, searcher, parsed, total)
         return SearchPage(request, total, hits, suggestion, parsed.expansions, parsed.notes, clarifications)
-
-    def _top(self, build: _Build, searcher, q, limit: int, filter_q) -> tuple[int, list[tuple[float, int]]]:
-        """(matches, best (score, docnum) first): plain keyword queries term at a time (scoring.py), the rest
-        through whoosh's searcher."""
-        flat = flat_terms(q) if filter_q is None else None
-        if flat is not None:
-            found = top_documents(searcher, *flat, limit, build.norms, build.postings)
-            if found is not None:
-                return found
-        results = searcher.search(q, limit=limit, filter=filter_q)
-        return len(results), list(results.top_n)
 
     def _suggest(self, build: _Build, searcher, parsed, total: int) -> str | None:
         """The query with each word the index does not know replaced by its closest known word."""

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from indexer import SourceText, build_index_from
+from indexer.engine import WhooshEngine
 from indexer.index import pipeline as pipeline_module
+
+FAST = WhooshEngine(internals=True)
 
 
 def paragraph_sources(seeds_dir: Path) -> list[SourceText]:
@@ -25,12 +28,22 @@ def paragraphs(seeds_dir) -> list[SourceText]:
     return paragraph_sources(seeds_dir)
 
 
-@pytest.fixture(scope="session")
-def paragraph_index(tmp_path_factory, seeds_dir) -> Path:
-    """Built by two worker processes, so the index has two segments (read-only for tests)."""
-    root = tmp_path_factory.mktemp("paragraph-index")
+def build_paragraph_index(root: Path, seeds_dir: Path, engine=None) -> Path:
+    """Built by two worker processes: two segments with the engine internals (one, merged, without)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pipeline_module, "SERIAL_BELOW", 0)
-        summary = build_index_from(paragraph_sources(seeds_dir), root, procs=2)
+        summary = build_index_from(paragraph_sources(seeds_dir), root, procs=2, engine=engine)
     assert summary.documents > 50
     return root
+
+
+@pytest.fixture(scope="session")
+def paragraph_index(tmp_path_factory, seeds_dir) -> Path:
+    """The paragraphs indexed by the default engine, by two workers (read-only for tests)."""
+    return build_paragraph_index(tmp_path_factory.mktemp("paragraph-index"), seeds_dir)
+
+
+@pytest.fixture(scope="session")
+def fast_paragraph_index(tmp_path_factory, seeds_dir) -> Path:
+    """The paragraphs indexed with the engine internals whatever the setting says: two segments (read-only)."""
+    return build_paragraph_index(tmp_path_factory.mktemp("fast-paragraph-index"), seeds_dir, FAST)

@@ -18,6 +18,7 @@ from indexer import (
     current_build,
     document_from_text,
 )
+from indexer.engine.pins import internals
 from indexer.index import pipeline as pipeline_module
 from indexer.index.store import DocumentStore
 
@@ -43,7 +44,8 @@ def test_parallel_build_equals_serial_build(tmp_path, paragraphs, parallel):
         a, b = Library(tmp_path / "two").search(SearchRequest(q)), Library(tmp_path / "one").search(SearchRequest(q))
         assert a.total == b.total > 0
         assert [round(h.score, 6) for h in a.hits] == [round(h.score, 6) for h in b.hits]
-    assert len(Library(tmp_path / "two")._searcher().leaf_searchers()) == 2
+    segments = 2 if internals() else 1  # one a worker; whoosh's own writer merges the workers' parts into one
+    assert len(Library(tmp_path / "two")._searcher().leaf_searchers()) == segments
     assert (current_build(tmp_path / "two") / "vocabulary.json").is_file()
 
 

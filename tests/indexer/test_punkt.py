@@ -3,13 +3,19 @@ abbreviations, on generated text and on the seed posts."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from indexer import load_document
+from indexer.engine.pins import pinned_versions_installed
 from indexer.engine.punkt import Punkt
 from indexer.language.passages import ABBREVIATIONS
+
+pytestmark = pytest.mark.skipif(
+    not pinned_versions_installed(), reason="the engine internals are written for the pinned whoosh and NLTK"
+)
 
 FAST = Punkt(ABBREVIATIONS)
 

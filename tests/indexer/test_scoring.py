@@ -1,4 +1,5 @@
-"""The term-at-a-time scorer against whoosh's own searcher, on a real two-segment index."""
+"""The term-at-a-time scorer against whoosh's own searcher, on a real two-segment index (written with the engine
+internals whatever SOURCECHECK_ENGINE_INTERNALS says: these test the internals themselves)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,20 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import Library, SearchRequest
+from indexer.engine import WhooshEngine
+from indexer.engine.pins import pinned_versions_installed
 from indexer.engine.whoosh.scoring import PostingCache, flat_terms, top_documents
 from indexer.search.query import _parser, _plain_words, parse_query
 
+pytestmark = pytest.mark.skipif(
+    not pinned_versions_installed(), reason="the engine internals are written for the pinned whoosh and NLTK"
+)
+FAST = WhooshEngine(internals=True)
+
 
 @pytest.fixture(scope="module")
-def library(paragraph_index):
-    return Library(paragraph_index)
+def library(fast_paragraph_index):
+    return Library(fast_paragraph_index, engine=FAST)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +67,7 @@ def test_scores_counts_and_order_match_whoosh(library, vocabulary):
         if flat is None:
             continue
         results = searcher.search(q, limit=30)
-        total, top = top_documents(searcher, *flat, 30, build.norms, build.postings)
+        total, top = top_documents(searcher, *flat, 30, build.index.norms, build.index.postings)
         assert total == len(results), text
         _assert_same_ranking(list(results.top_n), top)
         checked += 1

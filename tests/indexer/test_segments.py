@@ -17,11 +17,16 @@ from whoosh.writing import SegmentWriter
 
 from indexer import check_document, default_knowledge_base, load_document
 from indexer.analysis import VerdictCache
+from indexer.engine.pins import pinned_versions_installed
 from indexer.engine.whoosh.schema import build_schema, passage_fields
 from indexer.engine.whoosh.scoring import Norms, PostingCache, flat_terms, top_documents
 from indexer.engine.whoosh.segments import COMPRESSION, SegmentBuilder, commit_segments
 from indexer.evidence import Checker
 from indexer.search.query import parse_query
+
+pytestmark = pytest.mark.skipif(
+    not pinned_versions_installed(), reason="the engine internals are written for the pinned whoosh and NLTK"
+)
 
 # Words that exercise the analyzer: stop words (also first, which shifts positions), short words, unicode (whose
 # lower case is longer: "İ"), numbers, contractions, and words repeated often enough to fill several blocks.

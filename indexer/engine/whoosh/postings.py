@@ -3,7 +3,7 @@
 whoosh's SegmentWriter puts every posting into a pool of tuples, sorts them all (spilling sorted runs to disk and
 merging them) and hands them one at a time to the codec's field writer, which checks and buffers each one. Documents
 arrive in docnum order, so a list per term is already sorted: only the terms are sorted, once, at the end, and each
-term's list is encoded in one piece (posting_lists.py) and added to whoosh's term index.
+term's list is encoded in one piece (blocks.py) and added to whoosh's term index.
 
 Text fields analysed by the schema's WordAnalyzer are inverted here directly (the same terms, positions and weights
 as whoosh's `Positions.word_values`); every other indexed field goes through its whoosh field type's `index()`.

@@ -1,4 +1,8 @@
-"""The whoosh schema: the only module that knows the index's field names and analyzer."""
+"""The whoosh schema: the index's fields and their analyzer, declared once.
+
+Every field is declared here and filled by `passage_fields`; the search layer names the few it filters and reads by
+(status, doc_id, topics, passage_id: search/library.py) and the ones it searches (SEARCH_FIELDS).
+"""
 
 from __future__ import annotations
 
@@ -119,7 +123,7 @@ def build_schema() -> Schema:
         doc_id=ID(stored=True),
         title=TEXT(analyzer=text_analyzer, stored=True, field_boost=TITLE_BOOST),
         heading=TEXT(analyzer=text_analyzer, stored=True, field_boost=HEADING_BOOST),
-        # spelling suggestions come from the build's vocabulary (spelling.py), not a whoosh spelling field
+        # spelling suggestions come from the build's vocabulary (index/vocabulary.py), not a whoosh spelling field
         text=TEXT(analyzer=text_analyzer, stored=True),
         status=ID(stored=True, sortable=True),  # a column: ranking by evidence reads it without stored fields
         topics=KEYWORD(stored=True, commas=True, lowercase=True),

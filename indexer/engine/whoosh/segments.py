@@ -1,10 +1,11 @@
 """Writing one index from several processes: each writes its own whoosh segment, the parent commits them all.
 
-The only modules that touch whoosh's writer internals are this one, postings.py and posting_lists.py: a
+The modules that touch whoosh's writer internals are this one, postings.py and blocks.py (all in indexer/engine): a
 SegmentBuilder writes a segment through whoosh's W3Codec (its per-document writer, its field writer and term index)
 without whoosh's posting pool, a segment whoosh reads exactly as one its own SegmentWriter wrote; the parent then
 commits the segments as whoosh's multi-process writer (`whoosh.multiproc.MpWriter` with `multisegment=True`) does.
-That is why whoosh-reloaded is pinned to one version in pyproject.toml; tests/indexer/test_segments.py compares
+That is why whoosh-reloaded is pinned to one version in pyproject.toml (and the path runs only with it:
+engine/pins.py); tests/indexer/test_segments.py compares
 everything whoosh reads from a segment with what its own writer makes of the same documents.
 """
 
