@@ -296,6 +296,11 @@ class RelationReader:
                 reading = self._read_one(line, feats, relation, subjects, obj, starts)
                 if reading is not None:
                     readings.append(reading)
+        # "Lying down after insemination does not help sperm reach the cervix": a clause denying what something
+        # does is not advice to do it (the opening "Lying" read as an imperative)
+        denied = {r.subject.concept.id for r in readings if r.mode == "denied" and not r.relation.unary}
+        if denied:
+            readings = [r for r in readings if not (r.relation.unary and r.subject.concept.id in denied)]
         return readings
 
     @staticmethod

@@ -133,3 +133,12 @@ def test_a_modal_right_before_an_outcome_named_by_what_happens_states_the_relati
     assert CHECKER.check("Bed rest can't save the pregnancy.").status == "supported"
     # the modal must stand right before the object: here it belongs to another verb
     assert CHECKER.check("Bed rest can be boring when you are trying to save the pregnancy.").status not in FLAGGED
+
+
+def test_a_trick_sold_by_how_it_moves_the_sperm_is_unproven_and_denying_it_is_not_advice():
+    pulled = CHECKER.check("Climaxing after insemination creates contractions that pull sperm into the womb.")
+    assert (pulled.status, pulled.rule) == ("unsupported", "orgasm-moves-sperm-not-shown")
+    denied = CHECKER.check("Lying down after insemination does not help sperm reach the cervix.")
+    assert denied.status == "supported"  # "Lying ..." opening a denial is not the imperative "Lie down"
+    advice = CHECKER.check("Lie down for 20 minutes after insemination to help sperm reach the cervix.")
+    assert advice.status == "unsupported"
