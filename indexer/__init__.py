@@ -11,6 +11,7 @@ from .errors import (
     DocumentError,
     IndexNotFoundError,
     KnowledgeBaseError,
+    NotFoundError,
     QueryError,
     SourcecheckError,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeBaseError",
     "Library",
+    "NotFoundError",
     "Passage",
     "QueryError",
     "SEVERITY",

@@ -1,6 +1,8 @@
-"""The `sourcecheck` command line: build, search, check, eval, serve, kb (the knowledge base) and reviewer accounts.
+"""The library's command line: build, search, check, eval and kb (the knowledge base).
 
-Library errors become "Error: ..." with exit status 1; no traceback for a user's mistake.
+The `sourcecheck` console script is this group plus the web app's commands (serve, reviewer), composed in
+webapp/cli.py; this module never imports the web app. Library errors become "Error: ..." with exit status 1; no
+traceback for a user's mistake.
 """
 
 from __future__ import annotations
@@ -150,44 +152,6 @@ def evaluate(labels, docs_dir, knowledge_dir, fmt) -> None:
     except SourcecheckError as e:
         raise _fail(e) from e
     click.echo(json.dumps(report.as_dict(), indent=2) if fmt == "json" else report.as_text())
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
-@click.option("--index-dir", type=click.Path(file_okay=False), help=INDEX_DIR_HELP)
-@click.option(
-    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Server threads or processes."
-)
-def serve(host, port, index_dir, workers) -> None:
-    """Serve the web app with a production server; builds the index from seeds/ first if there is none."""
-    from webapp.server import serve as run_server  # the web app is optional for library users
-
-    try:
-        run_server(host=host, port=port, index_dir=index_dir, workers=workers)
-    except SourcecheckError as e:
-        raise _fail(e) from e
-
-
-class _LazyGroup(click.Group):
-    """A command group defined in another package, imported only when used (keeps `indexer` free of flask)."""
-
-    def __init__(self, name: str, target: str, help_text: str) -> None:
-        super().__init__(name=name, help=help_text)
-        self._target = target
-
-    def _load(self) -> click.Group:
-        module, attr = self._target.split(":")
-        return getattr(__import__(module, fromlist=[attr]), attr)
-
-    def list_commands(self, ctx):
-        return self._load().list_commands(ctx)
-
-    def get_command(self, ctx, name):
-        return self._load().get_command(ctx, name)
-
-
-main.add_command(_LazyGroup("reviewer", "webapp.accounts_cli:reviewer", "Manage reviewer accounts and API tokens."))
 
 
 def _add_kb() -> None:

@@ -4,6 +4,7 @@ SourcecheckError              base: every error a caller should show to a user
 ├── DocumentError             a document cannot be read or is skipped (names the file and why)
 ├── KnowledgeBaseError        a rule file is malformed (names the file, the rule id and what is wrong)
 ├── IndexNotFoundError        no index has been built in the folder yet
+├── NotFoundError             nothing has that id or name (a document, passage, claim, reviewer); names the parameter
 ├── BuildError                a build failed; the previous index stays in place
 │   └── BuildLockedError      another build holds the lock
 └── QueryError                a search request is invalid (names the parameter)
@@ -31,6 +32,14 @@ class KnowledgeBaseError(SourcecheckError):
 
 class IndexNotFoundError(SourcecheckError):
     """No index exists in the given folder."""
+
+
+class NotFoundError(SourcecheckError):
+    """Nothing has the id or name asked for; `param` names the parameter that held it, if one did."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 class BuildError(SourcecheckError):

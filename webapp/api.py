@@ -16,14 +16,15 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from indexer import NotFoundError
+
 from .about import about_data
 from .adapter import SEARCH_PARAMS
-from .errors import NotFoundError
 from .library import get_library
 from .openapi import PREFIX, openapi_document, operation
+from .plugins import api_endpoints, overlay_passage
 from .reading import DOCUMENT_PARAMS, find_document, passage_url
 from .results import search_results
-from .review.web import reviewed_hit
 from .schemas import array, ref
 from .topics import topic_views
 from .urls import absolute
@@ -58,9 +59,7 @@ def index():
         "document": root + "documents/{doc_id}",
         "topics": url_for("api.topics"),
         "about": url_for("api.about"),
-        "claims": url_for("review_api.claims"),
-        "claim": root + "claims/{claim_id}",
-        "audit": url_for("review_api.audit"),
+        **api_endpoints(),
         "openapi": url_for("api.openapi"),
     }
     return ok({"name": "Sourcecheck API", "version": "v1", "endpoints": endpoints}, url_for("pages.search"))
@@ -78,7 +77,7 @@ def search():
 @bp.get("/passages/<passage_id>")
 @operation("One passage and its sentence checks", ref("Passage"), errors=NOT_FOUND)
 def passage(passage_id: str):
-    hit = reviewed_hit(get_library().passage(passage_id))
+    hit = overlay_passage(get_library().passage(passage_id))
     if hit is None:
         raise NotFoundError(f"there is no passage {passage_id[:80]!r} in the index", "passage_id")
     data = hit.as_dict()

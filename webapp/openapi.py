@@ -4,7 +4,8 @@ Every /api/v1 view carries an `Operation` (the `operation` decorator, under the 
 summary, query `Params` (webapp/params.py), request body, response schema and error statuses. The decorator also
 checks the query string against those same Params before the view runs, so a parameter is accepted exactly when
 the document lists it. `openapi_document` walks `app.url_map`: each /api/v1 rule becomes a path, its converters
-the path parameters; a rule whose view has no Operation is an error (tests/webapp/test_openapi.py).
+the path parameters; a rule whose view has no Operation is an error (tests/webapp/test_openapi.py). Plugins add
+their routes' schemas (the `openapi_schemas` hook).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from flask import Flask, g, request
 
 from .params import NO_PARAMS, Params
+from .plugins import openapi_schemas
 from .schemas import SCHEMAS, obj, ref
 
 PREFIX = "/api/v1"
@@ -117,7 +119,7 @@ def openapi_document(app: Flask, server_url: str) -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_schemas(app)},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

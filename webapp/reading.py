@@ -14,12 +14,11 @@ from typing import Any
 
 from flask import url_for
 
-from indexer import STATUSES, CheckedDocument, CheckedPassage, SentenceCheck
+from indexer import STATUSES, CheckedDocument, CheckedPassage, NotFoundError, SentenceCheck
 
-from .errors import NotFoundError
 from .library import get_library
 from .params import Param, Params
-from .review.web import reviewed_document
+from .plugins import overlay_document
 
 EXPLAINED = ("inaccurate", "unsupported", "supported")  # statuses that come with a reason and sources
 PASSAGES_PER_PAGE = 100
@@ -88,7 +87,7 @@ class Note:
 
 @dataclass(frozen=True)
 class DocumentView:
-    checked: CheckedDocument  # this page's passages, reviewers' decisions applied
+    checked: CheckedDocument  # this page's passages, the plugins' overlay (reviewers' decisions) applied
     blocks: tuple[BlockView, ...]
     notes: tuple[Note, ...]
     summary: dict[str, int]  # sentences per status in the whole document
@@ -188,8 +187,8 @@ def _summary(passages) -> dict[str, int]:
 def find_document(doc_id: str, page: int = 1) -> DocumentView:
     """One page of the document; NotFound naming `doc_id` (no such document) or `page` (past its last page).
 
-    Reviewers' decisions are applied to this page's passages; the summary counts the whole document, with the
-    decisions when it fits on one page (the automatic checks otherwise: deciding is per sentence, on the page).
+    The plugins' overlay (reviewers' decisions) is applied to this page's passages; the summary counts the whole
+    document, overlaid when it fits on one page (the automatic checks otherwise: deciding is per sentence).
     """
     checked = get_library().document(doc_id)
     if checked is None:
@@ -199,7 +198,7 @@ def find_document(doc_id: str, page: int = 1) -> DocumentView:
     if page > pages:
         raise NotFoundError(f"the document has {pages} page{'s' if pages != 1 else ''} of passages", "page")
     chunk = passages[(page - 1) * PASSAGES_PER_PAGE : page * PASSAGES_PER_PAGE]
-    reviewed = reviewed_document(replace(checked, passages=tuple(chunk)))
+    reviewed = overlay_document(replace(checked, passages=tuple(chunk)))
     lo = chunk[0].start if page > 1 else 0
     hi = passages[page * PASSAGES_PER_PAGE].start if page < pages else len(checked.document.text)
     blocks, notes = document_view(reviewed, (lo, hi))

@@ -12,8 +12,8 @@ from indexer import Hit, QueryError, SearchPage, SearchRequest
 
 from .adapter import query_args, search_request
 from .library import get_library
+from .plugins import overlay_page
 from .reading import passage_url
-from .review.web import reviewed_page
 
 MAX_DOC_OPTIONS = 300  # past this many documents the document filter is a URL parameter only
 
@@ -67,7 +67,7 @@ def search_results(args: MultiDict, strict: bool) -> SearchResults:
     library = get_library()
     config = current_app.config
     request = search_request(args, config, library.kb, library.has_document, strict)
-    page = reviewed_page(library.search(request)) if request.query else None
+    page = overlay_page(library.search(request)) if request.query else None
     # only a small library's documents are listed: the list is read per request and grows with the library
     offered = ()
     if library.document_count() <= MAX_DOC_OPTIONS:

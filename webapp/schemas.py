@@ -1,6 +1,7 @@
 """JSON Schemas of what /api/v1 returns: the components of the OpenAPI document (webapp/openapi.py).
 
-Each mirrors an `as_dict()`; tests/webapp/test_schemathesis.py checks real responses against them, so a field
+The review plugin adds its own (claims, the audit log, decisions: webapp/review/schemas.py). Each mirrors an
+`as_dict()`; tests/webapp/test_schemathesis.py checks real responses against them, so a field
 added to the data without its schema (or the other way round) fails there.
 """
 
@@ -9,9 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from indexer import STATUSES
-
-from .review.adapter import DECISION_BODY
-from .review.queue import STATES
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -42,7 +40,7 @@ def page_of(name: str, items: dict[str, Any], **more: Any) -> dict[str, Any]:
     return obj(total=INT, page=INT, per_page=INT, pages=INT, **more, **{name: array(items)})
 
 
-_ERROR = dict(
+ERROR_FIELDS = dict(
     status=INT,
     code=STR,
     message=STR,
@@ -71,66 +69,6 @@ _SENTENCE = obj(
     claim_id={"type": "string", "description": "The claim this sentence is (see /claims/{claim_id})."},
     review={"oneOf": [_REVIEW, {"type": "null"}], "description": "A reviewer's decision on it, if any."},
 )
-_AUTOMATIC = obj(status=STATUS, rule=STR, reason=STR, correction=STR, sources=array(ref("Source")))
-_CLAIM = obj(
-    [
-        "id",
-        "sentence",
-        "status",
-        "version",
-        "state",
-        "needs_second_review",
-        "reason",
-        "correction",
-        "sources",
-        "rule",
-        "topic",
-        "automatic",
-        "doc_id",
-        "title",
-        "passage_id",
-        "position",
-        "anchor",
-        "start",
-        "end",
-        "repeats",
-        "present",
-        "first_seen",
-        "reviewed",
-        "decision",
-        "priority",
-        "priority_reasons",
-        "publisher",
-    ],
-    id=STR,
-    sentence=STR,
-    status=STATUS,
-    version=INT,
-    state={"type": "string", "enum": list(STATES[1:4])},
-    needs_second_review=BOOL,
-    reason=STR,
-    correction=STR,
-    sources=array(ref("Source")),
-    rule=STR,
-    topic=STR,
-    automatic=_AUTOMATIC,
-    doc_id=STR,
-    title=STR,
-    passage_id=STR,
-    position=INT,
-    anchor=STR,
-    start=INT,
-    end=INT,
-    repeats=INT,
-    present=BOOL,
-    first_seen=DATE_TIME,
-    reviewed={"oneOf": [obj(by=NULLABLE_STR, at=DATE_TIME), {"type": "null"}]},
-    decision={"oneOf": [ref("AuditEntry"), {"type": "null"}]},
-    priority={**INT, "description": "How urgently it needs a person, higher first (computed at sync)."},
-    priority_reasons={**array(STR), "description": "Why it has that priority, in plain words."},
-    publisher={**STR, "description": "The publisher of its document, if known (empty otherwise)."},
-    history={**array(ref("AuditEntry")), "description": "Every audit entry about the claim, oldest first."},
-)
 _DOCUMENT_PASSAGE = obj(
     id=STR,
     doc_id=STR,
@@ -146,8 +84,7 @@ _DOCUMENT_PASSAGE = obj(
 )
 
 SCHEMAS: dict[str, Any] = {
-    "Error": obj(error=obj(**_ERROR)),
-    "Conflict": obj(error=obj(**_ERROR, current={**ref("Claim"), "description": "The claim as it is now."})),
+    "Error": obj(error=obj(**ERROR_FIELDS)),
     "Links": {
         "type": "object",
         "required": ["self"],
@@ -281,25 +218,4 @@ SCHEMAS: dict[str, Any] = {
         evidence_ranking=BOOL,
     ),
     "Index": obj(name=STR, version=STR, endpoints={"type": "object", "additionalProperties": STR}),
-    "AuditEntry": obj(
-        id=INT,
-        at=DATE_TIME,
-        actor=STR,
-        claim_id=NULLABLE_STR,
-        action=STR,
-        status_before=NULLABLE_STR,
-        status_after=NULLABLE_STR,
-        note=STR,
-        details={"type": "object"},
-    ),
-    "Claim": _CLAIM,
-    "ClaimPage": page_of(
-        "claims",
-        ref("Claim"),
-        filters=obj(status=array(STATUS), rule=STR, doc_id=STR, topic=STR, state=STR, queue=STR),
-        counts=obj(status=counts(STATUSES), state=counts(STATES)),
-    ),
-    "AuditPage": page_of("entries", ref("AuditEntry")),
-    "DecisionBody": DECISION_BODY,
-    "ClaimReviews": obj(**{"@context": STR, "@graph": array({"type": "object"})}),
 }

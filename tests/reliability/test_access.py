@@ -30,8 +30,8 @@ import pytest
 from review.conftest import ICI_DOC, ICI_SENTENCE
 from review.helpers import csrf_from, snapshot
 
-from indexer.cli import main as cli
 from webapp import create_app
+from webapp.cli import main as cli
 from webapp.review.accounts import add_reviewer, issue_token, set_active, set_password
 from webapp.review.claims import fingerprint, get_claim
 from webapp.review.web import EXTENSION
@@ -55,9 +55,15 @@ UNUSED_METHODS = ("PUT", "PATCH", "DELETE")
 @pytest.fixture()
 def site(index_dir, tmp_path):
     """The app over the seed index and a SQLite store, with reviewer alice and the ICI claim synced."""
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SECRET_KEY": "access-test",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'review.sqlite3'}"},
-                     instance_path=str(tmp_path / "instance"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "SECRET_KEY": "access-test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'review.sqlite3'}",
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
     assert app.test_client().get("/review").status_code == 200  # claims synced
     add_reviewer(app.extensions[EXTENSION].store, "alice", PASSWORD)
     yield app
@@ -119,18 +125,33 @@ def test_every_write_needs_its_credential(site):
     refuse(reviewer, "POST", api_url, 401, json=body)
     refuse(reviewer, "POST", api_url, 401, json={**body, "csrf_token": reviewer_csrf})
     refuse(reviewer, "POST", api_url, 401, data=_decision_form(reviewer_csrf))
-    for header in (f"Bearer {old_token}", "Bearer sc_forged", f"Basic {token}", f"Bearer  {token[:-2]}", "Bearer",
-                   token, f"bearer {token}x"):
+    for header in (
+        f"Bearer {old_token}",
+        "Bearer sc_forged",
+        f"Basic {token}",
+        f"Bearer  {token[:-2]}",
+        "Bearer",
+        token,
+        f"bearer {token}x",
+    ):
         refuse(anonymous, "POST", api_url, 401, json=body, headers={"Authorization": header})
     refuse(anonymous, "POST", f"{api_url}?token={token}", 401, json=body)  # never from the URL (it gets logged)
     # the password change: a session, its CSRF token and the current password
-    change = {"current_password": PASSWORD, "new_password": "an attacker's passphrase",
-              "new_password_again": "an attacker's passphrase"}
+    change = {
+        "current_password": PASSWORD,
+        "new_password": "an attacker's passphrase",
+        "new_password_again": "an attacker's passphrase",
+    }
     refuse(anonymous, "POST", "/review/password", 401, data={**change, "csrf_token": csrf_from(anonymous, "/login")})
     refuse(reviewer, "POST", "/review/password", 400, data=change)
     refuse(reviewer, "POST", "/review/password", 400, data={**change, "csrf_token": other_csrf})
-    refuse(reviewer, "POST", "/review/password", 401, data={**change, "csrf_token": reviewer_csrf,
-                                                            "current_password": "a guess"})
+    refuse(
+        reviewer,
+        "POST",
+        "/review/password",
+        401,
+        data={**change, "csrf_token": reviewer_csrf, "current_password": "a guess"},
+    )
     # login and logout without the CSRF token
     refuse(anonymous, "POST", "/login", 400, data={"name": "alice", "password": PASSWORD})
     refuse(reviewer, "POST", "/logout", 400, data={})
@@ -138,8 +159,7 @@ def test_every_write_needs_its_credential(site):
     # methods no route has, on every route, with every credential at once
     for rule in site.url_map.iter_rules():
         for method in UNUSED_METHODS:
-            refuse(reviewer, method, _url(rule.rule, claim), 405,
-                   data=_decision_form(reviewer_csrf), headers=bearer)
+            refuse(reviewer, method, _url(rule.rule, claim), 405, data=_decision_form(reviewer_csrf), headers=bearer)
     assert snapshot(store) == before
     assert "Signed in as" in reviewer.get("/review").get_data(as_text=True)  # the refused logout did nothing
 
@@ -200,8 +220,11 @@ def test_api_tokens_are_revocable_while_serving(site, runner):
     version = [0]
 
     def post(token: str) -> int:
-        response = client.post(url, json={"status": "supported", "note": "token test", "version": version[0]},
-                                headers={"Authorization": f"Bearer {token}"})
+        response = client.post(
+            url,
+            json={"status": "supported", "note": "token test", "version": version[0]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         version[0] += response.status_code == 201
         return response.status_code
 
@@ -232,8 +255,12 @@ def test_api_tokens_are_revocable_while_serving(site, runner):
 
 
 def _try_login(client, address: str, name: str = "alice", password: str = "wrong", **headers) -> int:
-    return client.post("/login", environ_base={"REMOTE_ADDR": address}, headers=headers,
-                       data={"name": name, "password": password, "csrf_token": csrf_from(client, "/login")}).status_code
+    return client.post(
+        "/login",
+        environ_base={"REMOTE_ADDR": address},
+        headers=headers,
+        data={"name": name, "password": password, "csrf_token": csrf_from(client, "/login")},
+    ).status_code
 
 
 def test_logins_are_throttled_over_http(site):
@@ -244,8 +271,11 @@ def test_logins_are_throttled_over_http(site):
     attacker, reviewer, sprayer = (site.test_client() for _ in range(3))
     # guessing from one address locks that address out of the account, even with the right password...
     assert [_try_login(attacker, "203.0.113.9") for _ in range(throttle.max_failures)] == [401] * throttle.max_failures
-    right = attacker.post("/login", environ_base={"REMOTE_ADDR": "203.0.113.9"},
-                          data={"name": "alice", "password": PASSWORD, "csrf_token": csrf_from(attacker, "/login")})
+    right = attacker.post(
+        "/login",
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        data={"name": "alice", "password": PASSWORD, "csrf_token": csrf_from(attacker, "/login")},
+    )
     assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
     assert "too many failed logins" in right.get_data(as_text=True)
     # ...but not the reviewer, elsewhere; and a forged X-Forwarded-For does not move the attacker elsewhere
@@ -287,8 +317,9 @@ def test_concurrent_brute_force_is_throttled(site):
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
             for g in range(guesses):
                 form = urlencode({"name": "alice", "password": f"guess {n}-{g}", "csrf_token": csrf})
-                connection.request("POST", "/login", form, {"Cookie": cookie,
-                                                            "Content-Type": "application/x-www-form-urlencoded"})
+                connection.request(
+                    "POST", "/login", form, {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+                )
                 response = connection.getresponse()
                 response.read()
                 statuses.append(response.status)
@@ -322,8 +353,9 @@ def test_secrets_are_never_logged_or_stored(site, runner, caplog, tmp_path):
     store = site.extensions[EXTENSION].store
     wrong_password = "not alice's password at all"
     new_password = "a brand new password for b"
-    added = runner.invoke(cli, ["reviewer", "add", "bob", "--password-stdin", "--database-url", store.url],
-                          input=new_password + "\n")
+    added = runner.invoke(
+        cli, ["reviewer", "add", "bob", "--password-stdin", "--database-url", store.url], input=new_password + "\n"
+    )
     assert added.exit_code == 0, added.output
     token = _reviewer_cli(runner, store.url, "token", "bob").stdout.strip()
     server = make_server("127.0.0.1", 0, site, threaded=True)
@@ -338,23 +370,36 @@ def test_secrets_are_never_logged_or_stored(site, runner, caplog, tmp_path):
             response = connection.getresponse()
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
             cookie = response.getheader("Set-Cookie").split(";")[0]
-            connection.request("POST", "/login", urlencode({"name": "bob", "password": password, "csrf_token": csrf}),
-                               {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            connection.request(
+                "POST",
+                "/login",
+                urlencode({"name": "bob", "password": password, "csrf_token": csrf}),
+                {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            )
             response = connection.getresponse()
             response.read()
             cookies += [cookie, (response.getheader("Set-Cookie") or "").split(";")[0]]
         for auth in (f"Bearer {token}", f"Bearer {token}-tampered"):
-            connection.request("POST", f"/api/v1/claims/{claim}/decisions",
-                               '{"status": "supported", "note": "logged?", "version": 0}',
-                               {"Authorization": auth, "Content-Type": "application/json"})
+            connection.request(
+                "POST",
+                f"/api/v1/claims/{claim}/decisions",
+                '{"status": "supported", "note": "logged?", "version": 0}',
+                {"Authorization": auth, "Content-Type": "application/json"},
+            )
             connection.getresponse().read()
         connection.close()
     finally:
         server.shutdown()
         thread.join(10)
     assert get_claim(store, claim).decided_by == "bob"  # the secrets were really used
-    secrets = [new_password, wrong_password, PASSWORD, token, token.removeprefix("sc_"),
-               *(c.split("=", 1)[1] for c in cookies if "=" in c)]
+    secrets = [
+        new_password,
+        wrong_password,
+        PASSWORD,
+        token,
+        token.removeprefix("sc_"),
+        *(c.split("=", 1)[1] for c in cookies if "=" in c),
+    ]
     logged = "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records)
     assert "POST /login" in logged and "/decisions" in logged and "INSERT INTO" in logged  # access log and SQL
     for secret in secrets:
@@ -384,8 +429,11 @@ def test_no_secret_is_committed():
     git = shutil.which("git")
     if git is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    tracked = subprocess.run([git, "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True,
-                             timeout=60).stdout.decode().split("\0")
+    tracked = (
+        subprocess.run([git, "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60)
+        .stdout.decode()
+        .split("\0")
+    )
     tracked = [name for name in tracked if name]
     assert not [name for name in tracked if FORBIDDEN_FILES.search(name)]
     local_secret = ROOT / "instance" / "secret_key"

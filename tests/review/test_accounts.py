@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from indexer.cli import main
+from webapp.cli import main
 from webapp.review import models
 from webapp.review.accounts import (
     add_reviewer,
@@ -51,17 +51,20 @@ def test_production_password_hashes(tmp_path):
     store.dispose()
 
 
-@pytest.mark.parametrize(("name", "password", "message"), [
-    ("alice", PASSWORD, "already exists"),
-    ("Alice", PASSWORD, "already exists"),
-    ("bad name", PASSWORD, "reviewer name"),
-    ("", PASSWORD, "reviewer name"),
-    ("carol", "short", "at least"),
-    ("carol", "password12", "too easy to guess"),
-    ("system", PASSWORD, "reserved"),
-    ("CLI", PASSWORD, "reserved"),
-    ("reviewer", PASSWORD, "reserved"),
-])
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [
+        ("alice", PASSWORD, "already exists"),
+        ("Alice", PASSWORD, "already exists"),
+        ("bad name", PASSWORD, "reviewer name"),
+        ("", PASSWORD, "reviewer name"),
+        ("carol", "short", "at least"),
+        ("carol", "password12", "too easy to guess"),
+        ("system", PASSWORD, "reserved"),
+        ("CLI", PASSWORD, "reserved"),
+        ("reviewer", PASSWORD, "reserved"),
+    ],
+)
 def test_bad_accounts_are_refused(store, alice, name, password, message):
     with pytest.raises(AccountError, match=message):
         add_reviewer(store, name, password)
@@ -137,8 +140,12 @@ def test_a_password_change_ends_sessions_and_revokes_tokens(store, alice):
     with pytest.raises(NotFoundError):
         set_password(store, "nobody", "yet another long passphrase")
     with store.read() as conn:
-        details = conn.scalar(sa.select(models.audit_log.c.details).where(
-            models.audit_log.c.action == "reviewer.password").order_by(models.audit_log.c.id).limit(1))
+        details = conn.scalar(
+            sa.select(models.audit_log.c.details)
+            .where(models.audit_log.c.action == "reviewer.password")
+            .order_by(models.audit_log.c.id)
+            .limit(1)
+        )
     assert details == {"reviewer": "alice", "sessions_ended": 1, "tokens_revoked": 1}
     assert PASSWORD not in str(details)
 
@@ -147,11 +154,15 @@ def test_account_changes_are_audited(store, alice):
     issue_token(store, "alice")
     set_active(store, "alice", False)
     with store.read() as conn:
-        rows = conn.execute(sa.select(models.audit_log.c.action, models.audit_log.c.details)
-                            .order_by(models.audit_log.c.id)).all()
+        rows = conn.execute(
+            sa.select(models.audit_log.c.action, models.audit_log.c.details).order_by(models.audit_log.c.id)
+        ).all()
     assert [r.action for r in rows] == ["reviewer.add", "reviewer.token", "reviewer.disable"]
-    assert [r.details for r in rows] == [{"reviewer": "alice"}, {"reviewer": "alice", "days": 90},
-                                         {"reviewer": "alice"}]
+    assert [r.details for r in rows] == [
+        {"reviewer": "alice"},
+        {"reviewer": "alice", "days": 90},
+        {"reviewer": "alice"},
+    ]
 
 
 def test_cli_add_list_token_disable(runner, db_url):
@@ -221,8 +232,11 @@ def test_cli_password(runner, db_url):
 
 
 def test_cli_uses_the_app_settings_by_default(runner, tmp_path):
-    env = {"SOURCECHECK_INSTANCE_PATH": str(tmp_path / "instance"), "SOURCECHECK_DATABASE_URL": None,
-           "SOURCECHECK_INDEX_DIR": str(tmp_path / "no-index")}
+    env = {
+        "SOURCECHECK_INSTANCE_PATH": str(tmp_path / "instance"),
+        "SOURCECHECK_DATABASE_URL": None,
+        "SOURCECHECK_INDEX_DIR": str(tmp_path / "no-index"),
+    }
     result = runner.invoke(main, ["reviewer", "add", "gil", "--password-stdin"], input=PASSWORD + "\n", env=env)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "instance" / "review.sqlite3").is_file()

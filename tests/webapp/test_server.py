@@ -51,8 +51,16 @@ def test_sourcecheck_serve_builds_and_serves_the_seeds(tmp_path):
     """The README's run command, end to end: no index yet, so it builds one from seeds/ and serves it."""
     port = free_port()
     env = {**os.environ, "SOURCECHECK_INSTANCE_PATH": str(tmp_path / "instance")}
-    command = [sys.executable, "-c", "from indexer.cli import main; main()", "serve", "--port", str(port),
-               "--index-dir", str(tmp_path / "index")]
+    command = [
+        sys.executable,
+        "-c",
+        "from webapp.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--index-dir",
+        str(tmp_path / "index"),
+    ]
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -79,7 +87,13 @@ def test_sourcecheck_serve_builds_and_serves_the_seeds(tmp_path):
 
 def test_flask_run_finds_the_app(tmp_path, seed_index):
     env = {**os.environ, "SOURCECHECK_INSTANCE_PATH": str(tmp_path), "SOURCECHECK_INDEX_DIR": str(seed_index)}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "routes"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "routes"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "pages.search" in result.stdout and "api.search" in result.stdout

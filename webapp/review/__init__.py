@@ -1,15 +1,8 @@
 """The reviewer workflow: accounts, the review queue, decisions, the audit log and exports.
 
-The store layer (store, models, migrations, accounts, claims, sync, decisions, audit, exports, overlay) is plain
-SQLAlchemy and never imports flask, so the CLI and tests use it directly. The web layer (web, auth, pages, api)
-adds flask blueprints; `init_app(app)` wires it into the app factory.
+The domain (store, models, migrations, accounts, passwords, sessions, throttle, claims, queue, counts, priority,
+sync, decisions, audit, exports, overlay, errors) is plain SQLAlchemy and never imports flask
+(tests/review/test_domain_without_flask.py), so the CLI and tests use it directly. The web layer (web, auth,
+adapter, pages, public, api, schemas) adds flask blueprints; `plugin.py` plugs it all into the app through the
+web app's hooks (webapp/hookspecs.py), and `cli.py` is `sourcecheck reviewer`.
 """
-
-from __future__ import annotations
-
-
-def init_app(app) -> None:
-    """Open the reviewer store for `app` and register the review pages, login, and the review API routes."""
-    from .web import init_app as _init_app  # flask only when the web app asks for it
-
-    _init_app(app)

@@ -1,8 +1,8 @@
 """Errors raised by the reviewer store.
 
     SourcecheckError (indexer)
+    ├── NotFoundError (indexer)     no claim or reviewer with that id or name (the library's own, re-exported)
     └── ReviewError                 base of every reviewer-workflow error shown to a user
-        ├── NotFoundError           no claim or reviewer with that id or name
         ├── InvalidRequestError     a decision or a filter is invalid (names the parameter)
         ├── ConflictError           a claim changed since the caller read it (carries the current claim)
         ├── AuthenticationError     wrong name, password or token, or a disabled account
@@ -10,20 +10,27 @@
         ├── AccountError            an account operation cannot be done (duplicate name, weak password)
         └── StoreUnavailableError   the reviewer database cannot be reached (down, refused, locked)
 
-The web layer maps each to one HTTP status in one place (`webapp.review.web.STATUS_CODES`).
+The web app maps each to one HTTP status in one place (webapp/errors.py; the review plugin adds these rows).
 """
 
 from __future__ import annotations
 
-from indexer import SourcecheckError
+from indexer import NotFoundError, SourcecheckError
+
+__all__ = [
+    "AccountError",
+    "AuthenticationError",
+    "ConflictError",
+    "InvalidRequestError",
+    "LoginThrottledError",
+    "NotFoundError",
+    "ReviewError",
+    "StoreUnavailableError",
+]
 
 
 class ReviewError(SourcecheckError):
     """Base of the reviewer workflow's errors."""
-
-
-class NotFoundError(ReviewError):
-    """A claim or reviewer does not exist."""
 
 
 class InvalidRequestError(ReviewError):
@@ -35,11 +42,12 @@ class InvalidRequestError(ReviewError):
 
 
 class ConflictError(ReviewError):
-    """Someone else decided on the claim first; `current` is the claim as it is now."""
+    """Someone else decided on the claim first; `current` is the claim as it is now (`param`: the version)."""
 
     def __init__(self, message: str, current) -> None:
         super().__init__(message)
         self.current = current
+        self.param = "version"
 
 
 class AuthenticationError(ReviewError):

@@ -132,7 +132,7 @@ class ReviewStore:
 
     def _unavailable(self, e: sa.exc.DBAPIError) -> StoreUnavailableError:
         # e.orig only: the statement and its parameters (hashes, names) stay out of messages and logs
-        return StoreUnavailableError(f"cannot open the reviewer database {self.safe_url}: {e.orig}")
+        return StoreUnavailableError(f"cannot open the reviewer database {self.redacted_url}: {e.orig}")
 
     def migrate(self) -> list[int]:
         """Apply pending migrations; the versions applied now (StoreUnavailableError if unreachable)."""
@@ -147,7 +147,7 @@ class ReviewStore:
         return self.schema_version() == latest_version()
 
     @property
-    def safe_url(self) -> str:
+    def redacted_url(self) -> str:
         """The URL with any password hidden (for messages and logs)."""
         return make_url(self.url).render_as_string(hide_password=True)
 

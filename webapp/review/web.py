@@ -1,5 +1,5 @@
-"""Wiring the reviewer workflow into the Flask app: settings, the store per process, sync on a new build,
-session cookie policy, error mapping and the blueprints.
+"""The reviewer workflow's state in the Flask app: settings, the store per process, sync on a new build and the
+session cookie policy; the review pages and API build on it (plugin.py registers them).
 
 Settings: `webapp.config.REVIEW` declares every setting of the reviewer workflow (kind, default, meaning);
 `init_app` checks them at start (a bad value is a ReviewError naming the setting).
@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from indexer import CheckedDocument, Hit, IndexNotFoundError, Library, SearchPage, SettingError
+from indexer import IndexNotFoundError, Library, SettingError
 
 from ..config import REVIEW
-from .errors import (
-    AccountError,
-    AuthenticationError,
-    ConflictError,
-    InvalidRequestError,
-    LoginThrottledError,
-    NotFoundError,
-    ReviewError,
-    StoreUnavailableError,
-)
-from .exports import STATUS_WORDS
-from .overlay import review_document, review_hits, review_page
+from ..library import get_library
+from .errors import ReviewError, StoreUnavailableError
 from .priority import THRESHOLD
 from .queue import ClaimPage, Cursor
 from .sessions import SessionPolicy
@@ -38,31 +27,7 @@ from .throttle import Throttle
 
 EXTENSION = "sourcecheck.review"
 DOCUMENT_ENDPOINT = "pages.document"  # the web app's document page: /doc/<doc_id>
-# Domain errors to HTTP status codes and error codes, in one place.
-STATUS_CODES: dict[type[ReviewError], tuple[int, str]] = {
-    InvalidRequestError: (400, "invalid_parameter"),
-    AuthenticationError: (401, "unauthorized"),
-    NotFoundError: (404, "not_found"),
-    ConflictError: (409, "conflict"),
-    LoginThrottledError: (429, "too_many_requests"),
-    AccountError: (400, "invalid_account"),
-    StoreUnavailableError: (503, "review_unavailable"),
-}
 NUMBERED_UP_TO = 1000  # claims: the API links pages starting within these by number (queue_links)
-UNAVAILABLE_RETRY_AFTER = 30  # seconds
-UNAVAILABLE_TITLE = "Reviewer pages are unavailable"
-UNAVAILABLE_MESSAGE = (
-    "The reviewer database cannot be reached right now, so the review queue, decisions and "
-    "logins are unavailable; nothing was changed. Search still works. Try again in a few minutes; "
-    "the error has been logged."
-)
-
-
-def status_for(error: ReviewError) -> tuple[int, str]:
-    for cls in type(error).__mro__:
-        if cls in STATUS_CODES:
-            return STATUS_CODES[cls]
-    return 500, "internal_error"
 
 
 class ReviewService:
@@ -148,8 +113,6 @@ def queue_links(endpoint: str, found: ClaimPage, filters: dict, numbered: bool =
 
 def synced_library() -> Library | None:
     """This request's library with the claims synced to its build; None before the first build."""
-    from ..library import get_library
-
     if "review_library" not in g:
         try:
             library = get_library()
@@ -159,46 +122,6 @@ def synced_library() -> Library | None:
             service().sync(library)
         g.review_library = library
     return g.review_library
-
-
-def _without_reviews(automatic, e: StoreUnavailableError):
-    """Readers still get the automatic checks when the reviewer database is down; pages say so (g flag)."""
-    current_app.logger.warning("showing automatic checks without reviewers' decisions: %s", e)
-    g.reviews_unavailable = True
-    return automatic
-
-
-def _names_visible() -> bool:
-    from .auth import names_visible  # auth builds on this module
-
-    return names_visible()
-
-
-def reviewed_page(page: SearchPage | None) -> SearchPage | None:
-    """A search page with reviewers' decisions applied (for the web app's search page and API)."""
-    if page is None:
-        return None
-    try:
-        synced_library()
-        return review_page(store(), page, _names_visible())
-    except StoreUnavailableError as e:
-        return _without_reviews(page, e)
-
-
-def reviewed_document(checked: CheckedDocument | None) -> CheckedDocument | None:
-    """A checked document with reviewers' decisions applied (for the document page and API)."""
-    try:
-        return None if checked is None else review_document(store(), checked, _names_visible())
-    except StoreUnavailableError as e:
-        return _without_reviews(checked, e)
-
-
-def reviewed_hit(hit: Hit | None) -> Hit | None:
-    """One passage with reviewers' decisions applied (for /api/v1/passages/<id>)."""
-    try:
-        return None if hit is None else review_hits(store(), [hit], _names_visible())[0]
-    except StoreUnavailableError as e:
-        return _without_reviews(hit, e)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -215,33 +138,6 @@ class _SessionInterface(SecureCookieSessionInterface):
 def document_url(claim, external: bool = False) -> str:
     """The document page, at the claim's passage."""
     return url_for(DOCUMENT_ENDPOINT, doc_id=claim.doc_id, _anchor=claim.anchor, _external=external)
-
-
-def safe_url(url: str) -> str:
-    """`url` if it is an http(s) link, else "#": reviewer-entered links never run script."""
-    return url if urlsplit(url.strip()).scheme in ("http", "https") else "#"
-
-
-def _review_error(e: ReviewError) -> Response:
-    from ..errors import error_response
-
-    status, code = status_for(e)
-    if isinstance(e, StoreUnavailableError):  # the details (which server, why) go to the log, not to the reader
-        current_app.logger.error("reviewer database unavailable on %s: %s", request.path, e)
-        response = error_response(status, UNAVAILABLE_MESSAGE, code, title=UNAVAILABLE_TITLE)
-        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-        return response
-    param = "version" if isinstance(e, ConflictError) else getattr(e, "param", None)
-    response = error_response(status, str(e), code, param)
-    if isinstance(e, ConflictError) and response.is_json:
-        body = response.get_json()
-        body["error"]["current"] = e.current.as_dict()  # the decision that won, so the client can retry
-        response.set_data(current_app.json.dumps(body))
-    if isinstance(e, LoginThrottledError):
-        response.headers["Retry-After"] = str(e.retry_after)
-    if isinstance(e, AuthenticationError) and request.path.startswith("/api/"):
-        response.headers["WWW-Authenticate"] = 'Bearer realm="sourcecheck"'
-    return response
 
 
 def _setting(app: Flask, name: str):
@@ -274,12 +170,8 @@ def _policies(app: Flask) -> tuple[Throttle, SessionPolicy]:
 
 
 def init_app(app: Flask) -> None:
-    from .api import bp as api
-    from .auth import bp as auth
-    from .auth import template_globals
-    from .pages import bp as pages
-    from .public import bp as public
-
+    """Check the reviewer settings, open the store for `app` (migrated now if it can be reached) and set the
+    session cookie policy; ReviewError naming a setting that cannot be used."""
     throttle, sessions = _policies(app)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"  # or Strict
@@ -294,9 +186,3 @@ def init_app(app: Flask) -> None:
     except StoreUnavailableError as e:
         app.logger.error("%s; search works without reviewers' decisions until it can be reached", e)
     app.session_interface = _SessionInterface()
-    app.register_error_handler(ReviewError, _review_error)
-    app.context_processor(template_globals)
-    app.jinja_env.globals.update(status_words=STATUS_WORDS, document_url=document_url)
-    app.jinja_env.filters["review_safe_url"] = safe_url
-    for blueprint in (auth, pages, public, api):
-        app.register_blueprint(blueprint)

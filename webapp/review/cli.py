@@ -1,4 +1,5 @@
-"""`sourcecheck reviewer ...`: reviewer accounts, API tokens and claim syncing, in the same store the web app uses.
+"""`sourcecheck reviewer ...`: reviewer accounts, API tokens and claim syncing, in the same store the web app uses
+(the review plugin adds the group to the command line: webapp/cli.py).
 
 The store is found the way the app finds it (instance config, then SOURCECHECK_DATABASE_URL), or given with
 --database-url. Passwords are read from a hidden prompt (asked twice), or from the first line of stdin with
@@ -14,7 +15,9 @@ import click
 
 from indexer import SourcecheckError
 
-from .review.accounts import (
+from ..factory import create_app
+from ..library import EXTENSION as LIBRARY
+from .accounts import (
     DEFAULT_TOKEN_DAYS,
     MAX_TOKEN_DAYS,
     add_reviewer,
@@ -24,8 +27,9 @@ from .review.accounts import (
     set_active,
     set_password,
 )
-from .review.store import ReviewStore
-from .review.sync import SyncSummary, sync_claims
+from .store import ReviewStore
+from .sync import SyncSummary, sync_claims
+from .web import EXTENSION
 
 DB_HELP = "SQLAlchemy URL of the reviewer store (default: the web app's setting, or SQLite in its instance folder)."
 
@@ -34,9 +38,6 @@ def _open(url: str | None) -> tuple[ReviewStore, Mapping]:
     """The store, and the web app's settings when it came from the app (none with --database-url)."""
     if url:
         return ReviewStore.open(url), {}
-    from . import create_app
-    from .review.web import EXTENSION
-
     app = create_app()
     return app.extensions[EXTENSION].store, app.config
 
@@ -60,7 +61,7 @@ def reviewer() -> None:
     pass
 
 
-# On each command, not the group: `sourcecheck reviewer` is loaded lazily and only its commands are forwarded.
+# On each command, not the group, so that it goes after the command's name: `sourcecheck reviewer add --database-url`
 database_option = click.option("--database-url", envvar="SOURCECHECK_DATABASE_URL", help=DB_HELP)
 
 
@@ -70,8 +71,9 @@ def _password(from_stdin: bool, prompt: str = "Password") -> str:
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
-password_stdin_option = click.option("--password-stdin", is_flag=True,
-                                     help="Read the password from the first line of stdin.")
+password_stdin_option = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 
 
 @reviewer.command()
@@ -91,8 +93,10 @@ def add(name: str, password_stdin: bool, database_url: str | None) -> None:
 def password(name: str, password_stdin: bool, database_url: str | None) -> None:
     """Set a new password for NAME (asks for it twice): ends all their sessions and revokes their API tokens."""
     change = _run(database_url, set_password, name, _password(password_stdin, "New password"))
-    click.echo(f"Changed the password of reviewer {name}; ended {_count(change.sessions_ended, 'session')} and "
-               f"revoked {_count(change.tokens_revoked, 'API token')}.")
+    click.echo(
+        f"Changed the password of reviewer {name}; ended {_count(change.sessions_ended, 'session')} and "
+        f"revoked {_count(change.tokens_revoked, 'API token')}."
+    )
 
 
 def _count(n: int, noun: str) -> str:
@@ -132,15 +136,22 @@ def enable(name: str, database_url: str | None) -> None:
 
 @reviewer.command()
 @click.argument("name")
-@click.option("--days", type=click.IntRange(1, MAX_TOKEN_DAYS), envvar="SOURCECHECK_TOKEN_LIFETIME_DAYS",
-              help=f"How long the token lasts (default: the TOKEN_LIFETIME_DAYS setting, {DEFAULT_TOKEN_DAYS}).")
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_TOKEN_DAYS),
+    envvar="SOURCECHECK_TOKEN_LIFETIME_DAYS",
+    help=f"How long the token lasts (default: the TOKEN_LIFETIME_DAYS setting, {DEFAULT_TOKEN_DAYS}).",
+)
 @database_option
 def token(name: str, days: int | None, database_url: str | None) -> None:
     """Issue a new API token for NAME (earlier ones stop working). It is shown once and stored only hashed."""
     value, days = _run(database_url, _issue, name, days, settings=True)
     click.echo(value)
-    click.echo(f"Send it as 'Authorization: Bearer <token>'; it expires in {_count(days, 'day')}. "
-               "It is not stored: keep it now.", err=True)
+    click.echo(
+        f"Send it as 'Authorization: Bearer <token>'; it expires in {_count(days, 'day')}. "
+        "It is not stored: keep it now.",
+        err=True,
+    )
 
 
 def _issue(store: ReviewStore, config: Mapping, name: str, days: int | None) -> tuple[str, int]:
@@ -158,9 +169,6 @@ def revoke(name: str, database_url: str | None) -> None:
 
 
 def _sync(store: ReviewStore, index_dir: str | None) -> SyncSummary | None:
-    from . import create_app
-    from .library import EXTENSION as LIBRARY
-
     library = create_app({"INDEX_DIR": index_dir} if index_dir else None).extensions[LIBRARY].get()
     try:
         return sync_claims(store, library)
@@ -169,8 +177,12 @@ def _sync(store: ReviewStore, index_dir: str | None) -> SyncSummary | None:
 
 
 @reviewer.command()
-@click.option("--index-dir", type=click.Path(file_okay=False), envvar="SOURCECHECK_INDEX_DIR",
-              help="The index folder (default: the web app's setting).")
+@click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False),
+    envvar="SOURCECHECK_INDEX_DIR",
+    help="The index folder (default: the web app's setting).",
+)
 @database_option
 def sync(index_dir: str | None, database_url: str | None) -> None:
     """Copy the current build's claims into the reviewer store.
@@ -182,5 +194,7 @@ def sync(index_dir: str | None, database_url: str | None) -> None:
     if summary is None:
         click.echo("The reviewer store is already synced with the current build.")
     else:
-        click.echo(f"Synced {summary.build}: {summary.added} claims added, {summary.updated} updated, "
-                   f"{summary.gone} gone, {len(summary.changed)} decided claims changed.")
+        click.echo(
+            f"Synced {summary.build}: {summary.added} claims added, {summary.updated} updated, "
+            f"{summary.gone} gone, {len(summary.changed)} decided claims changed."
+        )
