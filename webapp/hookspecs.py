@@ -68,7 +68,8 @@ def footer_links() -> tuple[str, tuple[tuple[str, str], ...]] | None:
 
 @hookspec
 def page_messages() -> list[str]:
-    """Notices for the page being rendered (shown above its content), e.g. that a part of it is unavailable."""
+    """Notices for the page being rendered (shown above its content), e.g. that a part of it is unavailable; text
+    is escaped (markupsafe.Markup is written as it is)."""
 
 
 @hookspec

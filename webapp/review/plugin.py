@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app, g, url_for
+from markupsafe import Markup
 
 from indexer import CheckedDocument, Hit, SearchPage
 
@@ -131,7 +132,7 @@ def footer_links() -> tuple[str, tuple[tuple[str, str], ...]]:
 
 @hookimpl
 def page_messages() -> list[str]:
-    return [UNAVAILABLE_NOTICE] if g.get("reviews_unavailable") else []
+    return [Markup(UNAVAILABLE_NOTICE)] if g.get("reviews_unavailable") else []  # a constant: written as is
 
 
 @hookimpl
