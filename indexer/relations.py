@@ -335,7 +335,7 @@ class RelationReader:
             if _distance(starts, subject.end, obj.start) > relation.window:
                 return None
             between = " " + line[subject.end : obj.start].strip() + " "
-            if any(p.regex.search(between) for p in relation.breaks):
+            if any(p.regex.search(_last_destination(between)) for p in relation.breaks):
                 return None
             if relation.cues and not any(p.regex.search(between) for p in relation.cues):
                 if self._stated_after(line, relation, obj):
@@ -501,6 +501,22 @@ def _marks_regex(marks: tuple[str, ...]) -> re.Pattern[str]:
 def _part_start(line: str, end: int) -> int:
     """Where the comma-, colon- or semicolon-separated part of the line holding offset `end` begins."""
     return max(line.rfind(mark, 0, end) for mark in (" , ", " ; ", " : ")) + 1
+
+
+# "... past the vagina and into the cervical canal": a destination coordinated after getting past a place is where
+# the sentence puts the sperm; the "past" that would end the relation's reach belongs to the first conjunct. (Not
+# "through the cervix and into the uterus": there the sperm travel on their own.)
+_DESTINATION = re.compile(
+    r" (?:past|beyond|bypass\S*|skip\S*) (?:(?! and ).)* and (?:then |also )?(?:(?:straight|directli|right) )?"
+    r"(?:into|in|insid|to|onto|at) (?!.* and )"
+)
+
+
+def _last_destination(between: str) -> str:
+    """The words between subject and object that can end the relation's reach: after a coordinated destination
+    ("and into the"), only those; otherwise all of them."""
+    match = _DESTINATION.search(between)
+    return between[between.rindex(" and ", 0, match.end()) + 4 :] if match else between
 
 
 def _trimmed(line: str, end: int) -> int:

@@ -142,3 +142,12 @@ def test_a_trick_sold_by_how_it_moves_the_sperm_is_unproven_and_denying_it_is_no
     assert denied.status == "supported"  # "Lying ..." opening a denial is not the imperative "Lie down"
     advice = CHECKER.check("Lie down for 20 minutes after insemination to help sperm reach the cervix.")
     assert advice.status == "unsupported"
+
+
+def test_a_destination_coordinated_after_getting_past_a_place_is_where_the_sperm_go():
+    canal = "The whole point of IUI is getting the sperm past the vagina and into the cervical canal."
+    assert CHECKER.check(canal).status == "inaccurate"  # IUI places sperm in the uterus, not the canal
+    assert CHECKER.check("IUI gets the sperm past the cervix and into the uterus.").status == "supported"
+    # "through ... and into": the sperm travel on their own, so ICI does not put them in the uterus
+    travel = "With ICI the sperm go through the cervix and into the uterus on their own."
+    assert CHECKER.check(travel).status not in FLAGGED
