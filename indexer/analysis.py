@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -153,7 +154,9 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
     An opening "It" or "This procedure" refers to what the sentences before named, else the section heading,
     else the title (see Checker.resolve); advice is read as a claim in a section or document about conceiving
     ("Lie still for 20 minutes" under "Home insemination"). A list item (a passage of one short sentence) after a
-    lead-in ending with ":" ("Insemination can help if you have:") is read with it, as are the items after it.
+    lead-in ending with ":" ("Insemination can help if you have:") is read with it, as are the items after it. The
+    answer to a question (a heading or the sentence before) is read with it: "Can stress cause a miscarriage?" +
+    "Yes, ..." claims that it can; + "No, ..." denies it, and what the answer goes on to say is its own clause.
     """
     checker = checker or Checker()
     passages = []
@@ -161,6 +164,7 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
     titled = checker.named_topics(doc.title)  # what the document is about, then each section too
     heading = None
     lead = ""
+    question = doc.title if doc.title and _QUESTION.search(doc.title) else ""  # "Can stress cause a miscarriage?"
     for p in split_passages(doc, _claim_headings(doc, checker, referent)):
         if p.heading != heading:
             heading = p.heading
@@ -168,12 +172,17 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
             referent = named or referent
             topic = " ".join(filter(None, (titled, checker.named_topics(heading))))
             lead = _lead_in(heading)
+            if heading:  # a new section answers its own heading, if that asks
+                question = heading if _QUESTION.search(heading) else ""
         item = len(p.sentences) == 1 and len(p.sentences[0].text.split()) <= _ITEM_WORDS
         checks = []
         for s in p.sentences:
             about = f"{topic} {referent}" if referent else topic
-            checks.append(checker.check(s.text, s.start, s.end, referent, lead if item else "", about))
+            answered = _answered(question, s.text)
+            lead_in = answered or (lead if item else "")
+            checks.append(checker.check(s.text, s.start, s.end, referent, lead_in, about))
             referent = checker.referent_after(s.text, referent)
+            question = s.text if _QUESTION.search(s.text) else ""
         lead = _lead_in(p.sentences[-1].text) or (lead if item else "")
         passages.append(CheckedPassage(p.id, p.doc_id, p.heading, p.position, p.start, p.end, tuple(checks)))
     return CheckedDocument(doc, tuple(passages))
@@ -192,6 +201,28 @@ def _claim_headings(doc: Document, checker: Checker | VerdictCache, referent: st
 
 
 _ITEM_WORDS = 15  # a list item is short: "being over 35", "you smoke or use drugs"
+_QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
+# Grammar words that answer a yes-or-no question (any topic): what the answer claims is the question's claim.
+_YES = re.compile(
+    r"^(?:yes|yep|yeah|absolutely|definitely|certainly|of course|it can|it does|they can|they do)\b", re.I
+)
+_NO = re.compile(
+    r"^(?:no|nope|not really|not at all|it can't|it cannot|it can not|it doesn't|it does not|they don't|"
+    r"they do not|they can't|they cannot)\b",
+    re.I,
+)
+
+
+def _answered(question: str, answer: str) -> str:
+    """The question an answer affirms or denies, as its lead-in ("Can stress cause a miscarriage" for "Yes, ...";
+    "It is not true that ..." for "No, ..."), or "" when `answer` does not answer `question` yes or no."""
+    if not question:
+        return ""
+    claim = question.strip().rstrip("?\"'\u201d) ").strip()
+    # a clause of its own (";"), so that what the answer goes on to say is judged apart from the denial
+    if _NO.match(answer):
+        return f"It is not true that {claim};"
+    return f"{claim};" if _YES.match(answer) else ""
 
 
 def _lead_in(text: str) -> str:

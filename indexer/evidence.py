@@ -37,6 +37,7 @@ _NOT_DENIALS = re.compile(
 # A double negative affirms: "isn't entirely wrong", "not a myth" (on the claim line: stemmed, "n't" apart).
 _NOT_WRONG = re.compile(r" (?:not|n't) (?:entir |complet |total |altogeth |all )?(?:wrong|untru|a myth|fals)(?= )")
 _PREPARED_KEPT = 16  # sentences and clauses whose reading is kept: one sentence's worth, and its neighbour's
+_INTERJECTION = re.compile(r"^\s*(?:no|nope|yes|yep|yeah)\s*[,:.!\u2013\u2014-]+\s+(?=\S)", re.I)
 _QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
 UNVERIFIED_REASON = (
     "This is a medical claim that our knowledge base does not cover yet. It is not marked right or wrong; "
@@ -277,7 +278,8 @@ class Checker:
         end = start + len(sentence) if end is None else end
         if _QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
-        text = with_lead(lead, self.resolve(sentence, referent))
+        # an answer's opening "No," or "Yes," is an interjection, not a denial of what follows
+        text = with_lead(lead, self.resolve(_INTERJECTION.sub("", sentence), referent))
         best, clauses = self.judge(text, referent if about is None else about)
         if best is None:
             if self.is_claim(text) or any(c.readings for c in clauses):

@@ -151,3 +151,24 @@ def test_a_destination_coordinated_after_getting_past_a_place_is_where_the_sperm
     # "through ... and into": the sperm travel on their own, so ICI does not put them in the uterus
     travel = "With ICI the sperm go through the cervix and into the uterus on their own."
     assert CHECKER.check(travel).status not in FLAGGED
+
+
+def test_an_answer_to_a_yes_or_no_question_claims_or_denies_what_it_asks():
+    faq = """# Can stress cause a miscarriage?
+
+Yes, especially severe stress in the first trimester.
+
+# Does bed rest prevent miscarriage?
+
+No. Rest is fine, but it does not change the outcome.
+
+Can ICI put sperm in the uterus? No, it places sperm at the cervix.
+
+Is stress bad for you? It can be, in many ways.
+"""
+    checks = _checks(faq)
+    assert checks["Yes, especially severe stress in the first trimester."][0] == "inaccurate"
+    assert checks["No. Rest is fine, but it does not change the outcome."][0] == "supported"
+    # the answer's "No," denies the question, not what the answer goes on to say
+    assert checks["No, it places sperm at the cervix."][0] == "supported"
+    assert checks["It can be, in many ways."][0] == "no_claim"  # not a yes or no: nothing is read into it
