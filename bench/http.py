@@ -91,7 +91,7 @@ def gunicorn(index_dir: Path, workers: int, work: Path, database: Path):
 def sync_claims(index_dir: Path, database: Path) -> dict:
     """The deploy step between a build and serving it: `sourcecheck reviewer sync` copies the build's claims into
     the reviewer store (else the first request after the build would); its time and the claims it added."""
-    command = [sys.executable, "-c", "from indexer.cli import main; main()", "reviewer", "sync",
+    command = [sys.executable, "-c", "from webapp.cli import main; main()", "reviewer", "sync",
                "--index-dir", str(index_dir), "--database-url", f"sqlite:///{database}"]
     started = time.perf_counter()
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=3600).stdout

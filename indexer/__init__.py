@@ -3,7 +3,8 @@
 A library: it never imports the web app or flask.
 """
 
-from .analysis import CheckedDocument, CheckedPassage, check_document
+from .checking.analysis import CheckedDocument, CheckedPassage, check_document
+from .checking.evidence import FLAGGED, SEVERITY, Checker, SentenceCheck, most_severe
 from .documents.loading import Document, SourceFile, SourceText, document_from_text, load_corpus, load_document
 from .errors import (
     BuildError,
@@ -15,9 +16,8 @@ from .errors import (
     QueryError,
     SourcecheckError,
 )
-from .evidence import FLAGGED, SEVERITY, Checker, SentenceCheck, most_severe
 from .index.build import BuildSummary, build_index, build_index_from, current_build, default_index_dir, open_index
-from .knowledge import STATUSES, KnowledgeBase, Source, default_knowledge_base, load_knowledge_base
+from .knowledge.base import STATUSES, KnowledgeBase, Source, default_knowledge_base, load_knowledge_base
 from .language.passages import Passage, split_passages, split_sentences
 from .search.library import Hit, Library, SearchPage, SearchRequest
 from .settings import INDEXER_SETTINGS, Kind, Setting, SettingError, Settings

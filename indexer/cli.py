@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 
-from .analysis import check_document
+from .checking.analysis import check_document
+from .checking.evidence import Checker
 from .documents.loading import DocumentError, load_corpus
 from .errors import SourcecheckError
-from .evidence import Checker
 from .index.build import build_index, default_index_dir
-from .knowledge import STATUSES, load_knowledge_base
+from .knowledge.base import STATUSES, load_knowledge_base
 from .search.library import Library, SearchRequest
 
 INDEX_DIR_HELP = "Index folder (default: $SOURCECHECK_INDEX_DIR or var/index)."
@@ -145,7 +145,7 @@ def check(paths, fmt, knowledge_dir) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def evaluate(labels, docs_dir, knowledge_dir, fmt) -> None:
     """Score the checker against LABELS.jsonl ({"doc", "sentence", "label"} per line)."""
-    from .evaluate import evaluate_labels
+    from .checking.evaluate import evaluate_labels
 
     try:
         report = evaluate_labels(labels, docs_dir, _kb(knowledge_dir))

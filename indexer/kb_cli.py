@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
+from .checking.evidence import Checker
+from .checking.explain import explain, explanation_text, self_test
 from .errors import SourcecheckError
-from .evidence import Checker
-from .explain import explain, explanation_text, self_test
-from .knowledge import DEFAULT_DIR, load_knowledge_base
-from .knowledge_schema import json_schemas
+from .knowledge.base import DEFAULT_DIR, load_knowledge_base
+from .knowledge.schema import json_schemas
 
 KNOWLEDGE_HELP = "Knowledge base folder (default: built in)."
 

@@ -265,7 +265,7 @@ def _table_model(annotation) -> tuple[str, type[BaseModel]] | None:
 
 def model_tables() -> dict[tuple[str, str], type[BaseModel]]:
     """Every table of every knowledge file kind: (file name, table header or "" for the top level) -> its model."""
-    from indexer.knowledge_schema import FILES
+    from indexer.knowledge.schema import FILES
 
     found = {}
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..documents.loading import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
-from ..engine import Engine, SearchIndex, default_engine
+from ..engine.interface import Engine, SearchIndex, default_engine
 from ..errors import BuildError, BuildLockedError, IndexNotFoundError
-from ..knowledge import KnowledgeBase, default_knowledge_base
+from ..knowledge.base import KnowledgeBase, default_knowledge_base
 from ..settings import INDEX_DIR
 from .pipeline import Pipeline
 from .store import DocumentStore, StoreRecord, write_store

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
-from ..analysis import CheckedDocument, VerdictCache, check_document
+from ..checking.analysis import CheckedDocument, VerdictCache, check_document
+from ..checking.evidence import Checker
 from ..documents.loading import Document, DocumentError
-from ..engine import Engine
+from ..engine.interface import Engine
 from ..engine.whoosh.schema import passage_fields
 from ..errors import BuildError
-from ..evidence import Checker
-from ..knowledge import KnowledgeBase
+from ..knowledge.base import KnowledgeBase
 from .store import DocumentStore, StoreRecord
 from .vocabulary import count_words
 

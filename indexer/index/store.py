@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..analysis import CheckedDocument
+from ..checking.analysis import CheckedDocument
 from ..documents.provenance import Provenance
 
 DOCUMENTS = "documents.jsonl"

@@ -15,19 +15,19 @@ from pathlib import Path
 # their dotted names: a module that moves is found where it is, and one missing from the list fails at once.
 # tests/indexer/test_index.py checks that every module the checker imports is here.
 CHECKING_MODULES = (
-    "indexer.analysis",
+    "indexer.checking.analysis",
+    "indexer.checking.evidence",
     "indexer.documents.html_text",
     "indexer.documents.loading",
     "indexer.engine.punkt",
-    "indexer.evidence",
-    "indexer.knowledge",
-    "indexer.knowledge_facts",
-    "indexer.knowledge_schema",
+    "indexer.knowledge.base",
+    "indexer.knowledge.facts",
+    "indexer.knowledge.patterns",
+    "indexer.knowledge.quantities",
+    "indexer.knowledge.relations",
+    "indexer.knowledge.schema",
     "indexer.language.passages",
     "indexer.language.text",
-    "indexer.patterns",
-    "indexer.quantities",
-    "indexer.relations",
 )
 LIBRARIES = ("nltk", "whoosh-reloaded", "pydantic")
 

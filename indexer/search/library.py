@@ -19,11 +19,11 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from ..analysis import CheckedDocument
-from ..engine import Engine, SearchIndex
+from ..checking.analysis import CheckedDocument
+from ..engine.interface import Engine, SearchIndex
 from ..index.build import current_build, default_index_dir, open_index
 from ..index.vocabulary import Vocabulary
-from ..knowledge import Clarification, KnowledgeBase, default_knowledge_base
+from ..knowledge.base import Clarification, KnowledgeBase, default_knowledge_base
 from ..language.text import stem, stems
 from .query import parse_query
 from .results import MAX_PAGE, MAX_PER_PAGE, Fragment, Hit, SearchPage, SearchRequest, SnippetSentence, snippet

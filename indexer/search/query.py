@@ -12,7 +12,7 @@ from whoosh import query as wq
 
 from ..engine.whoosh.schema import SEARCH_FIELDS, analyzer, term_spans
 from ..errors import QueryError
-from ..knowledge import KnowledgeBase
+from ..knowledge.base import KnowledgeBase
 
 MAX_QUERY_CHARS = 500
 MAX_EXPANSIONS = 64  # terms a wildcard may stand for: keeps "a*" from scanning the whole vocabulary

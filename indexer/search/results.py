@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from ..analysis import check_from_dict
+from ..checking.analysis import check_from_dict
+from ..checking.evidence import SentenceCheck
 from ..documents.provenance import Provenance
 from ..engine.whoosh.schema import term_spans
 from ..errors import QueryError
-from ..evidence import SentenceCheck
-from ..knowledge import STATUSES, Clarification
+from ..knowledge.base import STATUSES, Clarification
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer import SourceText, build_index_from
-from indexer.engine import WhooshEngine
+from indexer.engine.whoosh import WhooshEngine
 from indexer.index import pipeline as pipeline_module
 
 FAST = WhooshEngine(internals=True)

@@ -55,7 +55,7 @@ def test_user_mistakes_print_error_and_exit_1(runner, tmp_path):
 
 
 def test_broken_rule_file_names_file_and_rule(runner, tmp_path):
-    from indexer.knowledge import DEFAULT_DIR
+    from indexer.knowledge.base import DEFAULT_DIR
 
     kb = tmp_path / "kb"
     kb.mkdir()

@@ -21,7 +21,10 @@ from indexer import (
     load_corpus,
     split_passages,
 )
-from indexer.engine import PINS, WhooshEngine, default_engine, internals, pins
+from indexer.engine import pins
+from indexer.engine.interface import default_engine
+from indexer.engine.pins import PINS, internals
+from indexer.engine.whoosh import WhooshEngine
 from indexer.engine.whoosh.plain import PARTS
 
 ROOT = Path(__file__).resolve().parents[2]

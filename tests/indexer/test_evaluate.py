@@ -1,4 +1,4 @@
-"""`indexer.evaluate` and `sourcecheck eval`: the scores, the errors, and the checker's quality on the label sets."""
+"""`indexer.checking.evaluate` and `sourcecheck eval`: the scores, the errors, the quality on the label sets."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from indexer.checking.evaluate import LabelFileError, evaluate_labels, read_labels
 from indexer.cli import main
-from indexer.evaluate import LabelFileError, evaluate_labels, read_labels
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -126,7 +126,7 @@ def test_an_opening_it_is_read_with_what_came_before():
 
 def test_documents_are_checked_with_that_context(tmp_path):
     from indexer import check_document, load_document
-    from indexer.analysis import VerdictCache
+    from indexer.checking.analysis import VerdictCache
 
     sentence = "It can also help couples heal after a miscarriage."
     (tmp_path / "a.txt").write_text(f"A\n\nICI is a simple procedure. {sentence}\n", encoding="utf-8")
@@ -209,7 +209,7 @@ def test_referent_matches_the_reference(words, referent):
 def test_a_verdict_moved_to_other_offsets_keeps_every_other_field():
     from dataclasses import fields, replace
 
-    from indexer.evidence import SentenceCheck
+    from indexer.checking.evidence import SentenceCheck
 
     values = {f.name: f"value of {f.name}" for f in fields(SentenceCheck)}
     check = SentenceCheck(**{**values, "start": 1, "end": 2})

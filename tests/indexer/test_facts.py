@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from indexer import Checker, KnowledgeBaseError, default_knowledge_base, load_knowledge_base
-from indexer.explain import ASSERTED  # what a fact gives a sentence asserting its relation
-from indexer.knowledge import DEFAULT_DIR
+from indexer.checking.explain import ASSERTED  # what a fact gives a sentence asserting its relation
+from indexer.knowledge.base import DEFAULT_DIR
 
 KB = default_knowledge_base()
 CHECKER = Checker(KB)

@@ -219,8 +219,8 @@ def test_a_build_checked_by_other_code_or_libraries_is_not_reused(tmp_path):
     assert build_index([folder], root).reused == 0
     assert build_index([folder], root).reused == 1
     assert {
-        "indexer.evidence",
-        "indexer.relations",
+        "indexer.checking.evidence",
+        "indexer.knowledge.relations",
         "indexer.language.passages",
         "indexer.engine.punkt",
         "indexer.language.text",
@@ -262,7 +262,7 @@ def test_the_reuse_key_covers_every_module_the_checker_runs():
     """Each indexer module that checking a document imports, directly or not, is hashed into the reuse key."""
     from indexer.index.versions import CHECKING_MODULES
 
-    seen, todo = set(), ["indexer.analysis"]
+    seen, todo = set(), ["indexer.checking.analysis"]
     while todo:
         module = todo.pop()
         if module not in seen:

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from indexer.cli import main
-from indexer.knowledge import DEFAULT_DIR
-from indexer.knowledge_schema import json_schemas
+from indexer.knowledge.base import DEFAULT_DIR
+from indexer.knowledge.schema import json_schemas
 
 
 @pytest.fixture()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer import KnowledgeBaseError, load_knowledge_base
-from indexer.knowledge import DEFAULT_DIR
-from indexer.patterns import PatternError, compile_pattern
+from indexer.knowledge.base import DEFAULT_DIR
+from indexer.knowledge.patterns import PatternError, compile_pattern
 
 GOOD_RULE = """
 [[rules]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import Checker, default_knowledge_base
-from indexer.quantities import Quantity, judge, parse
+from indexer.knowledge.quantities import Quantity, judge, parse
 
 CHECKER = Checker(default_knowledge_base())
 
@@ -78,7 +78,7 @@ def test_measures_judge_the_numbers_sentences_state(sentence, status, rule):
 
 def test_every_measure_judges_its_examples_and_leaves_its_counterexamples():
     """What `sourcecheck kb test` runs, for the measures (the facts' and rules' cases have their own tests)."""
-    from indexer.explain import self_test
+    from indexer.checking.explain import self_test
 
     failures = [f for f in self_test(CHECKER.kb).failures if f.startswith("measure ")]  # examples: `outside`
     assert failures == []
@@ -105,7 +105,7 @@ def test_a_measure_without_a_range_must_say_its_figures_are_unsupported(tmp_path
     import shutil
 
     from indexer import KnowledgeBaseError, load_knowledge_base
-    from indexer.knowledge import DEFAULT_DIR
+    from indexer.knowledge.base import DEFAULT_DIR
 
     folder = tmp_path / "kb"
     shutil.copytree(DEFAULT_DIR, folder)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import Library, SearchRequest
-from indexer.engine import WhooshEngine
 from indexer.engine.pins import pinned_versions_installed
+from indexer.engine.whoosh import WhooshEngine
 from indexer.engine.whoosh.scoring import PostingCache, flat_terms, top_documents
 from indexer.search.query import _parser, _plain_words, parse_query
 

@@ -16,12 +16,12 @@ from whoosh.scoring import BM25F
 from whoosh.writing import SegmentWriter
 
 from indexer import check_document, default_knowledge_base, load_document
-from indexer.analysis import VerdictCache
+from indexer.checking.analysis import VerdictCache
+from indexer.checking.evidence import Checker
 from indexer.engine.pins import pinned_versions_installed
 from indexer.engine.whoosh.schema import build_schema, passage_fields
 from indexer.engine.whoosh.scoring import Norms, PostingCache, flat_terms, top_documents
 from indexer.engine.whoosh.segments import COMPRESSION, SegmentBuilder, commit_segments
-from indexer.evidence import Checker
 from indexer.search.query import parse_query
 
 pytestmark = pytest.mark.skipif(

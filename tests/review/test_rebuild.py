@@ -21,7 +21,7 @@ from webapp.review.sync import sync_claims
 from .conftest import ICI_DOC, ICI_SENTENCE, SEEDS
 from .helpers import soften_ici_called_iui
 
-KNOWLEDGE = Path(__file__).resolve().parents[2] / "indexer" / "knowledge"
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "indexer" / "knowledge" / "data"
 
 
 def _rebuild(library: Library, paths, kb=None) -> None:

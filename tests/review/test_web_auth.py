@@ -188,7 +188,7 @@ def test_a_rebuild_reopens_a_claim_in_the_app(app, client, alice, ici_id, tmp_pa
     client.post(f"/review/claims/{ici_id}", data={"csrf_token": token, "action": "decide", "version": "0",
                                                    "status": "inaccurate", "note": ""})
     knowledge = tmp_path / "kb"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "indexer" / "knowledge", knowledge)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "indexer" / "knowledge" / "data", knowledge)
     soften_ici_called_iui(knowledge)
     build_index([SEEDS], app.config["INDEX_DIR"], load_knowledge_base(knowledge))
     changed = client.get("/api/v1/claims?state=changed").get_json()["data"]

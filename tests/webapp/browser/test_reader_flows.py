@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
-# The ICI/IUI rule's correction and one of its sources (indexer/knowledge/insemination.toml).
+# The ICI/IUI rule's correction and one of its sources (indexer/knowledge/data/insemination.toml).
 CORRECTION = "intrauterine insemination (IUI) is a different procedure"
 NICE_URL = "https://nice.org.uk/guidance/cg156/ifp/chapter/intrauterine-insemination"
 LABELS = ("Inaccurate", "Unsupported", "Supported")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..knowledge.base import KnowledgeBase
 from .evidence import FLAGGED, Checker, most_severe
-from .knowledge import KnowledgeBase
 
 ASSERTED = {"true": "supported", "false": "inaccurate", "unestablished": "unsupported"}
 

@@ -6,10 +6,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .documents.loading import Block, Document
+from ..documents.loading import Block, Document
+from ..knowledge.base import Source
+from ..language.passages import split_passages
 from .evidence import FLAGGED, Checker, SentenceCheck, most_severe, with_lead
-from .knowledge import Source
-from .language.passages import split_passages
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The knowledge base: authoritative sources, terms, topics and rules, loaded from TOML and validated.
 
-Layout of a knowledge folder (the package's `knowledge/` by default):
+Layout of a knowledge folder (`indexer/knowledge/data/` by default):
     sources.toml      [sources.<id>] publisher, title, url, note?
     terms.toml        [concepts.<name>] phrases = [...], synonym = bool; [[clarifications]] terms, title, note, sources
     <topic>.toml      topic, title, kind ("topic" or "generic"), summary, query; [[rules]]:
@@ -24,17 +24,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import KnowledgeBaseError
-from .knowledge_facts import compile_patterns, knowledge_files, load_reader
+from ..errors import KnowledgeBaseError
+from .facts import compile_patterns, knowledge_files, load_reader
 from .patterns import Pattern
 from .relations import RelationReader
 
-DEFAULT_DIR = Path(__file__).parent / "knowledge"
+DEFAULT_DIR = Path(__file__).parent / "data"
 STATUSES = ("inaccurate", "unsupported", "unverified", "supported", "no_claim")
 RULE_STATUSES = ("inaccurate", "unsupported", "supported")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RESERVED = {"sources.toml", "terms.toml"}
-_NOT_RULES = {"relations.toml"}  # read by knowledge_facts
+_NOT_RULES = {"relations.toml"}  # read by facts
 _RULE_FIELDS = {
     "id",
     "status",

@@ -17,9 +17,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .knowledge import KnowledgeBase, Rule, Source, default_knowledge_base
-from .language.text import FeatureIndex
-from .patterns import Pattern, Span, cost
+from ..knowledge.base import KnowledgeBase, Rule, Source, default_knowledge_base
+from ..knowledge.patterns import Pattern, Span, cost
+from ..language.text import FeatureIndex
 
 SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, "no_claim": 0}
 FLAGGED = ("inaccurate", "unsupported")

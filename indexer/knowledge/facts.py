@@ -1,6 +1,6 @@
 """Loading relations.toml and each topic folder's concepts.toml and facts.toml into a `RelationReader`.
 
-Files are validated against their declared models (`knowledge_schema`); a broken file raises KnowledgeBaseError
+Files are validated against their declared models (`schema`); a broken file raises KnowledgeBaseError
 naming the file, the entry and what is wrong.
 """
 
@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import KnowledgeBaseError
-from .knowledge_schema import ConceptsFile, FactsFile, RelationsFile
+from ..errors import KnowledgeBaseError
 from .patterns import Pattern, PatternError, compile_pattern
 from .quantities import UNITS, Measure
 from .relations import Concept, Discourse, Fact, Relation, RelationReader
+from .schema import ConceptsFile, FactsFile, RelationsFile
 
 RELATIONS_FILE = "relations.toml"
 CONCEPTS_FILE = "concepts.toml"

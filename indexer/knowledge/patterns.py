@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .language.text import PUNCTUATION, stem, words
+from ..language.text import PUNCTUATION, stem, words
 
 _PIECE = re.compile(r"\{[^}]*\}|\([^)]*\)\??|<[^>]+>\??|\.\.\d*|\S+")
 _DEFAULT_GAP = 6

@@ -12,11 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..documents.loading import load_document
+from ..errors import DocumentError, SourcecheckError
+from ..knowledge.base import STATUSES, KnowledgeBase
 from .analysis import check_document
-from .documents.loading import load_document
-from .errors import DocumentError, SourcecheckError
 from .evidence import FLAGGED, Checker, SentenceCheck
-from .knowledge import STATUSES, KnowledgeBase
 
 
 class LabelFileError(SourcecheckError):
