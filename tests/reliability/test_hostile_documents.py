@@ -18,9 +18,9 @@ from indexer import (
     SearchRequest,
     build_index,
     check_document,
-    documents,
     load_document,
 )
+from indexer.documents import loading as documents
 from indexer.documents.html_text import html_blocks
 
 from .figures import record
