@@ -1,7 +1,7 @@
 """The baseline: SQLite FTS5 with English (Porter) stemming and bm25() over the same passages as our index.
 
 The passages come from our build's document store, so both engines search exactly the same text; title and
-heading get the same weights as our BM25F field boosts. A query's words are OR-ed, as our parser does.
+heading get the same weights as our field boosts. A query's words are OR-ed, as our parser does.
 """
 
 from __future__ import annotations

@@ -39,8 +39,27 @@ def ndcg(ranked: Sequence[str], grades: dict[str, int], k: int = 10) -> float:
     return dcg / idcg if idcg else 0.0
 
 
+def tuning_query(qid: str) -> bool:
+    """Whether a query is in the half that ranking parameters may be chosen on (odd numbers; the even ones are held
+    out, to show what a choice gives on queries it was not made on)."""
+    return int(qid) % 2 == 1 if qid.isdigit() else False
+
+
 def mean_ndcg(runs: dict[str, Sequence[str]], qrels: dict[str, dict[str, int]], k: int = 10) -> dict:
-    """Mean nDCG@k over the queries with at least one relevant judged document present in `runs`."""
+    """Mean nDCG@k over the queries with at least one relevant judged document present in `runs`, and over the
+    tuning and held-out halves of them (`tuning_query`)."""
     judged = [q for q, grades in qrels.items() if any(g > 0 for g in grades.values()) and q in runs]
-    scores = [ndcg(runs[q], qrels[q], k) for q in judged]
-    return {"queries": len(scores), f"ndcg@{k}": round(sum(scores) / len(scores), 4) if scores else None}
+    scores = {q: ndcg(runs[q], qrels[q], k) for q in judged}
+
+    def mean(values: list[float]) -> float | None:
+        return round(sum(values) / len(values), 4) if values else None
+
+    tuning = [v for q, v in scores.items() if tuning_query(q)]
+    held_out = [v for q, v in scores.items() if not tuning_query(q)]
+    return {
+        "queries": len(scores),
+        f"ndcg@{k}": mean(list(scores.values())),
+        f"ndcg@{k}_tuning": mean(tuning),
+        f"ndcg@{k}_held_out": mean(held_out),
+        "tuning_queries": len(tuning),
+    }

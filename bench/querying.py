@@ -1,8 +1,9 @@
-"""Query latency and ranking quality: our library and the FTS5 baseline, same queries, same passages, same run.
+"""Query latency and ranking quality: our library, the FTS5 baseline and tantivy, same queries, same passages, same
+run.
 
 Run by the harness as `python -m bench.querying INDEX_DIR WORK_DIR OUT.json` (a fresh process, so the memory
-figure is the library's alone). Each query is timed on both engines one after the other, so background load
-falls on both alike.
+figure is the library's alone). Each query is timed on the three engines one after the other, so background load
+falls on all alike.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import corpus as medquad
-from . import fts5
+from . import fts5, tantivy_baseline
 from .memory import resident
 from .metrics import documents_by_best_passage, latency_summary, mean_ndcg
 
@@ -53,10 +54,13 @@ def run(index_dir: Path, work: Path, queries: dict[str, str], qrels: dict, round
 
     baseline_build = fts5.build(library.build, work / "fts5.sqlite3")
     baseline = fts5.Baseline(work / "fts5.sqlite3")
+    compiled_build = tantivy_baseline.build(library.build, work / "tantivy")
+    compiled = tantivy_baseline.Baseline(work / "tantivy")
     for _, q in queries:
         baseline.search(q)
+        compiled.search(q)
 
-    ours, theirs, totals = [], [], []
+    ours, theirs, tantivys, totals = [], [], [], []
     for _ in range(rounds):
         for _, q in queries:
             t = time.perf_counter()
@@ -65,6 +69,9 @@ def run(index_dir: Path, work: Path, queries: dict[str, str], qrels: dict, round
             t = time.perf_counter()
             baseline.search(q)
             theirs.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            compiled.search(q)
+            tantivys.append(time.perf_counter() - t)
             totals.append(page.total)
 
     our_runs = {
@@ -72,6 +79,9 @@ def run(index_dir: Path, work: Path, queries: dict[str, str], qrels: dict, round
         for qid, q in queries
     }
     their_runs = {qid: documents_by_best_passage(r[1] for r in baseline.search(q, DEPTH)) for qid, q in queries}
+    tantivy_runs = {
+        qid: documents_by_best_passage(r[1] for r in compiled.search(q, DEPTH, snippets=False)) for qid, q in queries
+    }
     baseline.close()
     ours_summary, theirs_summary = latency_summary(ours), latency_summary(theirs)
     return {
@@ -83,6 +93,7 @@ def run(index_dir: Path, work: Path, queries: dict[str, str], qrels: dict, round
         "mean_total_hits": round(sum(totals) / len(totals), 1),
         "library": {**ours_summary, **mean_ndcg(our_runs, qrels)},
         "fts5": {**theirs_summary, **mean_ndcg(their_runs, qrels), "build": baseline_build},
+        "tantivy": {**latency_summary(tantivys), **mean_ndcg(tantivy_runs, qrels), "build": compiled_build},
         "ratio": {f"p{p}": round(ours_summary[f"p{p}_ms"] / theirs_summary[f"p{p}_ms"], 3) for p in (50, 95, 99)},
     }
 

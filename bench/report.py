@@ -22,6 +22,42 @@ def targets_text(results: dict) -> str:
     return "\n".join(line(t) for t in results["targets"])
 
 
+ENGINES = (
+    ("library", "Sourcecheck (whoosh, FieldBM25, snippets)"),
+    ("fts5", "SQLite FTS5 (bm25, highlight)"),
+    ("tantivy", "tantivy (BM25, snippets)"),
+)
+
+
+def ranking_table(results: dict) -> list[str]:
+    """Markdown lines: each engine's nDCG@10 (all judged queries, the tuning half, the held-out half) and its
+    latency, at each corpus size of the run."""
+    lines = [
+        "| Passages | Engine | nDCG@10 | tuning half / held-out half | p50 ms | p95 ms |",
+        "|---:|---|---:|---|---:|---:|",
+    ]
+    for size in results["sizes"]:
+        q = size["query"]
+        for key, name in ENGINES:
+            e = q.get(key)
+            if e is None:
+                continue
+            split = f"{e.get('ndcg@10_tuning')} / {e.get('ndcg@10_held_out')}"
+            best = max(q[k]["ndcg@10"] or 0 for k, _ in ENGINES if k in q)
+            ndcg = f"**{e['ndcg@10']}**" if e["ndcg@10"] == best else str(e["ndcg@10"])
+            lines.append(
+                f"| {size['build']['passages']:,} | {name} | {ndcg} | {split} | {e['p50_ms']} | {e['p95_ms']} |"
+            )
+    return lines
+
+
+def ranking_text(results: dict) -> str:
+    """The ranking table as printed at the end of a run."""
+    q = results["sizes"][0]["query"]
+    judged = f"{q['library']['queries']} judged queries ({q['library'].get('tuning_queries')} in the tuning half)"
+    return f"Ranking and latency, {judged}, same passages, same run:\n" + "\n".join(ranking_table(results))
+
+
 def tables(results: dict, json_path: str, plot_path: str) -> str:
     m = results["machine"]
     lines = [
@@ -57,20 +93,30 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
         )
     lines += [
         "",
-        "**Queries through the library vs SQLite FTS5** (200 queries x rounds, each timed on both engines in "
-        "turn; top 10 passages; nDCG@10 on qrels.tsv, documents ranked by their best passage)",
+        "**Ranking** (nDCG@10 on qrels.tsv over the judged queries, documents ranked by their best passage; the "
+        "tuning half is the odd-numbered queries, the held-out half the even ones; latency of a results page of "
+        "10 with snippets)",
         "",
-        "| Passages | Ours p50 / p95 / p99 ms | FTS5 p50 / p95 / p99 ms | Ratio p50 / p95 | nDCG@10 ours / FTS5 "
-        "(queries) | FTS5 build passages/s | Library RSS (heap) MB |",
-        "|---:|---|---|---|---|---:|---:|",
+        *ranking_table(results),
+        "",
+        "**Queries through the library vs SQLite FTS5 and tantivy** (200 queries x rounds, each timed on the three "
+        "engines in turn; top 10 passages)",
+        "",
+        "| Passages | Ours p50 / p95 / p99 ms | FTS5 p50 / p95 / p99 ms | tantivy p50 / p95 / p99 ms | Ratio to FTS5 "
+        "p50 / p95 | nDCG@10 ours / FTS5 / tantivy (queries) | FTS5, tantivy build passages/s | "
+        "Library RSS (heap) MB |",
+        "|---:|---|---|---|---|---|---|---:|",
     ]
     for s in results["sizes"]:
         q = s["query"]
         o, f = q["library"], q["fts5"]
+        t = q.get("tantivy") or {"p50_ms": "-", "p95_ms": "-", "p99_ms": "-", "ndcg@10": "-", "build": {}}
         lines.append(
             f"| {s['build']['passages']:,} | {o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | "
-            f"{f['p50_ms']} / {f['p95_ms']} / {f['p99_ms']} | {q['ratio']['p50']} / {q['ratio']['p95']} | "
-            f"{o['ndcg@10']} / {f['ndcg@10']} ({o['queries']}) | {f['build']['passages_per_s']:,} | "
+            f"{f['p50_ms']} / {f['p95_ms']} / {f['p99_ms']} | {t['p50_ms']} / {t['p95_ms']} / {t['p99_ms']} | "
+            f"{q['ratio']['p50']} / {q['ratio']['p95']} | "
+            f"{o['ndcg@10']} / {f['ndcg@10']} / {t['ndcg@10']} ({o['queries']}) | "
+            f"{f['build']['passages_per_s']:,}, {t['build'].get('passages_per_s', '-'):,} | "
             f"{q['library_rss_mb']} ({q.get('library_anon_mb', '?')}) |"
         )
     http_rows = [(s, h) for s in results["sizes"] for h in s["http"]]
@@ -128,7 +174,9 @@ def plot(results: dict, path: Path) -> None:
     sizes = sorted(results["sizes"], key=lambda s: s["build"]["passages"])
     x = [s["build"]["passages"] for s in sizes]
     fig, (lat, mem, disk) = plt.subplots(1, 3, figsize=(15, 4.5))
-    for engine, style in (("library", "-"), ("fts5", "--")):
+    for engine, style in (("library", "-"), ("fts5", "--"), ("tantivy", "-.")):
+        if not all(engine in s["query"] for s in sizes):
+            continue
         for p, marker in (("p50", "o"), ("p95", "s")):
             lat.plot(x, [s["query"][engine][f"{p}_ms"] for s in sizes], style, marker=marker, label=f"{engine} {p}")
     for workers in sorted({h["workers"] for s in sizes for h in s["http"]}):
@@ -151,6 +199,8 @@ def plot(results: dict, path: Path) -> None:
     disk.plot(x, [s["build"]["index_mb"] for s in sizes], marker="o", label="whoosh index")
     disk.plot(x, [s["build"]["store_mb"] for s in sizes], marker="s", label="document store")
     disk.plot(x, [s["query"]["fts5"]["build"]["db_mb"] for s in sizes], "--", marker="^", label="FTS5 database")
+    if all("tantivy" in s["query"] for s in sizes):
+        disk.plot(x, [s["query"]["tantivy"]["build"]["index_mb"] for s in sizes], "-.", marker="v", label="tantivy")
     disk.set(title="Size on disk", xlabel="passages", ylabel="MB")
     for ax in (lat, mem, disk):
         ax.grid(alpha=0.3)

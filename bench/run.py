@@ -1,8 +1,9 @@
 """The benchmark harness, one command: `python -m bench` (see `python -m bench --help`).
 
-For each corpus size: the whole build, library query latency against the SQLite FTS5 baseline with nDCG@10 for
-both, and HTTP latency and throughput of the API and the results page under gunicorn with 1 and 2 workers. Writes
-the figures as JSON, the tables into BENCHMARKS.md (between its markers) and a PNG plot against corpus size.
+For each corpus size: the whole build, library query latency and nDCG@10 beside the SQLite FTS5 and tantivy
+baselines (the ranking table is printed at the end), and HTTP latency and throughput of the API and the results
+page under gunicorn with 1 and 2 workers. Writes the figures as JSON, the tables into BENCHMARKS.md (between its
+markers) and a PNG plot against corpus size.
 """
 
 from __future__ import annotations
@@ -119,5 +120,6 @@ def main(argv: list[str] | None = None) -> dict:
     args.out.write_text(json.dumps(results, indent=1) + "\n")
     report.plot(results, args.plot)
     report.update_markdown(results, args.report, args.out, args.plot)
+    print(report.ranking_text(results))
     print(report.targets_text(results), file=sys.stderr)
     return results

@@ -9,8 +9,8 @@ reaches into a dependency's private internals.
                     `text_contains_sentbreak`...), or NLTK's own tokenizer
     whoosh/         the whoosh engine: schema (fields and analyzer), segments, postings and blocks (a segment per
                     process, written through W3Codec's writers: `fieldwriter._postfile`, `W3TermInfo._struct`,
-                    `SegmentWriter._commit_toc`...), scoring (BM25F term at a time over `W3LeafMatcher` blocks),
-                    plain (whoosh's own writer, merging the parts)
+                    `SegmentWriter._commit_toc`...), scoring (BM25 per field, term at a time over `W3LeafMatcher`
+                    blocks), plain (whoosh's own writer, merging the parts)
 
 Each fast path is tested against the library it replaces, and the suite runs both ways (`.ci/run`): with
 SOURCECHECK_ENGINE_INTERNALS=off the passages and verdicts are the same and the search results equivalent.

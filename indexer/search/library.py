@@ -2,9 +2,10 @@
 
 `Library` holds one opened index per process and reopens it when a new build is swapped in. Each thread keeps one
 whoosh searcher for the current build and reuses it from search to search (whoosh searchers must not be shared
-between threads; opening one per search cost more than many searches). Ranking is BM25F over text, title and
-heading, by the engine (`SearchIndex.top`: with its internals, plain keyword queries, most of them, are scored
-term at a time with whoosh's scores, engine/whoosh/scoring.py; the rest go through whoosh's searcher). With
+between threads; opening one per search cost more than many searches). Ranking is BM25 per field over text, title
+and heading, each field's score times its boost, summed (`FieldBM25`, engine/whoosh/scoring.py), by the engine
+(`SearchIndex.top`: with its internals, plain keyword queries, most of them, are scored term at a time with the same
+scores; the rest go through whoosh's searcher). With
 evidence-aware ranking on, a small multiplier lifts supported passages and lowers flagged ones, so it only reorders
 results whose relevance is close. Only the passages of the page shown are
 read from the index's stored fields; reranking reads each candidate's status from a column.

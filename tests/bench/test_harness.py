@@ -57,8 +57,9 @@ def test_tiny_run_produces_every_figure(tmp_path, seeds_dir):
     for size in results["sizes"]:
         build, query = size["build"], size["query"]
         assert build["passages"] > 0 and build["passages_per_s"] > 0 and build["peak_rss_total_mb"] > 0
-        assert query["fts5"]["build"]["passages"] == build["passages"]  # the baseline indexes the same passages
-        for engine in ("library", "fts5"):
+        assert query["fts5"]["build"]["passages"] == build["passages"]  # the baselines index the same passages
+        assert query["tantivy"]["build"]["passages"] == build["passages"]
+        for engine in ("library", "fts5", "tantivy"):
             assert query[engine]["n"] == len(QUERIES)
             assert 0 <= query[engine]["ndcg@10"] <= 1 and query[engine]["queries"] > 0
             assert query[engine]["p50_ms"] <= query[engine]["p95_ms"] <= query[engine]["p99_ms"]
@@ -69,7 +70,7 @@ def test_tiny_run_produces_every_figure(tmp_path, seeds_dir):
         assert size["claims_sync"]["claims_added"] > 0 and size["claims_sync"]["seconds"] > 0
     assert {t["target"] for t in results["targets"]} >= {"build incl. checking, passages/s", "library p50 / FTS5 p50"}
     report = (tmp_path / "BENCHMARKS.md").read_text()
-    assert "python -m bench --corpus" in report and "/api/v1/search" in report
+    assert "python -m bench --corpus" in report and "/api/v1/search" in report and "tantivy (BM25" in report
     assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

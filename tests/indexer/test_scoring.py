@@ -14,7 +14,8 @@ from whoosh import query as wq
 from indexer import Library, SearchRequest
 from indexer.engine.pins import pinned_versions_installed
 from indexer.engine.whoosh import WhooshEngine
-from indexer.engine.whoosh.scoring import PostingCache, flat_terms, top_documents
+from indexer.engine.whoosh.schema import HEADING_BOOST, TITLE_BOOST
+from indexer.engine.whoosh.scoring import FieldBM25, PostingCache, flat_terms, top_documents
 from indexer.search.query import _parser, _plain_words, parse_query
 
 pytestmark = pytest.mark.skipif(
@@ -67,11 +68,35 @@ def test_scores_counts_and_order_match_whoosh(library, vocabulary):
         if flat is None:
             continue
         results = searcher.search(q, limit=30)
-        total, top = top_documents(searcher, *flat, 30, build.index.norms, build.index.postings)
+        total, top = top_documents(searcher, flat, 30, build.index.norms, build.index.postings)
         assert total == len(results), text
         _assert_same_ranking(list(results.top_n), top)
         checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize("field, boost", [("text", 1.0), ("title", TITLE_BOOST), ("heading", HEADING_BOOST)])
+def test_a_match_scores_bm25_of_its_term_frequency_times_the_field_boost(library, field, boost):
+    searcher = library._searcher()
+    assert isinstance(searcher.weighting, FieldBM25)
+    scorer = searcher.weighting.scorer(searcher, field, "miscarriag")
+    matcher = searcher.postings(field, "miscarriag")
+    checked = 0
+    while matcher.is_active() and checked < 20:
+        docnum, tf = matcher.id(), matcher.weight() / boost  # whoosh's postings hold tf x the field boost
+        assert tf == int(tf) > 0
+        norm = 1.2 * (0.25 + 0.75 * searcher.doc_field_length(docnum, field) / searcher.avg_field_length(field))
+        expected = boost * searcher.idf(field, "miscarriag") * tf * 2.2 / (tf + norm)
+        assert scorer.score(matcher) == pytest.approx(expected, rel=1e-6)  # the boost outside the saturation
+        matcher.next()
+        checked += 1
+    assert checked
+
+
+def test_a_plain_keyword_query_is_a_flat_or_without_a_coordination_bonus(library):
+    searcher = library._searcher()
+    q = parse_query("stress and sperm", searcher.schema, library.kb, searcher.reader()).query
+    assert not q.scale and len(flat_terms(q)) == 6  # two words ("and" is a stop word) x three fields
 
 
 def test_library_search_matches_whoosh_for_keyword_queries(library):
@@ -88,7 +113,8 @@ def test_library_search_matches_whoosh_for_keyword_queries(library):
     "q, flat",
     [
         (wq.Term("text", "iui"), True),
-        (wq.Or([wq.Term("text", "a"), wq.Term("title", "b")], scale=0.9), True),
+        (wq.Or([wq.Term("text", "a"), wq.Term("title", "b")]), True),
+        (wq.Or([wq.Term("text", "a"), wq.Term("title", "b")], scale=0.9), False),  # a coordination bonus: whoosh
         (wq.Or([wq.Term("text", "a"), wq.Phrase("text", ["b", "c"])]), False),
         (wq.And([wq.Term("text", "a"), wq.Term("text", "b")]), False),
         (wq.Or([wq.Term("text", "a", boost=2.0), wq.Term("text", "b")]), False),

@@ -158,7 +158,7 @@ def results(ix) -> dict[str, tuple]:
             q = parse_query(text, searcher.schema, kb, searcher.reader()).query
             hits = searcher.search(q, limit=None)
             flat = flat_terms(q)
-            fast = top_documents(searcher, *flat, 50, Norms(BM25F().B, BM25F().K1), PostingCache()) if flat else None
+            fast = top_documents(searcher, flat, 50, Norms(BM25F().B, BM25F().K1), PostingCache()) if flat else None
             found[text] = ([(h["passage_id"], h.score) for h in hits], fast)
     return found
 

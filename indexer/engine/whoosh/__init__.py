@@ -1,5 +1,5 @@
 """The whoosh engine: an embedded index in each build folder, written by every build process and searched with
-BM25F over text, title and heading.
+BM25 per field (summed with the field boosts) over text, title and heading.
 
 With the internals (the default), each process writes its own segment through whoosh's codec and the parent commits
 them all (segments.py, postings.py, blocks.py), and plain keyword queries are scored term at a time (scoring.py).
@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.scoring import BM25F
 
 from .plain import PartWriter, commit_parts
 from .schema import build_schema
-from .scoring import Norms, PostingCache, flat_terms, top_documents
+from .scoring import FieldBM25, Norms, PostingCache, flat_terms, top_documents
 from .segments import SegmentBuilder, commit_segments
 
 
@@ -51,7 +50,7 @@ class WhooshIndex:
     def __init__(self, ix, internals: bool) -> None:
         self.ix = ix
         self.schema = ix.schema
-        self.weighting = BM25F()
+        self.weighting = FieldBM25()
         self.internals = internals
         self.norms = Norms(self.weighting.B, self.weighting.K1)
         self.postings = PostingCache()
@@ -63,7 +62,7 @@ class WhooshIndex:
         """Plain keyword queries term at a time with the internals (scoring.py), the rest through whoosh's searcher."""
         flat = flat_terms(query) if self.internals and filter is None else None
         if flat is not None:
-            found = top_documents(searcher, *flat, limit, self.norms, self.postings)
+            found = top_documents(searcher, flat, limit, self.norms, self.postings)
             if found is not None:
                 return found
         results = searcher.search(query, limit=limit, filter=filter)

@@ -1,16 +1,20 @@
-"""Scoring plain keyword queries term at a time: whoosh's BM25F scores, without whoosh's per-posting overhead.
+"""Scoring: BM25 per field, summed with the field boosts (`FieldBM25`), and plain keyword queries scored with it
+term at a time, without whoosh's per-posting overhead.
+
+The model is Lucene's and tantivy's multi-field BM25: each (field, term) match is scored with BM25 on that field's
+statistics (term frequency, the passage's field length, the field's average length and the term's idf), multiplied
+by the field's boost, and the matches are added up; an OR of words has no coordination bonus. whoosh's own
+`BM25F` puts the boost inside the saturation instead (the boosted weight, tf x boost, is what saturates), so a word
+in a title counted for little more than one in the text: on MedQuAD that ranked 0.06 nDCG@10 below tantivy
+(BENCHMARKS.md). Both engine paths score with `FieldBM25`: whoosh's searcher through it, the fast path below with
+the same arithmetic.
 
 Most searches are a few words, each OR-ed across text, title and heading (plus synonyms). whoosh scores such a
 query one document at a time through a tree of matcher objects, several Python calls per posting, and then runs the
 query a second time to count the matches. Here each term's postings are decoded once into arrays (and kept for
-frequent terms) and added into one score array with numpy, which also gives the exact count.
-
-The scores are whoosh's: BM25 per field with the field boosts in the posting weights, idf and average field
-lengths from the whole index, field lengths as whoosh stores them, and the coordination bonus of an OR group with a
-scale (`OrGroup.factory(0.9)`). One difference is deliberate: whoosh re-counts the query's terms for that bonus as
-posting lists run out mid-search, so its bonus drifts with the order of traversal; here a term counts if the
-segment has it. Anything that is not a flat OR of plain terms (phrases, AND/NOT, boosts), or that needs filtering,
-goes through whoosh as before.
+frequent terms) and added into one score array with numpy, which also gives the exact count: `FieldBM25`'s scores,
+with idf and average field lengths from the whole index and field lengths as whoosh stores them. Anything that is
+not a flat OR of plain terms (phrases, AND/NOT, boosts), or that needs filtering, goes through whoosh's searcher.
 
 Reads whoosh's posting blocks directly (W3LeafMatcher internals), one reason whoosh-reloaded is pinned;
 tests/indexer/test_scoring.py compares the results with whoosh's own searches.
@@ -27,19 +31,45 @@ from itertools import accumulate, repeat
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import BM25F, BM25FScorer, WeightScorer, bm25
 
 
-def flat_terms(q: wq.Query) -> tuple[list[tuple[str, str]], float | None] | None:
-    """The (field, text) terms and coordination scale of a flat OR of unboosted terms, else None."""
+class FieldBM25(BM25F):
+    """BM25 per field, times the field's boost, summed over the fields a query's terms match in.
+
+    The index keeps whoosh's postings, whose weights are tf x the field boost (`field_boost` of the schema); the
+    scorer divides the boost out of the weight, so the term frequency is what saturates, and multiplies the field's
+    BM25 score by it. K1, B and the idf (whoosh's, log(N / (df + 1)) + 1) are whoosh's defaults.
+    """
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        field = searcher.schema[fieldname]
+        if not field.scorable:
+            return WeightScorer.for_(searcher, fieldname, text)
+        B = self._field_B.get(fieldname, self.B)
+        return FieldBM25Scorer(searcher, fieldname, text, B, self.K1, field.format.field_boost, qf=qf)
+
+
+class FieldBM25Scorer(BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, boost, qf=1):
+        self.boost = boost  # before BM25FScorer's set-up, which scores the best posting with _score
+        super().__init__(searcher, fieldname, text, B, K1, qf=qf)
+
+    def _score(self, weight, length):
+        return self.boost * bm25(self.idf, weight / self.boost, length, self.avgfl, self.B, self.K1)
+
+
+def flat_terms(q: wq.Query) -> list[tuple[str, str]] | None:
+    """The (field, text) terms of a term or a flat OR of unboosted terms (no coordination bonus), else None."""
     if isinstance(q, wq.Term):
-        subqueries, scale = [q], None
-    elif type(q) is wq.Or and q.boost == 1.0 and not q.minmatch:
-        subqueries, scale = q.subqueries, q.scale
+        subqueries = [q]
+    elif type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
+        subqueries = q.subqueries
     else:
         return None
     if not subqueries or not all(type(s) is wq.Term and s.boost == 1.0 for s in subqueries):
         return None
-    return [(s.fieldname, s.text) for s in subqueries], scale
+    return [(s.fieldname, s.text) for s in subqueries]
 
 
 def _blocks(m):
@@ -101,9 +131,11 @@ class PostingCache:
 
 
 class Norms:
-    """Per segment and field, each document's BM25 length normalisation K1 * (1 - B + B * length / average).
+    """Per segment and field, each document's BM25 length normalisation in units of the stored weights (tf x the
+    field boost): boost * K1 * (1 - B + B * length / average).
 
-    Computed once per build and shared by every thread (the lengths are whoosh's stored, quantised ones).
+    Computed once per build and shared by every thread (the lengths are whoosh's stored, quantised ones). With the
+    boost in it, weight / (weight + norm) is FieldBM25's tf / (tf + K1 * (...)) without dividing every weight.
     """
 
     def __init__(self, B: float, K1: float) -> None:
@@ -120,15 +152,14 @@ class Norms:
                 length = reader.doc_field_length
                 lengths = np.array([length(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())], float)
                 average = searcher.avg_field_length(fieldname) or 1
-                norms = self._norms[key] = self.K1 * ((1 - self.B) + self.B * lengths / average)
+                boost = searcher.schema[fieldname].format.field_boost
+                norms = self._norms[key] = boost * self.K1 * ((1 - self.B) + self.B * lengths / average)
         return norms
 
 
-def top_documents(
-    searcher, terms: list[tuple[str, str]], scale: float | None, limit: int, norms: Norms, cache: PostingCache
-):
-    """(number of documents matched, [(score, docnum)] best first) for an OR of `terms`, or None if whoosh must
-    do it (a segment with deleted documents)."""
+def top_documents(searcher, terms: list[tuple[str, str]], limit: int, norms: Norms, cache: PostingCache):
+    """(number of documents matched, [(score, docnum)] best first) for an OR of `terms` scored with `FieldBM25`,
+    or None if whoosh must do it (a segment with deleted documents)."""
     schema = searcher.schema
     top: list[tuple[float, int]] = []
     total = 0
@@ -145,19 +176,15 @@ def top_documents(
                     present.append((fieldname, btext))
         if not present:
             continue
-        # whoosh's CoordMatcher._sqr: (sum + (matching terms - 1) * bonus) * shrink; adding the bonus with every
-        # posting and taking one off at the end gives the same, without counting matches per document
-        coord = bool(scale) and len(present) != scale
-        bonus = 1.0 / (len(present) - scale) ** 2 if coord else 0.0
-        shrink = (len(present) - 1) / len(present) if coord else (0.0 if scale else 1.0)
         scores = np.zeros(reader.doc_count_all())
         matched = np.zeros(len(scores), dtype=bool)
         for fieldname, btext in present:
             ids, weights = cache.get(reader, fieldname, btext)
             weights = weights.astype(np.float64)
-            factor = searcher.idf(fieldname, btext) * k1
-            # the same operations, in the same order, as whoosh's bm25() on each posting; a term's docnums are unique
-            scores[ids] += factor * weights / (weights + norms.get(searcher, leaf, fieldname)[ids]) + bonus
+            factor = schema[fieldname].format.field_boost * searcher.idf(fieldname, btext) * k1
+            # FieldBM25Scorer._score on each posting: boost * idf * tf * k1 / (tf + norm), with tf = weight / boost
+            # and the norm in weight units (Norms); a term's docnums are unique
+            scores[ids] += factor * weights / (weights + norms.get(searcher, leaf, fieldname)[ids])
             matched[ids] = True
         docnums = np.flatnonzero(matched)
         total += len(docnums)
@@ -167,6 +194,6 @@ def top_documents(
             keep = candidates >= threshold
             docnums, candidates = docnums[keep], candidates[keep]
         order = np.lexsort((docnums, -candidates))[:limit]  # best first, ties in document order (as whoosh)
-        best = [(-((float(candidates[i]) - bonus) * shrink), int(docnums[i]) + offset) for i in order]
+        best = [(-float(candidates[i]), int(docnums[i]) + offset) for i in order]
         top = heapq.nsmallest(limit, top + best)
     return total, [(-s, d) for s, d in top]
