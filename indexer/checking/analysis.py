@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..documents.loading import Block, Document
 from ..knowledge.base import Source
 from ..language.passages import split_passages
-from .evidence import FLAGGED, Checker, SentenceCheck, most_severe, with_lead
+from .evidence import FLAGGED, QUESTION, Checker, SentenceCheck, most_severe, with_lead
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
     titled = checker.named_topics(doc.title)  # what the document is about, then each section too
     heading = None
     lead = ""
-    question = doc.title if doc.title and _QUESTION.search(doc.title) else ""  # "Can stress cause a miscarriage?"
+    question = doc.title if doc.title and QUESTION.search(doc.title) else ""  # "Can stress cause a miscarriage?"
     for p in split_passages(doc, _claim_headings(doc, checker, referent)):
         if p.heading != heading:
             heading = p.heading
@@ -173,7 +173,7 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
             topic = " ".join(filter(None, (titled, checker.named_topics(heading))))
             lead = _lead_in(heading)
             if heading:  # a new section answers its own heading, if that asks
-                question = heading if _QUESTION.search(heading) else ""
+                question = heading if QUESTION.search(heading) else ""
         item = len(p.sentences) == 1 and len(p.sentences[0].text.split()) <= _ITEM_WORDS
         checks = []
         for s in p.sentences:
@@ -182,7 +182,7 @@ def check_document(doc: Document, checker: Checker | VerdictCache | None = None)
             lead_in = answered or (lead if item else "")
             checks.append(checker.check(s.text, s.start, s.end, referent, lead_in, about))
             referent = checker.referent_after(s.text, referent)
-            question = s.text if _QUESTION.search(s.text) else ""
+            question = s.text if QUESTION.search(s.text) else ""
         lead = _lead_in(p.sentences[-1].text) or (lead if item else "")
         passages.append(CheckedPassage(p.id, p.doc_id, p.heading, p.position, p.start, p.end, tuple(checks)))
     return CheckedDocument(doc, tuple(passages))
@@ -201,7 +201,6 @@ def _claim_headings(doc: Document, checker: Checker | VerdictCache, referent: st
 
 
 _ITEM_WORDS = 15  # a list item is short: "being over 35", "you smoke or use drugs"
-_QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
 # Grammar words that answer a yes-or-no question (any topic): what the answer claims is the question's claim.
 _YES = re.compile(
     r"^(?:yes|yep|yeah|absolutely|definitely|certainly|of course|it can|it does|they can|they do)\b", re.I

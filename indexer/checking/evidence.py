@@ -38,7 +38,8 @@ _NOT_DENIALS = re.compile(
 _NOT_WRONG = re.compile(r" (?:not|n't) (?:entir |complet |total |altogeth |all )?(?:wrong|untru|a myth|fals)(?= )")
 _PREPARED_KEPT = 16  # sentences and clauses whose reading is kept: one sentence's worth, and its neighbour's
 _INTERJECTION = re.compile(r"^\s*(?:no|nope|yes|yep|yeah)\s*[,:.!\u2013\u2014-]+\s+(?=\S)", re.I)
-_QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
+# A sentence that asks: it asserts nothing itself (its yes-or-no answer may take its claim: see analysis).
+QUESTION = re.compile(r"\?[\s\"'\u201d)]*$")
 UNVERIFIED_REASON = (
     "This is a medical claim that our knowledge base does not cover yet. It is not marked right or wrong; "
     "a reviewer will check it."
@@ -276,7 +277,7 @@ class Checker:
         "Insemination can help if you have" + "recurrent miscarriage"); `about` is what its section or document is
         about (see `judge`; default: the referent). Never raises on any text."""
         end = start + len(sentence) if end is None else end
-        if _QUESTION.search(sentence):
+        if QUESTION.search(sentence):
             return SentenceCheck(sentence, start, end, "no_claim")
         # an answer's opening "No," or "Yes," is an interjection, not a denial of what follows
         text = with_lead(lead, self.resolve(_INTERJECTION.sub("", sentence), referent))
@@ -318,15 +319,9 @@ class Checker:
             # "IUI alone doesn't work; it has to be ...": the facts read "it" as the clause before's subject (the
             # pattern rules read the clause as written: they were not written for a name in place of "it")
             resolved = self.resolve(part, carried.label.split(" (")[0]) if number and carried is not None else part
-            if resolved == part:
-                findings, readings, carried = self._read_relations(
-                    part, part_line, part_feats, carried, debunked, contexts
-                )
-            else:
-                findings, readings, carried = self._read_relations(
-                    resolved, *self.prepare(resolved), carried, debunked, contexts
-                )
-            found = _topic_first(self._verdicts(part, *self.prepare(part), debunked), findings)
+            read = (part_line, part_feats) if resolved == part else self.prepare(resolved)
+            findings, readings, carried = self._read_relations(resolved, *read, carried, debunked, contexts)
+            found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
             claims = bool(readings) or (
                 len(parts) > 1
                 and self._any("medical", part_line, part_feats)
