@@ -148,7 +148,8 @@ class Checker:
         self._reader = self.kb.reader
         if self._reader is not None:
             patterns += self._reader.patterns()
-        self._features = FeatureIndex({f for p in patterns for need in p.needs for f in need})
+        used = frozenset().union(*(p.features() for p in patterns))
+        self._features = FeatureIndex(used | self._reader.features if self._reader is not None else used)
         self._prepared: dict[str, tuple[str, set[str]]] = {}
         self._abouts: dict[str, tuple[str, set[str]]] = {}
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..language.text import PUNCTUATION, stem, words
 
@@ -94,6 +94,10 @@ class Pattern:
     needs: tuple[frozenset[str], ...]
     single_words: bool = False  # one piece of one-word alternatives: the needs alone decide a match
     together: tuple[str, ...] = ()  # further parts of an "a & b" pattern, each anywhere in the sentence
+    # For a pattern of one group of phrases ("{male-factor}": "low sperm count|poor sperm quality|..."), each
+    # phrase's words' features: `needs` holds one word of each phrase, so a sentence with "low" passes it, while
+    # a phrase matches only where all its words are (empty when every phrase is one word, or for other patterns)
+    choices: tuple[tuple[frozenset[str], ...], ...] = ()
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -108,7 +112,27 @@ class Pattern:
         for need in self.needs:
             if need.isdisjoint(features):
                 return False
+        if self.choices:
+            by_key = self._choices_by_key
+            for key in by_key.keys() & features:  # only the phrases whose rarest word the sentence has
+                for choice in by_key[key]:
+                    if all(not need.isdisjoint(features) for need in choice):
+                        return True
+            return False
         return True
+
+    @cached_property
+    def _choices_by_key(self) -> dict[str, list[tuple[frozenset[str], ...]]]:
+        """Each feature -> the choices whose least common word it is a feature of."""
+        by_key: dict[str, list] = {}
+        for choice in self.choices:
+            for feature in min(choice, key=cost):
+                by_key.setdefault(feature, []).append(choice)
+        return by_key
+
+    def features(self) -> frozenset[str]:
+        """Every feature `possible` may look for (a feature index must produce them all)."""
+        return frozenset().union(*self.needs, *(need for choice in self.choices for need in choice))
 
     def find(self, line: str) -> re.Match[str] | Span | None:
         """The first match in `line`, or None, without the feature prefilter (for callers that applied it)."""
@@ -289,14 +313,17 @@ def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> Pattern:
             needs.append(need)
     if not needs:
         raise PatternError("pattern has no required word")
-    single = (
-        len(pieces) == 1
-        and pieces[0][0] in "({"
-        and not pieces[0].endswith("?")
-        and all(len(p.split()) == 1 for p in _phrases_of(pieces[0], concepts))
-    )
+    group = len(pieces) == 1 and pieces[0][0] in "({" and not pieces[0].endswith("?")
+    phrases = _phrases_of(pieces[0], concepts) if group else []
+    single = group and all(len(p.split()) == 1 for p in phrases)
+    choices = () if single else tuple(dict.fromkeys(_words_needed(p) for p in phrases))
     # Anchor on a token boundary: the line starts with a space and every token ends with one.
-    return Pattern(pattern, "(?<= )" + "".join(out), tuple(dict.fromkeys(needs)), single)
+    return Pattern(pattern, "(?<= )" + "".join(out), tuple(dict.fromkeys(needs)), single, choices=choices)
+
+
+def _words_needed(phrase: str) -> tuple[frozenset[str], ...]:
+    """The features of each word of `phrase` (gaps need none)."""
+    return tuple(dict.fromkeys(_word(w)[1] for w in phrase.split() if not w.startswith("..")))
 
 
 def _phrases_of(piece: str, concepts: Mapping[str, list[str]]) -> list[str]:

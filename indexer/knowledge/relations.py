@@ -32,8 +32,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .patterns import Pattern
-from .quantities import Measure, may_state_a_quantity
+from .patterns import Pattern, cost
+from .quantities import QUANTITY_FEATURES, Measure
 
 
 @dataclass(frozen=True)
@@ -198,8 +198,10 @@ class RelationReader:
         self._numbered = list(concepts.values())
         for number, concept in enumerate(self._numbered):
             if concept.kind in self._kinds_used:
-                for feature in min(concept.names.needs, key=len):
-                    index[feature].add(number)
+                names = concept.names  # keyed by the rarest word of each name: "low" alone is no "low sperm count"
+                for key in [min(c, key=cost) for c in names.choices] or [min(names.needs, key=len)]:
+                    for feature in key:
+                        index[feature].add(number)
         self._index = {feature: frozenset(numbers) for feature, numbers in index.items()}
         self._index_keys = frozenset(self._index)
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
@@ -207,6 +209,11 @@ class RelationReader:
         self._unaries = tuple(r for r in relations.values() if r.unary)
         self._memo: dict[str, list[Mention]] = {}  # the last few lines' mentions: a check reads each more than once
         self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
+
+    @property
+    def features(self) -> frozenset[str]:
+        """Features the reader looks for besides its patterns' (the sentence features given to it must hold them)."""
+        return QUANTITY_FEATURES
 
     def patterns(self) -> list[Pattern]:
         """Every pattern the reader runs (their features must be in the checker's feature index)."""
@@ -247,10 +254,9 @@ class RelationReader:
         found = []
         for number in sorted(numbers):  # definition order breaks ties
             concept = self._numbered[number]
-            if len(concept.names.needs) == 1 or concept.names.possible(feats):  # one need: the index checked it
-                found += [
-                    Mention(concept, m.start(), _trimmed(line, m.end())) for m in concept.names.regex.finditer(line)
-                ]
+            names = concept.names
+            if (len(names.needs) == 1 and not names.choices) or names.possible(feats):  # the index checked one
+                found += [Mention(concept, m.start(), _trimmed(line, m.end())) for m in names.regex.finditer(line)]
         found.sort(key=lambda m: (m.start, m.start - m.end))
         kept: list[Mention] = []
         for mention in found:
@@ -456,8 +462,8 @@ class RelationReader:
 
         A reported belief ("respondents thought ...") or a denied or corrected statement gets none."""
         out: list[tuple[Measure, str]] = []
-        if not self.measures or not may_state_a_quantity(text):
-            return out
+        if not self.measures or QUANTITY_FEATURES.isdisjoint(feats):
+            return out  # no number: most sentences (the features hold QUANTITY_FEATURES: see `features`)
         d = self.discourse
         for measure in self.measures:
             named = any(measure.subject in self._lineage[m.concept.id] for m in self.mentions(line, feats)) or (
