@@ -109,25 +109,32 @@ class Pattern:
 
     def possible(self, features: frozenset[str] | set[str]) -> bool:
         """Whether a sentence with `features` has every piece the pattern needs (else it cannot match)."""
-        for need in self.needs:
+        words, either = self._required
+        if not words <= features:
+            return False
+        for need in either:
             if need.isdisjoint(features):
                 return False
         if self.choices:
             by_key = self._choices_by_key
             for key in by_key.keys() & features:  # only the phrases whose rarest word the sentence has
-                for choice in by_key[key]:
-                    if all(not need.isdisjoint(features) for need in choice):
+                for words, either in by_key[key]:
+                    if words <= features and all(not need.isdisjoint(features) for need in either):
                         return True
             return False
         return True
 
     @cached_property
-    def _choices_by_key(self) -> dict[str, list[tuple[frozenset[str], ...]]]:
-        """Each feature -> the choices whose least common word it is a feature of."""
+    def _required(self) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+        return _split_needs(self.needs)
+
+    @cached_property
+    def _choices_by_key(self) -> dict[str, list[tuple[frozenset[str], tuple[frozenset[str], ...]]]]:
+        """Each feature -> the choices whose least common word it is a feature of (split as `_split_needs`)."""
         by_key: dict[str, list] = {}
         for choice in self.choices:
             for feature in min(choice, key=cost):
-                by_key.setdefault(feature, []).append(choice)
+                by_key.setdefault(feature, []).append(_split_needs(choice))
         return by_key
 
     def features(self) -> frozenset[str]:
@@ -152,6 +159,12 @@ class Pattern:
         if self.single_words:
             return not self.needs[0].isdisjoint(features)
         return self.search(line, features) is not None
+
+
+def _split_needs(needs: tuple[frozenset[str], ...]) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """Needs as the features a sentence must all have (one subset test) and the needs met by any one of theirs."""
+    words = frozenset(f for need in needs if len(need) == 1 for f in need)
+    return words, tuple(need for need in needs if len(need) > 1)
 
 
 def _literal(token: str) -> tuple[str, frozenset[str]]:
