@@ -44,7 +44,7 @@ def get(url: str, timeout: float) -> int:
 @contextmanager
 def gunicorn(index_dir: Path, workers: int, work: Path, database: Path, environment: dict | None = None):
     """A gunicorn serving the index on a free loopback port; yields (base URL, server process). `environment`:
-    settings added to the server's (SOURCECHECK_SEARCH_URL to serve a PostgreSQL build)."""
+    settings added to the server's (the search backend's URL, to serve a PostgreSQL build)."""
     port = free_port()
     env = {
         **os.environ,
