@@ -1,12 +1,14 @@
 """Timing one whole build of a MedQuAD subset (read, clean, split, check, index), in a child process.
 
-Run by the harness as `python -m bench.build SIZE INDEX_DIR OUT.json`; the parent samples the child's memory.
+Run by the harness as `/usr/bin/time python -m bench.build SIZE INDEX_DIR OUT.json`: GNU time gives the whole
+process's wall clock, CPU and peak RSS (its largest process), and the parent samples the tree's memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -21,17 +23,59 @@ def folder_bytes(folder: Path, pattern: str = "*") -> int:
     return sum(p.stat().st_size for p in folder.glob(pattern) if p.is_file())
 
 
-def measure(size: int | None, index_dir: Path, corpus: Path, procs: int | None, out: Path) -> dict:
-    """Run the build in a child process and return its figures plus the peak memory of its process tree."""
-    command = [sys.executable, "-m", "bench.build", str(size or 0), str(index_dir), str(out), "--corpus", str(corpus)]
-    if procs:
-        command += ["--procs", str(procs)]
-    child = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1])
+TIME = "/usr/bin/time"
+TIME_FORMAT = "%e %U %S %M"  # wall s, user CPU s, system CPU s, peak RSS KB of the largest process
+
+
+def _gnu_time(out: Path) -> dict:
+    wall, user, system, rss_kb = out.read_text().split()[-4:]
+    return {
+        "tool": TIME,
+        "wall_s": float(wall),
+        "cpu_s": round(float(user) + float(system), 2),
+        "maxrss_mb": round(int(rss_kb) / 1024, 1),
+    }
+
+
+def run_whole(command: list[str], timing: Path, cwd: Path) -> tuple[int, dict, dict]:
+    """Run `command` as a whole process under GNU time (exit status, its wall clock, CPU and largest process's
+    peak RSS; the sampled peak memory of the process tree). Where /usr/bin/time is missing, the same figures come
+    from the child's resource usage as the kernel reports it to wait4(), which is what GNU time reads."""
+    gnu = Path(TIME).is_file()
+    started = time.perf_counter()
+    child = subprocess.Popen([TIME, "-f", TIME_FORMAT, "-o", str(timing), *command] if gnu else command, cwd=cwd)
     with PeakSampler(child.pid) as sampler:
-        code = child.wait()
+        if gnu:
+            code, usage = child.wait(), None
+        else:
+            _, status, usage = os.wait4(child.pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+            child.returncode = code
+    wall = time.perf_counter() - started
+    if usage is None:
+        process = _gnu_time(timing) if code == 0 else {}
+    else:
+        process = {
+            "tool": "wait4",
+            "wall_s": round(wall, 2),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "maxrss_mb": round(usage.ru_maxrss / 1024, 1),
+        }
+    return code, process, sampler.as_dict()
+
+
+def measure(size: int | None, index_dir: Path, corpus: Path, procs: int | None, out: Path, copies: int = 1) -> dict:
+    """Run the build in a child process and return its figures, those of the whole process (`run_whole`) and the
+    peak memory of its process tree."""
+    command = [sys.executable, "-m", "bench.build", str(size or 0), str(index_dir), str(out), "--corpus", str(corpus)]
+    command += ["--copies", str(copies)] + (["--procs", str(procs)] if procs else [])
+    code, process, memory = run_whole(command, out.with_suffix(".time"), Path(__file__).resolve().parents[1])
     if code:
-        raise RuntimeError(f"the build of {size} documents failed (exit status {code})")
-    return {**json.loads(out.read_text()), **sampler.as_dict()}
+        raise RuntimeError(f"the build of {size} documents x{copies} failed (exit status {code})")
+    figures = {**json.loads(out.read_text()), **memory, "process": process}
+    figures["documents_per_s_process"] = round(figures["documents"] / process["wall_s"], 1)
+    figures["passages_per_s_process"] = round(figures["passages"] / process["wall_s"], 1)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -43,9 +87,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--procs", type=int, default=None)
+    parser.add_argument("--copies", type=int, default=1, help="copies of each document (default 1)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    corpus = medquad.load(args.size or None, args.corpus)
+    corpus = medquad.load(args.size or None, args.corpus, args.copies)
     read = time.perf_counter() - started
     summary = build_index_from(corpus.sources(), args.index_dir, procs=args.procs)
     seconds = time.perf_counter() - started
@@ -59,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         "seconds": round(seconds, 3),
         "read_seconds": round(read, 3),
         "passages_per_s": round(summary.passages / seconds, 1),
+        "documents_per_s": round(summary.documents / seconds, 1),
         "index_mb": round((folder_bytes(build, "MAIN*") + folder_bytes(build, "_MAIN*")) / MB, 2),  # whoosh's files
         "store_mb": round(folder_bytes(build, "documents*") / MB, 2),
         "build_mb": round(folder_bytes(build) / MB, 2),

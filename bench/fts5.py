@@ -44,6 +44,7 @@ def build(index_build: Path, db_path: Path) -> dict:
     db.close()
     seconds = time.perf_counter() - started
     return {
+        "documents": len({row[1] for row in rows}),
         "passages": len(rows),
         "seconds": round(seconds, 3),
         "passages_per_s": round(len(rows) / seconds, 1),

@@ -42,11 +42,13 @@ def get(url: str, timeout: float) -> int:
 
 
 @contextmanager
-def gunicorn(index_dir: Path, workers: int, work: Path, database: Path):
-    """A gunicorn serving the index on a free loopback port; yields (base URL, server process)."""
+def gunicorn(index_dir: Path, workers: int, work: Path, database: Path, environment: dict | None = None):
+    """A gunicorn serving the index on a free loopback port; yields (base URL, server process). `environment`:
+    settings added to the server's (the search backend's URL, to serve a PostgreSQL build)."""
     port = free_port()
     env = {
         **os.environ,
+        **(environment or {}),
         "SOURCECHECK_INDEX_DIR": str(index_dir),
         "SOURCECHECK_INSTANCE_PATH": str(work / "instance"),
         "SOURCECHECK_SECRET_KEY": "benchmark-only",
@@ -88,13 +90,23 @@ def gunicorn(index_dir: Path, workers: int, work: Path, database: Path):
             server.wait()
 
 
-def sync_claims(index_dir: Path, database: Path) -> dict:
+def sync_claims(index_dir: Path, database: Path, environment: dict | None = None) -> dict:
     """The deploy step between a build and serving it: `sourcecheck reviewer sync` copies the build's claims into
     the reviewer store (else the first request after the build would); its time and the claims it added."""
-    command = [sys.executable, "-c", "from webapp.cli import main; main()", "reviewer", "sync",
-               "--index-dir", str(index_dir), "--database-url", f"sqlite:///{database}"]
+    command = [
+        sys.executable,
+        "-c",
+        "from webapp.cli import main; main()",
+        "reviewer",
+        "sync",
+        "--index-dir",
+        str(index_dir),
+        "--database-url",
+        f"sqlite:///{database}",
+    ]
     started = time.perf_counter()
-    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=3600).stdout
+    env = {**os.environ, **(environment or {})}
+    output = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=3600).stdout
     seconds = time.perf_counter() - started
     added = int(output.split(": ", 1)[1].split(" claims added")[0]) if "claims added" in output else 0
     return {"seconds": round(seconds, 2), "claims_added": added}
@@ -149,13 +161,22 @@ def measure(
     connections: int,
     threads: int = 1,
     database: Path | None = None,
+    backend: str = "whoosh",
+    environment: dict | None = None,
 ) -> dict:
-    """Both pages under one server with `workers` processes; the first request is timed apart."""
+    """Both pages under one server with `workers` processes; the first request is timed apart. `backend` names
+    the search backend that `environment` selects (see `gunicorn`)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"workers": workers, "connections": connections, "threads": threads, "seconds": seconds}
-    with gunicorn(index_dir, workers, work, database or work / "review.db") as (base, server):
+    results: dict = {
+        "backend": backend,
+        "workers": workers,
+        "connections": connections,
+        "threads": threads,
+        "seconds": seconds,
+    }
+    with gunicorn(index_dir, workers, work, database or work / "review.db", environment) as (base, server):
         started = time.perf_counter()
         get(f"{base}{PAGES['api']}?{urlencode({'q': queries[0]})}", timeout=FIRST_REQUEST_TIMEOUT)
         results["first_request_s"] = round(time.perf_counter() - started, 2)

@@ -1,4 +1,4 @@
-"""Turning a run's figures into BENCHMARKS.md tables and a PNG plot against corpus size."""
+"""Turning a run's figures into BENCHMARKS.md tables and a PNG plot against passages (latency, memory, disk)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,24 @@ def targets_text(results: dict) -> str:
 
 ENGINES = (
     ("library", "Sourcecheck (whoosh, FieldBM25, snippets)"),
+    ("postgres", "Sourcecheck on PostgreSQL (full-text search, snippets)"),
     ("fts5", "SQLite FTS5 (bm25, highlight)"),
     ("tantivy", "tantivy (BM25, snippets)"),
 )
+
+
+def corpus_label(size: dict) -> str:
+    """ "16,407" or "16,407 x8": a run's documents and how many copies of each."""
+    documents = f"{size['build']['documents'] // size.get('copies', 1):,}"
+    return documents if size.get("copies", 1) == 1 else f"{documents} x{size['copies']}"
 
 
 def ranking_table(results: dict) -> list[str]:
     """Markdown lines: each engine's nDCG@10 (all judged queries, the tuning half, the held-out half) and its
     latency, at each corpus size of the run."""
     lines = [
-        "| Passages | Engine | nDCG@10 | tuning half / held-out half | p50 ms | p95 ms |",
-        "|---:|---|---:|---|---:|---:|",
+        "| Corpus | Passages | Engine | nDCG@10 | tuning half / held-out half | p50 ms | p95 ms |",
+        "|---|---:|---|---:|---|---:|---:|",
     ]
     for size in results["sizes"]:
         q = size["query"]
@@ -46,7 +53,8 @@ def ranking_table(results: dict) -> list[str]:
             best = max(q[k]["ndcg@10"] or 0 for k, _ in ENGINES if k in q)
             ndcg = f"**{e['ndcg@10']}**" if e["ndcg@10"] == best else str(e["ndcg@10"])
             lines.append(
-                f"| {size['build']['passages']:,} | {name} | {ndcg} | {split} | {e['p50_ms']} | {e['p95_ms']} |"
+                f"| {corpus_label(size)} | {size['build']['passages']:,} | {name} | {ndcg} | {split} | "
+                f"{e['p50_ms']} | {e['p95_ms']} |"
             )
     return lines
 
@@ -66,7 +74,7 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
         f"whoosh-reloaded {m['whoosh']}, SQLite {m['sqlite']}; load average at start {m['load_average']}.  ",
         f"Raw figures: [{json_path}]({json_path}); plot: [{plot_path}]({plot_path}).",
         "",
-        "**Targets** (at the largest corpus of the run)",
+        "**Targets** (at the largest corpus of the run without copies: the targets are set for MedQuAD itself)",
         "",
         "| Target | Measured | Limit | Met |",
         "|---|---:|---:|:---:|",
@@ -77,21 +85,30 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
         lines.append(f"| {t['target']} | {measured} | {limit} | {mark[t['met']]} |")
     lines += [
         "",
-        "**Build** (read, clean, split, check, index; from nothing, no reuse)",
+        "**Build** (read, clean, split, check, index; from nothing, no reuse; the whole command under /usr/bin/time: "
+        "wall clock, CPU of all its processes, its largest process's peak RSS)",
         "",
-        "| Documents | Passages | Sentences | Seconds | Passages/s | Index MB | Store MB | Peak RSS sum MB | "
-        "Largest process MB | Load before |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Corpus | Documents | Passages | Sentences | Whole process s (CPU s) | Documents/s | Passages/s | "
+        "Index MB | Store MB | Peak RSS sum MB | Largest process MB | Load before |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for s in results["sizes"]:
         b = s["build"]
+        p = b.get("process") or {"wall_s": b["seconds"], "cpu_s": "-", "maxrss_mb": b["peak_rss_largest_mb"]}
+        docs = b.get("documents_per_s_process", b.get("documents_per_s", "-"))
+        passages = b.get("passages_per_s_process", b["passages_per_s"])
         lines.append(
-            f"| {b['documents']:,} | {b['passages']:,} | {b['sentences']:,} | {b['seconds']} | "
-            f"{b['passages_per_s']:,} | "
-            f"{b['index_mb']} | {b['store_mb']} | {b['peak_rss_total_mb']} | {b['peak_rss_largest_mb']} | "
-            f"{s['load_before']} |"
+            f"| {corpus_label(s)} | {b['documents']:,} | {b['passages']:,} | {b['sentences']:,} | "
+            f"{p['wall_s']} ({p['cpu_s']}) | {docs:,} | {passages:,} | {b['index_mb']} | {b['store_mb']} | "
+            f"{b['peak_rss_total_mb']} | {p['maxrss_mb']} | {s['load_before']} |"
         )
     lines += [
+        "",
+        "**Build rate and index size of each engine** (ours: the whole build above, checking included; the "
+        "references index the passages of our build, read from its store beforehand, in the benchmark's process: "
+        "indexing alone)",
+        "",
+        *engine_builds_table(results),
         "",
         "**Ranking** (nDCG@10 on qrels.tsv over the judged queries, documents ranked by their best passage; the "
         "tuning half is the odd-numbered queries, the held-out half the even ones; latency of a results page of "
@@ -99,26 +116,11 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
         "",
         *ranking_table(results),
         "",
-        "**Queries through the library vs SQLite FTS5 and tantivy** (200 queries x rounds, each timed on the three "
-        "engines in turn; top 10 passages)",
+        "**Query latency, every engine** (200 queries x rounds, each query timed on every engine in turn; a results "
+        "page of 10 passages; the ratio is ours on whoosh over FTS5)",
         "",
-        "| Passages | Ours p50 / p95 / p99 ms | FTS5 p50 / p95 / p99 ms | tantivy p50 / p95 / p99 ms | Ratio to FTS5 "
-        "p50 / p95 | nDCG@10 ours / FTS5 / tantivy (queries) | FTS5, tantivy build passages/s | "
-        "Library RSS (heap) MB |",
-        "|---:|---|---|---|---|---|---|---:|",
+        *latency_table(results),
     ]
-    for s in results["sizes"]:
-        q = s["query"]
-        o, f = q["library"], q["fts5"]
-        t = q.get("tantivy") or {"p50_ms": "-", "p95_ms": "-", "p99_ms": "-", "ndcg@10": "-", "build": {}}
-        lines.append(
-            f"| {s['build']['passages']:,} | {o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | "
-            f"{f['p50_ms']} / {f['p95_ms']} / {f['p99_ms']} | {t['p50_ms']} / {t['p95_ms']} / {t['p99_ms']} | "
-            f"{q['ratio']['p50']} / {q['ratio']['p95']} | "
-            f"{o['ndcg@10']} / {f['ndcg@10']} / {t['ndcg@10']} ({o['queries']}) | "
-            f"{f['build']['passages_per_s']:,}, {t['build'].get('passages_per_s', '-'):,} | "
-            f"{q['library_rss_mb']} ({q.get('library_anon_mb', '?')}) |"
-        )
     http_rows = [(s, h) for s in results["sizes"] for h in s["http"]]
     if http_rows:
         lines += [
@@ -126,9 +128,9 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
             "**HTTP** (gunicorn, wrk on loopback, queries rotating; the build's claims synced into the reviewer store "
             "before serving, `sourcecheck reviewer sync`, timed apart; a worker's first request timed apart)",
             "",
-            "| Passages | Workers | Page | Requests/s | p50 ms | p95 ms | p99 ms | Errors | Worker RSS (heap) MB | "
-            "First request s | Claims sync s |",
-            "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|",
+            "| Corpus | Passages | Backend | Workers | Page | Requests/s | p50 ms | p95 ms | p99 ms | Errors | "
+            "Worker RSS (heap) MB | First request s | Claims sync s |",
+            "|---|---:|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|",
         ]
         for s, h in http_rows:
             for page in ("api", "html"):
@@ -136,14 +138,60 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
                 errors = sum(r["errors"].values())
                 name = "/api/v1/search" if page == "api" else "/?q= (HTML)"
                 lines.append(
-                    f"| {s['build']['passages']:,} | {h['workers']} | {name} | {r['requests_per_s']} | {r['p50_ms']} | "
-                    f"{r['p95_ms']} | {r['p99_ms']} | {errors} | {_workers_memory(h)} | "
-                    f"{h['first_request_s']} | {s.get('claims_sync', {}).get('seconds', '-')} |"
+                    f"| {corpus_label(s)} | {s['build']['passages']:,} | {h.get('backend', 'whoosh')} | "
+                    f"{h['workers']} | {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
+                    f"{r['p99_ms']} | {errors} | {_workers_memory(h)} | {h['first_request_s']} | "
+                    f"{s.get('claims_sync', {}).get('seconds', '-')} |"
                 )
         h = http_rows[0][1]
         lines.append(f"\nwrk: {h['threads']} thread(s), {h['connections']} connections, {h['seconds']} s a run.")
     lines += ["", f"![Latency, memory and index size against corpus size]({plot_path})"]
     return "\n".join(lines)
+
+
+def latency_table(results: dict) -> list[str]:
+    """Markdown lines: p50 / p95 / p99 of every engine of the run at each corpus, ours over FTS5, our memory."""
+    keys = [(k, name) for k, name in ENGINES if any(k in s["query"] for s in results["sizes"])]
+    lines = [
+        "| Corpus | Passages | "
+        + " | ".join(f"{name.split(' (')[0]} p50 / p95 / p99 ms" for _, name in keys)
+        + " | Ours / FTS5 p50, p95 | Library RSS (heap) MB |",
+        "|---|---:|" + "---|" * len(keys) + "---|---:|",
+    ]
+    for s in results["sizes"]:
+        q = s["query"]
+        cells = [f"{q[k]['p50_ms']} / {q[k]['p95_ms']} / {q[k]['p99_ms']}" if k in q else "-" for k, _ in keys]
+        lines.append(
+            f"| {corpus_label(s)} | {s['build']['passages']:,} | " + " | ".join(cells) + " | "
+            f"{q['ratio']['p50']}, {q['ratio']['p95']} | {q['library_rss_mb']} ({q.get('library_anon_mb', '?')}) |"
+        )
+    return lines
+
+
+def engine_builds_table(results: dict) -> list[str]:
+    """Markdown lines: documents and passages indexed per second and size on disk, each engine at each corpus."""
+    lines = [
+        "| Corpus | Engine | What is timed | Seconds | Documents/s | Passages/s | Index MB |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for s in results["sizes"]:
+        b, q = s["build"], s["query"]
+        wall = (b.get("process") or {}).get("wall_s", b["seconds"])
+        rows = [("Sourcecheck (whoosh)", "whole build command", wall, b, b["index_mb"] + b["store_mb"])]
+        if "postgres" in q:
+            pg = q["postgres"]["build"]
+            rows.append(("Sourcecheck on PostgreSQL", "whole build command", pg["wall_s"], pg, pg["database_mb"]))
+        for key, name, size in (("fts5", "SQLite FTS5", "db_mb"), ("tantivy", "tantivy", "index_mb")):
+            if key in q:
+                e = q[key]["build"]
+                rows.append((name, "indexing the passages", e["seconds"], e, e[size]))
+        for name, what, seconds, e, mb in rows:
+            documents = f"{e['documents'] / seconds:,.1f}" if "documents" in e else "-"
+            lines.append(
+                f"| {corpus_label(s)} | {name} | {what} | {seconds} | {documents} | {e['passages'] / seconds:,.1f} | "
+                f"{round(mb, 2)} |"
+            )
+    return lines
 
 
 def _workers_memory(h: dict) -> str:
@@ -164,8 +212,17 @@ def update_markdown(results: dict, path: Path, json_path: Path, plot_path: Path)
     path.write_text(text)
 
 
+PLOTTED = (
+    ("library", "-", "whoosh (ours)"),
+    ("postgres", "-", "PostgreSQL (ours)"),
+    ("fts5", "--", "FTS5"),
+    ("tantivy", "-.", "tantivy"),
+)
+
+
 def plot(results: dict, path: Path) -> None:
-    """Three panels against passages: query latency, memory, index size."""
+    """Three panels against passages: each engine's query latency (p50, p95; log scales, as the corpus grows by
+    multiples), memory, size on disk."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -173,18 +230,15 @@ def plot(results: dict, path: Path) -> None:
 
     sizes = sorted(results["sizes"], key=lambda s: s["build"]["passages"])
     x = [s["build"]["passages"] for s in sizes]
-    fig, (lat, mem, disk) = plt.subplots(1, 3, figsize=(15, 4.5))
-    for engine, style in (("library", "-"), ("fts5", "--"), ("tantivy", "-.")):
-        if not all(engine in s["query"] for s in sizes):
+    fig, (lat, mem, disk) = plt.subplots(1, 3, figsize=(16, 5))
+    for (engine, style, label), color in zip(PLOTTED, ("C0", "C1", "C2", "C3"), strict=True):
+        points = [(s["build"]["passages"], s["query"][engine]) for s in sizes if engine in s["query"]]
+        if not points:
             continue
-        for p, marker in (("p50", "o"), ("p95", "s")):
-            lat.plot(x, [s["query"][engine][f"{p}_ms"] for s in sizes], style, marker=marker, label=f"{engine} {p}")
-    for workers in sorted({h["workers"] for s in sizes for h in s["http"]}):
-        points = [
-            (s["build"]["passages"], h["api"]["p95_ms"]) for s in sizes for h in s["http"] if h["workers"] == workers
-        ]
-        lat.plot(*zip(*points, strict=True), ":", marker="^", label=f"HTTP API p95, {workers} worker(s)")
-    lat.set(title="Query latency", xlabel="passages", ylabel="ms")
+        for p, marker, alpha in (("p50", "o", 1.0), ("p95", "s", 0.6)):
+            ys = [e[f"{p}_ms"] for _, e in points]
+            lat.plot([n for n, _ in points], ys, style, color=color, marker=marker, alpha=alpha, label=f"{label} {p}")
+    lat.set(title="Search latency (a results page of 10)", xlabel="passages", ylabel="ms", xscale="log", yscale="log")
     mem.plot(x, [s["build"]["peak_rss_total_mb"] for s in sizes], marker="o", label="build, peak RSS sum")
     mem.plot(x, [s["query"]["library_rss_mb"] for s in sizes], marker="s", label="library process")
     for workers in sorted({h["workers"] for s in sizes for h in s["http"]}):
@@ -192,20 +246,24 @@ def plot(results: dict, path: Path) -> None:
             (s["build"]["passages"], max(h["worker_rss_mb"]))
             for s in sizes
             for h in s["http"]
-            if h["workers"] == workers and h["worker_rss_mb"]
+            if h["workers"] == workers and h["worker_rss_mb"] and h.get("backend", "whoosh") == "whoosh"
         ]
-        mem.plot(*zip(*points, strict=True), marker="^", label=f"web worker, {workers} worker(s)")
-    mem.set(title="Memory", xlabel="passages", ylabel="MB")
+        if points:
+            mem.plot(*zip(*points, strict=True), marker="^", label=f"web worker, {workers} worker(s)")
+    mem.set(title="Memory", xlabel="passages", ylabel="MB", xscale="log")
     disk.plot(x, [s["build"]["index_mb"] for s in sizes], marker="o", label="whoosh index")
     disk.plot(x, [s["build"]["store_mb"] for s in sizes], marker="s", label="document store")
     disk.plot(x, [s["query"]["fts5"]["build"]["db_mb"] for s in sizes], "--", marker="^", label="FTS5 database")
     if all("tantivy" in s["query"] for s in sizes):
         disk.plot(x, [s["query"]["tantivy"]["build"]["index_mb"] for s in sizes], "-.", marker="v", label="tantivy")
-    disk.set(title="Size on disk", xlabel="passages", ylabel="MB")
+    if all("postgres" in s["query"] for s in sizes):
+        pg = [s["query"]["postgres"]["build"]["database_mb"] for s in sizes]
+        disk.plot(x, pg, marker="D", label="PostgreSQL database")
+    disk.set(title="Size on disk", xlabel="passages", ylabel="MB", xscale="log", yscale="log")
     for ax in (lat, mem, disk):
-        ax.grid(alpha=0.3)
+        ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
-        ax.set_ylim(bottom=0)
+    mem.set_ylim(bottom=0)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)

@@ -25,13 +25,16 @@ from . import build, http, querying, report, targets
 from . import corpus as medquad
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SIZES = "1000,5000,16407"
+DEFAULT_SIZES = "1000,5000,16407,16407x8"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     p.add_argument(
-        "--sizes", default=DEFAULT_SIZES, help=f"documents per run, comma-separated (default {DEFAULT_SIZES})"
+        "--sizes",
+        default=DEFAULT_SIZES,
+        help="corpora, comma-separated: DOCUMENTS, or DOCUMENTSxCOPIES for those documents repeated under new ids "
+        f"(default {DEFAULT_SIZES})",
     )
     p.add_argument(
         "--corpus",
@@ -63,16 +66,19 @@ def machine() -> dict:
     }
 
 
-def run_size(size: int | None, args: argparse.Namespace, work: Path, corpus: Path, queries: list[str]) -> dict:
-    log = lambda text: print(f"[{time.strftime('%H:%M:%S')}] {size or 'all'} documents: {text}", file=sys.stderr)  # noqa: E731
+def run_size(
+    size: int | None, copies: int, args: argparse.Namespace, work: Path, corpus: Path, queries: list[str]
+) -> dict:
+    name = f"{size or 'all'} documents x{copies}"
+    log = lambda text: print(f"[{time.strftime('%H:%M:%S')}] {name}: {text}", file=sys.stderr)  # noqa: E731
     index_dir = work / "index"
     shutil.rmtree(index_dir, ignore_errors=True)
     (work / "review.db").unlink(missing_ok=True)  # a new build, a new reviewer store to sync its claims into
     log("building")
-    result: dict = {"size": size, "load_before": machine()["load_average"]}
-    result["build"] = build.measure(size, index_dir, corpus, args.procs, work / "build.json")
+    result: dict = {"size": size, "copies": copies, "load_before": machine()["load_average"]}
+    result["build"] = build.measure(size, index_dir, corpus, args.procs, work / "build.json", copies)
     log(f"{result['build']['passages']} passages at {result['build']['passages_per_s']}/s; querying")
-    result["query"] = querying.measure(index_dir, work, corpus, args.rounds, work / "query.json")
+    result["query"] = querying.measure(index_dir, work, corpus, args.rounds, work / "query.json", copies)
     result["http"] = []
     if not args.no_http:
         log("syncing the build's claims into the reviewer store")
@@ -98,8 +104,12 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     corpus = args.corpus or medquad.corpus_dir()
     queries = list(medquad.read_queries(corpus).values())
-    sizes = [int(s) for s in args.sizes.split(",")]
+    try:
+        sizes = [medquad.parse_size(s) for s in args.sizes.split(",")]
+    except ValueError as e:
+        raise SystemExit(f"Error: {e}") from None
     work = args.work or Path(tempfile.mkdtemp(prefix="sourcecheck-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     results: dict = {
         "command": command.strip(),
@@ -109,8 +119,8 @@ def main(argv: list[str] | None = None) -> dict:
         "sizes": [],
     }
     try:
-        for size in sizes:
-            results["sizes"].append(run_size(size, args, work, corpus, queries))
+        for size, copies in sizes:
+            results["sizes"].append(run_size(size, copies, args, work, corpus, queries))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

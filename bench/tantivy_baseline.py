@@ -54,6 +54,7 @@ def build(index_build: Path, folder: Path) -> dict:
     seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
     return {
+        "documents": len({row[1] for row in rows}),
         "passages": len(rows),
         "seconds": round(seconds, 3),
         "passages_per_s": round(len(rows) / seconds, 1),

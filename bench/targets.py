@@ -1,4 +1,4 @@
-"""The performance targets of issues 6 and 15, checked against one run's figures (at its largest corpus)."""
+"""The performance targets of issues 6 and 15, checked against one run's figures (at its largest MedQuAD corpus)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ def _target(name: str, measured, limit, met: bool | None, unit: str = "") -> dic
 
 
 def evaluate(results: dict) -> list[dict]:
-    """Each target with the measured figure, the limit and whether it was met (None: not measured)."""
-    largest = max(results["sizes"], key=lambda s: s["build"]["passages"])
+    """Each target with the measured figure, the limit and whether it was met (None: not measured), at the largest
+    corpus of the run that is not grown by copies (the targets are set for MedQuAD itself)."""
+    plain = [s for s in results["sizes"] if s.get("copies", 1) == 1] or results["sizes"]
+    largest = max(plain, key=lambda s: s["build"]["passages"])
     b, q = largest["build"], largest["query"]
     out = [
         _target(
@@ -46,7 +48,9 @@ def evaluate(results: dict) -> list[dict]:
                 ours >= NDCG and ours >= theirs,
             )
         )
-    served = next((h for h in largest["http"] if h["workers"] == HTTP_WORKERS), None)
+    served = next(
+        (h for h in largest["http"] if h["workers"] == HTTP_WORKERS and h.get("backend", "whoosh") == "whoosh"), None
+    )
     if served is None:
         out += [_target(f"/api/v1/search with {HTTP_WORKERS} workers", None, "", None)]
         return out

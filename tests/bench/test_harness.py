@@ -18,8 +18,12 @@ from bench.metrics import documents_by_best_passage, ndcg, percentile
 
 # Queries for the seed posts, and which paragraphs answer them. A paragraph is judged relevant (grade 1) when it
 # names the query's subject: a plain rule, enough to exercise the nDCG plumbing (not a claim about quality).
-QUERIES = {"1": ("intracervical insemination", "cervical insemination"), "2": ("sex after miscarriage", "sex"),
-           "3": ("grief counselling", "counsel"), "4": ("tampons bleeding", "tampon")}
+QUERIES = {
+    "1": ("intracervical insemination", "cervical insemination"),
+    "2": ("sex after miscarriage", "sex"),
+    "3": ("grief counselling", "counsel"),
+    "4": ("tampons bleeding", "tampon"),
+}
 
 
 def seed_corpus(seeds_dir: Path, folder: Path) -> Path:
@@ -40,9 +44,28 @@ def seed_corpus(seeds_dir: Path, folder: Path) -> Path:
 
 
 def tiny_run(corpus: Path, tmp_path: Path, sizes: str, http: bool) -> dict:
-    argv = ["--corpus", str(corpus), "--sizes", sizes, "--rounds", "1", "--duration", "1", "--workers", "1",
-            "--connections", "2", "--out", str(tmp_path / "r.json"), "--plot", str(tmp_path / "r.png"),
-            "--report", str(tmp_path / "BENCHMARKS.md"), "--work", str(tmp_path / "work")]
+    argv = [
+        "--corpus",
+        str(corpus),
+        "--sizes",
+        sizes,
+        "--rounds",
+        "1",
+        "--duration",
+        "1",
+        "--workers",
+        "1",
+        "--connections",
+        "2",
+        "--out",
+        str(tmp_path / "r.json"),
+        "--plot",
+        str(tmp_path / "r.png"),
+        "--report",
+        str(tmp_path / "BENCHMARKS.md"),
+        "--work",
+        str(tmp_path / "work"),
+    ]
     return run.main(argv + ([] if http else ["--no-http"]))
 
 
@@ -72,6 +95,41 @@ def test_tiny_run_produces_every_figure(tmp_path, seeds_dir):
     report = (tmp_path / "BENCHMARKS.md").read_text()
     assert "python -m bench --corpus" in report and "/api/v1/search" in report and "tantivy (BM25" in report
     assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_grown_corpus_is_measured_with_copies_mapped_back(tmp_path, seeds_dir):
+    corpus = seed_corpus(seeds_dir, tmp_path / "corpus")
+    one, two = tiny_run(corpus, tmp_path, "6,6x2", http=False)["sizes"]
+    assert (one["copies"], two["copies"]) == (1, 2)
+    assert two["build"]["documents"] == 2 * one["build"]["documents"]
+    assert two["build"]["passages"] == 2 * one["build"]["passages"]
+    for size in (one, two):
+        process = size["build"]["process"]
+        assert process["wall_s"] > 0 and process["cpu_s"] > 0 and process["maxrss_mb"] > 0
+        assert size["build"]["documents_per_s_process"] > 0
+        assert size["query"]["depth"] == 100 * size["copies"]
+    for engine in ("fts5", "tantivy"):  # documents with at least one passage
+        assert 0 < one["query"][engine]["build"]["documents"] <= one["build"]["documents"]
+        assert two["query"][engine]["build"]["documents"] == 2 * one["query"][engine]["build"]["documents"]
+    for engine in ("library", "fts5", "tantivy"):
+        # identical copies: mapped back to their originals, each engine ranks the same documents as at 1x
+        assert two["query"][engine]["ndcg@10"] == one["query"][engine]["ndcg@10"]
+    report = (tmp_path / "BENCHMARKS.md").read_text()
+    assert f"| {one['build']['documents']} x2 | {two['build']['passages']} |" in report
+    assert (tmp_path / "r.png").stat().st_size > 10_000
+
+
+def test_corpus_copies_and_sizes(tmp_path, seeds_dir):
+    folder = seed_corpus(seeds_dir, tmp_path / "corpus")
+    originals = [r["doc_id"] for r in medquad_corpus.load(4, folder).records()]
+    grown = [r["doc_id"] for r in medquad_corpus.load(4, folder, copies=3).records()]
+    assert grown[: len(originals)] == originals and len(grown) == 3 * len(originals) == len(set(grown))
+    assert [medquad_corpus.original_id(d) for d in grown] == originals * 3
+    assert medquad_corpus.original_id("ghr_0000804_sec2-2") == "ghr_0000804_sec2-2"  # a MedQuAD repeat, no copy
+    assert medquad_corpus.parse_size("16407x8") == (16407, 8) and medquad_corpus.parse_size("500") == (500, 1)
+    for bad in ("x8", "16407x", "0", "10x0", "ten"):
+        with pytest.raises(ValueError, match="--sizes"):
+            medquad_corpus.parse_size(bad)
 
 
 def test_report_keeps_text_outside_its_markers(tmp_path, seeds_dir):

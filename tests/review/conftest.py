@@ -1,22 +1,18 @@
 """Fixtures for the reviewer workflow: a real SQLite file and a real PostgreSQL server started by the suite itself,
 real whoosh indexes built from seeds/, and the app wired to both.
 
-PostgreSQL: initdb/pg_ctl from the Debian packages (as the postgres user when we are root), on a free loopback
-port, torn down at the end of the session. Without PostgreSQL the postgres cases are skipped locally, but fail
-when the CI variable is set.
+PostgreSQL: tests/pgserver.py's throwaway server, one for the session, on a free loopback port, torn down at the end.
+Without PostgreSQL the postgres cases are skipped locally, but fail when the CI variable is set.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
+from pgserver import PostgresServer, start_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -26,74 +22,12 @@ ICI_SENTENCE = (
     "Intra cervical insemination, also known as intrauterine insemination (ICI), is a fertility treatment that "
     "involves placing sperm directly into the cervix to increase the chances of fertilization."
 )
-_db_counter = itertools.count()
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: [int(x) for x in p.parent.name.split(".")
-                                                                          if x.isdigit()])
-    return found[-1] if found and (found[-1] / "initdb").exists() else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PostgresServer:
-    """A throwaway PostgreSQL cluster in a temporary folder."""
-
-    def __init__(self) -> None:
-        self.bin = _pg_bin()
-        if self.bin is None:
-            raise RuntimeError("PostgreSQL binaries not found under /usr/lib/postgresql")
-        self.dir = Path(tempfile.mkdtemp(prefix="sourcecheck-pg-"))
-        self.port = _free_port()
-        self.as_user: list[str] = []
-        if os.geteuid() == 0:  # initdb refuses to run as root
-            shutil.chown(self.dir, "postgres")
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=60)
-
-    def start(self) -> PostgresServer:
-        data = self.dir / "data"
-        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--no-sync")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "server.log"), "-w", "-t", "30",
-                  "start", "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off")
-        return self
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self) -> str:
-        import psycopg
-
-        name = f"review_{os.getpid()}_{next(_db_counter)}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
-
-    def stop(self) -> None:
-        try:
-            self._run(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def postgres():
     """The session's PostgreSQL server (skipped without PostgreSQL, except in CI where that is a failure)."""
-    try:
-        server = PostgresServer().start()
-    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL could not start, and CI must test it: {e}")
-        pytest.skip(f"PostgreSQL not available: {e}")
+    server = start_or_skip(PostgresServer().start)
     yield server
     server.stop()
 
@@ -178,9 +112,17 @@ def app(db_url, index_dir, tmp_path):
     from webapp import create_app
 
     instance = tmp_path / "instance"
-    application = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": db_url,
-                              "SECRET_KEY": "test-secret", "ORGANISATION_NAME": "Sourcecheck Test Org",
-                              "ORGANISATION_URL": "https://example.org/"}, instance_path=str(instance))
+    application = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "test-secret",
+            "ORGANISATION_NAME": "Sourcecheck Test Org",
+            "ORGANISATION_URL": "https://example.org/",
+        },
+        instance_path=str(instance),
+    )
     yield application
     from webapp.review.web import EXTENSION
 
@@ -193,8 +135,16 @@ def client(app):
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -216,8 +166,14 @@ def live_app(tmp_path, index_dir):
 
     from webapp import create_app
 
-    application = create_app({"INDEX_DIR": str(index_dir), "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
-                              "SECRET_KEY": "browser-test"}, instance_path=str(tmp_path / "instance"))
+    application = create_app(
+        {
+            "INDEX_DIR": str(index_dir),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+            "SECRET_KEY": "browser-test",
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
     server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
