@@ -178,23 +178,36 @@ class PostgresCatalog:
         conn = connect_raw(self.url)
         try:
             with conn.cursor() as cur:
-                with cur.copy("COPY search_terms (generation, field, term, df, freq) FROM STDIN") as copy:
+                terms = f"search_terms_g{build.id}"
+                with cur.copy(f"COPY {terms} (generation, field, term, df, freq) FROM STDIN") as copy:
                     for (field, term), (df, freq) in totals.items():
                         copy.write_row((build.id, field, term, df, freq))
                 stats = json.dumps({"passages": passages, "lengths": lengths})
                 cur.execute("UPDATE search_generations SET stats = %s WHERE id = %s", (stats, build.id))
             conn.commit()
-            conn.autocommit = True
-            for name in schema.partition_names(build.id):
-                conn.execute(f"ANALYZE {name}")
         finally:
             conn.close()
+        self._attach(build)
+
+    def _attach(self, build: Generation) -> None:
+        """VACUUM and ANALYZE the generation's tables (the planner knows them before anyone searches them, and the
+        postings are read from their index alone), then attach them."""
+        conn = connect_raw(self.url)
+        try:
+            conn.autocommit = True
+            for name in schema.partition_names(build.id):  # VACUUM too: index-only scans of the postings
+                conn.execute(f"VACUUM (ANALYZE) {name}")
+        finally:
+            conn.close()
+        with self._connect(self.url, begin=True) as conn:
+            schema.attach_partitions(conn, build.id)
 
     def write_documents(self, build: Generation, records: Iterable, paths: Mapping[str, str]) -> None:
         conn = connect_raw(self.url)
         try:
             columns = "generation, seq, doc_id, title, checksum, counts, source, line, path"
-            with conn.cursor() as cur, cur.copy(f"COPY search_documents ({columns}) FROM STDIN") as copy:
+            table = f"search_documents_g{build.id}"
+            with conn.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for seq, record in enumerate(records):
                     copy.write_row(
                         (
@@ -260,10 +273,22 @@ class PostgresCatalog:
         self._drop([row.id for row in rows])
 
     def _drop(self, ids: list[int]) -> None:
+        """Drop generations: each table detached CONCURRENTLY first (searches of the other generations go on, and a
+        hot standby replays no lock on the parents), then dropped."""
         for g in ids:
-            with self._connect(self.url, begin=True) as conn:
-                schema.drop_partitions(conn, g)
-                conn.execute(schema.generations.delete().where(schema.generations.c.id == g))
+            with self._connect(self.url) as conn:
+                attached = schema.attached(conn, g)
+            raw = connect_raw(self.url)
+            try:
+                raw.autocommit = True
+                for table in schema.PARTITIONED:
+                    name = schema.partition(table, g)
+                    if name in attached:
+                        raw.execute(f"ALTER TABLE {table.name} DETACH PARTITION {name} CONCURRENTLY")
+                    raw.execute(f"DROP TABLE IF EXISTS {name}")
+                raw.execute("DELETE FROM search_generations WHERE id = %s", (g,))
+            finally:
+                raw.close()
 
     def copy_from(self, library: str) -> Generation:
         """Serve a copy of the build library `library` serves (copied inside the database, as a new generation)."""
@@ -273,7 +298,7 @@ class PostgresCatalog:
         with self.lock():
             build = self.begin()
             copies = [
-                f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)}) "
+                f"INSERT INTO {schema.partition(table, build.id)} ({', '.join(c.name for c in table.columns)}) "
                 f"SELECT :new, {', '.join(c.name for c in table.columns if c.name != 'generation')} "
                 f"FROM {table.name} WHERE generation = :old"
                 for table in schema.PARTITIONED
@@ -288,6 +313,7 @@ class PostgresCatalog:
                     ),
                     {"new": build.id, "old": source.id},
                 )
+            self._attach(build)
             self.publish(build, self.manifest(source))
         return build
 
