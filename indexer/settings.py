@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -130,7 +131,12 @@ class Setting:
         """The text of `SOURCECHECK_<NAME>` parsed (not JSON-decoded: every kind takes the text of a good value),
         or the default when it is unset or empty. The web app's configuration is read by Flask instead."""
         raw = (os.environ if environ is None else environ).get(self.envvar)
-        return self.parse(raw) if raw else self.default
+        if not raw:
+            return self.default
+        try:
+            return self.kind.parse(raw)
+        except (TypeError, ValueError):  # named as it was set
+            raise SettingError(self.name, f"{self.envvar} must be {self.kind.needs}, not {raw!r}") from None
 
 
 class Settings(Mapping[str, Setting]):
@@ -213,4 +219,35 @@ ENGINE_INTERNALS = Setting(
     environment_only=True,
 )
 
-INDEXER_SETTINGS = Settings(INDEX_DIR, ENGINE_INTERNALS)
+
+def _search_url(value: Any) -> str:
+    """A PostgreSQL address for SQLAlchemy (`postgresql+psycopg://...`), or empty for the whoosh folder."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str) and re.match(r"postgresql(\+psycopg)?://", value):
+        return value
+    raise ValueError(value)
+
+
+SEARCH_URL_KIND = Kind(
+    "a postgresql+psycopg://user@host:port/database address, or empty (the whoosh folder)", _search_url
+)
+
+SEARCH_URL = Setting(
+    "SEARCH_URL",
+    SEARCH_URL_KIND,
+    "",
+    "where builds are written and searched: empty, whoosh files in the index folder; a PostgreSQL database "
+    "(postgresql+psycopg://...), where the index folder's path names the library",
+    environment_only=True,
+)
+
+SEARCH_READ_URL = Setting(
+    "SEARCH_READ_URL",
+    SEARCH_URL_KIND,
+    "",
+    "where searches go when SEARCH_URL is PostgreSQL (a streaming standby); empty: SEARCH_URL itself",
+    environment_only=True,
+)
+
+INDEXER_SETTINGS = Settings(INDEX_DIR, ENGINE_INTERNALS, SEARCH_URL, SEARCH_READ_URL)

@@ -49,6 +49,7 @@ LIBRARY_LAYERS = (
     grimp.Layer("indexer.search"),
     grimp.Layer("indexer.index"),
     grimp.Layer("indexer.engine.interface", "indexer.schema"),  # schema: the analyzer's name in old builds' pickles
+    grimp.Layer("indexer.engine.folder", "indexer.engine.postgres"),  # the two catalogs of builds
     grimp.Layer("indexer.engine.whoosh"),
     grimp.Layer("indexer.checking"),
     grimp.Layer("indexer.knowledge"),

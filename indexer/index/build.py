@@ -1,39 +1,31 @@
-"""Building the index into a fresh folder and swapping it in atomically; opening the current index.
+"""Building a new generation of the index beside the one served and publishing it atomically; opening the current
+one.
 
-Layout of an index folder:
-    current            symlink to the build being served (replaced atomically with os.replace)
-    build-<stamp>/     the engine's index (whoosh's files), documents.jsonl (cleaned text and checks per document),
-                       manifest.json, ids.json (each document id and the absolute path of its file: the next build
-                       keeps the ids)
-    .lock              flock held by the running build; the kernel drops it if the build dies
-A failed or interrupted build never touches `current`, so the previous index keeps serving.
+Where builds live is the catalog's business (engine/interface.py `catalog`): folders under the index folder (whoosh,
+the default) or generations of a library in PostgreSQL (`SOURCECHECK_SEARCH_URL`). Either way a build is begun, its
+passages written by the pipeline's processes, its documents, vocabulary and ids stored, and then published in one
+step; a failed or interrupted build is discarded and the previous one keeps serving. The previous build is kept for
+readers still on it; older ones are pruned.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..documents.loading import CLEANING_VERSION, Document, DocumentError, SourceFile, SourceText, corpus_files
-from ..engine.interface import Engine, SearchIndex, default_engine
-from ..errors import BuildError, BuildLockedError, IndexNotFoundError
+from ..engine.interface import Catalog, Engine, SearchIndex, catalog
+from ..errors import BuildError, IndexNotFoundError
 from ..knowledge.base import KnowledgeBase, default_knowledge_base
 from ..settings import INDEX_DIR
 from .pipeline import Pipeline
-from .store import DocumentStore, StoreRecord, write_store
+from .store import DocumentStore, StoreRecord
 from .versions import checker_fingerprint
-from .vocabulary import write_vocabulary
-
-CURRENT = "current"
-IDS = "ids.json"
 
 
 def default_index_dir() -> Path:
@@ -65,76 +57,35 @@ class BuildSummary:
         }
 
 
-@contextmanager
-def build_lock(root: Path, wait: float = 0.0):
-    """Hold the folder's build lock; waits up to `wait` seconds, then raises BuildLockedError."""
-    try:
-        handle = open(root / ".lock", "a+")
-    except OSError as e:  # a read-only or full index folder: say so, the current index is untouched
-        raise BuildError(
-            f"{root}: cannot write to the index folder, the previous index is kept ({e.strerror or e})"
-        ) from e
-    deadline = time.monotonic() + wait
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError as e:
-                if time.monotonic() >= deadline:
-                    raise BuildLockedError(f"{root}: another build is running; try again when it has finished") from e
-                time.sleep(0.2)
-        yield
-    finally:
-        handle.close()
+def open_catalog(index_dir: str | Path | None = None, engine: Engine | None = None) -> Catalog:
+    """The catalog of the library `index_dir` names (default `default_index_dir()`), on the backend the settings
+    choose; `engine` is the whoosh engine of a folder catalog."""
+    return catalog(Path(index_dir) if index_dir else default_index_dir(), engine=engine)
 
 
-def current_build(root: str | Path) -> Path | None:
-    """The build folder `current` points to, or None before the first build."""
-    link = Path(root) / CURRENT
-    try:
-        target = os.readlink(link)
-    except OSError:
-        return None
-    path = Path(root) / target
-    return path if (path / "manifest.json").is_file() else None
+def build_lock(index_dir: str | Path | None = None, wait: float = 0.0):
+    """Hold the library's build lock (a flock in the folder, an advisory lock in PostgreSQL); waits up to `wait`
+    seconds, then raises BuildLockedError."""
+    return open_catalog(index_dir).lock(wait)
 
 
-def _reusable(build: Path | None, kb: KnowledgeBase) -> Path | None:
+def current_build(index_dir: str | Path | None = None, engine: Engine | None = None) -> Any | None:
+    """The build served from `index_dir` (a folder, or a PostgreSQL generation), or None before the first build."""
+    return open_catalog(index_dir, engine).current()
+
+
+def _reusable(catalog: Catalog, build: Any | None, kb: KnowledgeBase) -> Any | None:
     """The previous build, if its checks can be reused: the same knowledge files, files cleaned and split the same
     way, and the same checking code and library versions (`versions.checker_fingerprint`)."""
     if build is None:
         return None
-    manifest = json.loads((build / "manifest.json").read_text())
+    manifest = catalog.manifest(build)
     same = (
         manifest.get("knowledge") == kb.fingerprint
         and manifest.get("cleaning") == CLEANING_VERSION
         and manifest.get("checker") == checker_fingerprint()
     )
     return build if same else None  # rules, cleaning or code changed: check everything again
-
-
-def previous_ids(build: Path | None) -> dict[str, str]:
-    """Document id -> absolute path of its file in `build` (empty for none, or a build made before ids were kept)."""
-    try:
-        return json.loads((build / IDS).read_text()) if build else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _swap(root: Path, build: Path) -> None:
-    tmp = root / f".{CURRENT}.{os.getpid()}"
-    if tmp.is_symlink():
-        tmp.unlink()
-    os.symlink(build.name, tmp)
-    os.replace(tmp, root / CURRENT)  # atomic on POSIX: readers see the old or the new build, never neither
-
-
-def _prune(root: Path, keep: set[Path]) -> None:
-    """Remove builds other than the ones kept (the new one, and the previous one for readers still on it)."""
-    for path in root.glob("build-*"):
-        if path not in keep:
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def build_index(
@@ -145,16 +96,18 @@ def build_index(
     wait: float = 0.0,
     procs: int | None = None,
     engine: Engine | None = None,
+    builds: Catalog | None = None,
 ) -> BuildSummary:
-    """Load, check and index every document under `paths`, then swap the new index in atomically.
+    """Load, check and index every document under `paths`, then publish the new build atomically.
 
     `procs` worker processes share the work (default: one per CPU; small corpora are built in this process);
-    `engine` holds the passages (default: `engine.default_engine()`).
+    `builds` is where builds live (default: `open_catalog(index_dir, engine)`, the backend the settings choose;
+    `engine` the whoosh engine of a folder, default `engine.default_engine()`).
     """
     paths = list(paths)
     where = ", ".join(map(str, paths))
-    files = lambda previous: corpus_files(paths, previous_ids(previous))  # noqa: E731
-    return _build(files, where, index_dir, kb, progress, wait, procs, engine)
+    files = lambda ids: corpus_files(paths, ids)  # noqa: E731
+    return _build(files, where, builds or open_catalog(index_dir, engine), kb, progress, wait, procs)
 
 
 def build_index_from(
@@ -165,55 +118,50 @@ def build_index_from(
     wait: float = 0.0,
     procs: int | None = None,
     engine: Engine | None = None,
+    builds: Catalog | None = None,
 ) -> BuildSummary:
     """Like build_index, for documents that do not come from a folder: Documents, or sources loaded by workers."""
-    return _build(lambda _previous: sources, "the documents given", index_dir, kb, progress, wait, procs, engine)
+    builds = builds or open_catalog(index_dir, engine)
+    return _build(lambda _ids: sources, "the documents given", builds, kb, progress, wait, procs)
 
 
-def _build(sources_after, where: str, index_dir, kb, progress, wait, procs, engine) -> BuildSummary:
-    """Build from `sources_after(previous build or None)` (what to index can depend on the build it replaces)."""
-    root = Path(index_dir) if index_dir else default_index_dir()
+def _build(sources_after, where: str, builds: Catalog, kb, progress, wait, procs) -> BuildSummary:
+    """Build from `sources_after(the previous build's ids)` (what to index can depend on the build it replaces)."""
     kb = kb or default_knowledge_base()
-    engine = engine or default_engine()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise BuildError(f"{root}: cannot create the index folder ({e.strerror or e})") from e
     started = time.perf_counter()
-    with build_lock(root, wait):
-        previous = current_build(root)
-        build = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    with builds.lock(wait):
+        previous = builds.current()
+        build = None
         try:
-            sources = sources_after(previous)
-            summary = _build_into(build, sources, where, kb, engine, _reusable(previous, kb), progress, procs)
-            _swap(root, build)
+            build = builds.begin()
+            sources = sources_after(builds.ids(previous) if previous is not None else {})
+            reusable = _reusable(builds, previous, kb)
+            summary = _build_into(builds, build, sources, where, kb, reusable, progress, procs)
         except BaseException as e:
-            shutil.rmtree(build, ignore_errors=True)
+            if build is not None:
+                builds.discard(build)
             if isinstance(e, OSError):
-                raise BuildError(f"{root}: build failed, the previous index is kept ({e.strerror or e})") from e
+                raise BuildError(f"{builds.where}: build failed, the previous index is kept ({e.strerror or e})") from e
             raise
-        _prune(root, {build} | ({previous} if previous else set()))
+        builds.prune({build} | ({previous} if previous is not None else set()))
     summary.seconds = time.perf_counter() - started
     summary.path = str(build)
     return summary
 
 
-def _build_into(build: Path, sources, where: str, kb, engine, previous: Path | None, progress, procs) -> BuildSummary:
-    build.mkdir(parents=True)
+def _build_into(builds: Catalog, build, sources, where: str, kb, previous, progress, procs) -> BuildSummary:
     summary = BuildSummary()
     ids: dict[str, str] = {}
-    engine.create(build)
-    with Pipeline(build, kb, engine, previous, procs) as pipeline:
+    with Pipeline(builds, build, kb, previous, procs) as pipeline:
         results = pipeline.run(sources)
         try:
-            write_store(build, _summarised(results, summary, progress, ids))
+            builds.write_documents(build, _summarised(results, summary, progress, ids), ids)
         finally:
-            results.close()  # on failure: abandon the segment writer now, while its folder still exists
+            results.close()  # on failure: abandon the part being written now, while its build still exists
         if not summary.documents:
             raise BuildError(f"no documents could be indexed from {where}; previous index kept")
-        engine.commit(build, pipeline.segments)
-    write_vocabulary(build, pipeline.words)
-    (build / IDS).write_text(json.dumps(ids, ensure_ascii=False))
+        builds.commit(build, pipeline.segments)
+    builds.write_vocabulary(build, pipeline.words)
     manifest = {
         "knowledge": kb.fingerprint,
         "cleaning": CLEANING_VERSION,
@@ -221,7 +169,7 @@ def _build_into(build: Path, sources, where: str, kb, engine, previous: Path | N
         "created": time.time(),
         "summary": summary.as_dict(),
     }
-    (build / "manifest.json").write_text(json.dumps(manifest))
+    builds.publish(build, manifest)
     return summary
 
 
@@ -247,11 +195,10 @@ def _summarised(results, summary: BuildSummary, progress, ids: dict[str, str]) -
 
 def open_index(
     index_dir: str | Path | None = None, engine: Engine | None = None
-) -> tuple[Path, SearchIndex, DocumentStore]:
-    """The build folder, its index (opened by `engine`, default `engine.default_engine()`) and its document store
-    currently served from `index_dir`."""
-    root = Path(index_dir) if index_dir else default_index_dir()
-    build = current_build(root)
+) -> tuple[Any, SearchIndex, DocumentStore]:
+    """The build currently served from `index_dir` (its handle), its index and its document store."""
+    builds = open_catalog(index_dir, engine)
+    build = builds.current()
     if build is None:
-        raise IndexNotFoundError(f"{root}: no index here yet; run 'sourcecheck build' first")
-    return build, (engine or default_engine()).open(build), DocumentStore(build)
+        raise IndexNotFoundError(f"{builds.where}: no index here yet; run 'sourcecheck build' first")
+    return build, builds.open(build), DocumentStore(builds.documents(build))

@@ -21,12 +21,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
-from pathlib import Path
+from typing import Any
 
 from ..checking.analysis import CheckedDocument, VerdictCache, check_document
 from ..checking.evidence import Checker
 from ..documents.loading import Document, DocumentError
-from ..engine.interface import Engine
+from ..engine.interface import Catalog
 from ..engine.whoosh.schema import passage_fields
 from ..errors import BuildError
 from ..knowledge.base import KnowledgeBase
@@ -59,12 +59,13 @@ class Record:
 
 
 class DocumentIndexer:
-    """Loads, checks and indexes documents into one new part of the index in `build`."""
+    """Loads, checks and indexes documents into one new part of the index of `build`."""
 
-    def __init__(self, build: Path, kb: KnowledgeBase, engine: Engine, previous: Path | None = None) -> None:
-        self.writer = engine.writer(build)
+    def __init__(self, builds: Catalog, build: Any, kb: KnowledgeBase, previous: Any | None = None) -> None:
+        self.writer = builds.writer(build)
         self.verdicts = VerdictCache(Checker(kb))
-        self.previous = DocumentStore(previous) if previous else None  # same rules: unchanged documents reuse
+        # same rules: unchanged documents reuse their checks
+        self.previous = DocumentStore(builds.documents(previous)) if previous is not None else None
         self.words: Counter = Counter()
 
     def process(self, source) -> Record | DocumentError:
@@ -99,7 +100,7 @@ class DocumentIndexer:
         try:
             self.writer.abandon()
         except OSError:
-            pass  # a full or read-only disk can fail the clean-up too; the build folder is removed anyway
+            pass  # a full or read-only disk can fail the clean-up too; the build is discarded anyway
 
 
 def _next_job(jobs, parent: int):
@@ -112,7 +113,7 @@ def _next_job(jobs, parent: int):
                 return None
 
 
-def _work(build: str, kb: KnowledgeBase, engine: Engine, previous: str | None, jobs, results, parent: int) -> None:
+def _work(builds: Catalog, build: Any, kb: KnowledgeBase, previous: Any | None, jobs, results, parent: int) -> None:
     """A worker process: index the batches it is given, then hand back its part and vocabulary."""
     # Nearly everything a worker makes lives to the end of the build (postings, caches), so the cyclic garbage
     # collector's scans found nothing and cost 4% of a worker's CPU (1.2 s on MedQuAD); what the worker inherited from
@@ -120,7 +121,7 @@ def _work(build: str, kb: KnowledgeBase, engine: Engine, previous: str | None, j
     gc.freeze()
     gc.set_threshold(50_000, 20, 10)
     try:
-        indexer = DocumentIndexer(Path(build), kb, engine, Path(previous) if previous else None)
+        indexer = DocumentIndexer(builds, build, kb, previous)
         while (job := _next_job(jobs, parent)) is not None:
             seq, batch = job
             done = [indexer.process(source) for source in batch]
@@ -135,9 +136,9 @@ class Pipeline:
     workers produced."""
 
     def __init__(
-        self, build: Path, kb: KnowledgeBase, engine: Engine, previous: Path | None = None, procs: int | None = None
+        self, builds: Catalog, build: Any, kb: KnowledgeBase, previous: Any | None = None, procs: int | None = None
     ):
-        self.build, self.kb, self.engine, self.previous = build, kb, engine, previous
+        self.builds, self.build, self.kb, self.previous = builds, build, kb, previous
         self.procs = procs or default_procs()
         self.segments: list = []
         self.words: Counter = Counter()
@@ -166,7 +167,7 @@ class Pipeline:
         return self._parallel(chain(head, sources))
 
     def _serial(self, sources: Iterator) -> Iterator[Record | DocumentError]:
-        indexer = DocumentIndexer(self.build, self.kb, self.engine, self.previous)
+        indexer = DocumentIndexer(self.builds, self.build, self.kb, self.previous)
         try:
             for source in sources:
                 yield indexer.process(source)
@@ -180,8 +181,7 @@ class Pipeline:
         # fork is fast and safe while this is the only thread; otherwise start clean interpreters
         ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
         jobs, results = ctx.Queue(self.procs * 2), ctx.Queue()
-        previous = str(self.previous) if self.previous else None
-        args = (str(self.build), self.kb, self.engine, previous, jobs, results, os.getpid())
+        args = (self.builds, self.build, self.kb, self.previous, jobs, results, os.getpid())
         self._workers = [ctx.Process(target=_work, args=args, daemon=True) for _ in range(self.procs)]
         for worker in self._workers:
             worker.start()

@@ -1,28 +1,21 @@
 """The build's vocabulary of words as written, for "did you mean" suggestions.
 
 whoosh's own spelling field (`TEXT(spelling=True)`) adds one posting for every word occurrence of every passage and
-cost a third of indexing time; a word list with counts, written once per build, gives the suggestions instead.
-(whoosh's list corrector misses some words one edit away, so the search for near words is done here.)
+cost a third of indexing time; a word list with counts, stored once per build by the catalog, gives the suggestions
+instead. (whoosh's list corrector misses some words one edit away, so the search for near words is done here.)
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 
-VOCABULARY = "vocabulary.json"
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def count_words(text: str, counts: Counter) -> None:
     """Add the words of `text` (lower-cased, letters only) to `counts`."""
     counts.update(_WORD.findall(text.lower()))
-
-
-def write_vocabulary(build: Path, counts: Counter) -> None:
-    (build / VOCABULARY).write_text(json.dumps(dict(sorted(counts.items())), ensure_ascii=False))
 
 
 def distance(a: str, b: str, limit: int) -> int:
@@ -51,13 +44,6 @@ class Vocabulary:
         self.counts = counts
         self._letters = sorted({c for w in counts for c in w})
         self._by_initial: dict[str, list[str]] | None = None
-
-    @classmethod
-    def load(cls, build: Path) -> Vocabulary:
-        try:
-            return cls(json.loads((build / VOCABULARY).read_text()))
-        except FileNotFoundError:
-            return cls({})  # a build from before the vocabulary existed: no suggestions
 
     def suggest(self, word: str, limit: int = 5, maxdist: int = 2) -> list[str]:
         near = [w for w in self._one_edit(word) if w in self.counts]

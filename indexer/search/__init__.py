@@ -2,5 +2,5 @@
 
 query     what a person typed, turned into an engine query (lenient parsing, synonyms, capped wildcards)
 results   the request, its hits, their snippets and the page of results
-library   the searchable library of one index folder (reopened when a new build is swapped in)
+library   the searchable library an index folder names (reopened when a new build is published)
 """

@@ -1,14 +1,13 @@
 """Search: a request in, a page of ranked, labelled, highlighted passages out.
 
-`Library` holds one opened index per process and reopens it when a new build is swapped in. Each thread keeps one
-whoosh searcher for the current build and reuses it from search to search (whoosh searchers must not be shared
-between threads; opening one per search cost more than many searches). Ranking is BM25 per field over text, title
-and heading, each field's score times its boost, summed (`FieldBM25`, engine/whoosh/scoring.py), by the engine
-(`SearchIndex.top`: with its internals, plain keyword queries, most of them, are scored term at a time with the same
-scores; the rest go through whoosh's searcher). With
-evidence-aware ranking on, a small multiplier lifts supported passages and lowers flagged ones, so it only reorders
-results whose relevance is close. Only the passages of the page shown are
-read from the index's stored fields; reranking reads each candidate's status from a column.
+`Library` holds one opened build per process (a whoosh folder, or a PostgreSQL generation: the catalog's business,
+engine/interface.py) and reopens it when a new build is published. Each thread keeps one Searcher of the current
+build and reuses it from search to search (whoosh searchers must not be shared between threads; opening one per
+search cost more than many searches). Ranking is BM25 per field over text, title and heading, each field's score
+times its boost, summed, by the engine (`SearchIndex.top`: whoosh's `FieldBM25`, engine/whoosh/scoring.py, or the
+same arithmetic in SQL, engine/postgres/search.py). With evidence-aware ranking on, a small multiplier lifts
+supported passages and lowers flagged ones, so it only reorders results whose relevance is close. Only the passages
+of the page shown are read from the index's stored fields; reranking reads each candidate's status (a column).
 """
 
 from __future__ import annotations
@@ -17,12 +16,15 @@ import re
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from whoosh import query as wq
 
 from ..checking.analysis import CheckedDocument
-from ..engine.interface import Engine, SearchIndex
-from ..index.build import current_build, default_index_dir, open_index
+from ..engine.interface import Catalog, Engine, Filter, Searcher, SearchIndex
+from ..errors import IndexNotFoundError
+from ..index.build import default_index_dir, open_catalog
+from ..index.store import DocumentStore
 from ..index.vocabulary import Vocabulary
 from ..knowledge.base import Clarification, KnowledgeBase, default_knowledge_base
 from ..language.text import stem, stems
@@ -52,29 +54,16 @@ EVIDENCE_WEIGHT = {"supported": 0.06, "no_claim": 0.0, "unverified": 0.0, "unsup
 class _Build:
     """One opened build: the engine's index, the document store, and what is read from them lazily."""
 
-    def __init__(self, path: Path, index: SearchIndex, store) -> None:
-        self.path, self.index, self.store = path, index, store
+    def __init__(self, builds: Catalog, path: Any, index: SearchIndex, store: DocumentStore) -> None:
+        self.builds, self.path, self.index, self.store = builds, path, index, store
         self._vocabulary: Vocabulary | None = None
         self._documents: list[dict] | None = None
-        self._statuses: list[str] | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:  # read the first time a suggestion is needed
-            self._vocabulary = Vocabulary.load(self.path)
+            self._vocabulary = Vocabulary(self.builds.vocabulary(self.path))
         return self._vocabulary
-
-    def statuses(self, searcher) -> list[str]:
-        """Every passage's status by document number (read once: opening the column cost 10 ms a search)."""
-        if self._statuses is None:
-            reader = searcher.reader()
-            if reader.has_column("status"):
-                column = reader.column_reader("status")
-                statuses = [column[d] for d in range(reader.doc_count_all())]
-            else:  # a build from before the column existed
-                statuses = [searcher.stored_fields(d)["status"] for d in range(reader.doc_count_all())]
-            self._statuses = statuses
-        return self._statuses
 
     @property
     def documents(self) -> list[dict]:
@@ -84,13 +73,18 @@ class _Build:
 
 
 class Library:
-    """The searchable library in one index folder; safe to share between threads."""
+    """The searchable library of one index folder (the folder, or the PostgreSQL library it names); safe to share
+    between threads."""
 
     def __init__(
-        self, index_dir: str | Path | None = None, kb: KnowledgeBase | None = None, engine: Engine | None = None
+        self,
+        index_dir: str | Path | None = None,
+        kb: KnowledgeBase | None = None,
+        engine: Engine | None = None,
+        builds: Catalog | None = None,
     ) -> None:
         self.root = Path(index_dir) if index_dir else default_index_dir()
-        self.engine = engine
+        self.builds = (builds or open_catalog(self.root, engine)).for_reading()
         self.kb = kb or default_knowledge_base()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -103,22 +97,27 @@ class Library:
         self.refresh()
 
     def refresh(self) -> None:
-        """Reopen the index if a new build has been swapped in since it was opened."""
+        """Reopen the index if a new build has been published since it was opened."""
         current = self._current
-        if current is not None and current_build(self.root) == current.path:
+        served = self.builds.current()
+        if current is not None and served == current.path:
             return
+        if served is None:
+            raise IndexNotFoundError(f"{self.builds.where}: no index here yet; run 'sourcecheck build' first")
         with self._lock:
-            self._current = _Build(*open_index(self.root, self.engine))
+            index = self.builds.open(served)
+            self._current = _Build(self.builds, served, index, DocumentStore(self.builds.documents(served)))
 
     @property
-    def build(self) -> Path | None:
+    def build(self) -> Any | None:
+        """The build served (a folder, or a PostgreSQL generation: its `name` is unique in the library)."""
         return self._current.path if self._current else None
 
     @property
     def _store(self):
         return self._current.store
 
-    def _searcher(self, build: _Build | None = None):
+    def _searcher(self, build: _Build | None = None) -> Searcher:
         """This thread's searcher of `build` (default: the current one), opened on first use after each new build."""
         build, local = build or self._current, self._local
         if getattr(local, "build", None) is not build:
@@ -134,7 +133,7 @@ class Library:
         return local.searcher
 
     def close(self) -> None:
-        """Close the index files every thread has open (call when no search is running; later use reopens)."""
+        """Close the searchers every thread has open (call when no search is running; later use reopens)."""
         with self._lock:
             searchers, self._searchers = self._searchers, set()
             self._local = threading.local()
@@ -151,16 +150,6 @@ class Library:
         if getattr(self, "_searchers", None):
             self.close()  # unreachable, so no thread is searching
 
-    def _filter(self, request: SearchRequest):
-        parts = []
-        if request.statuses:
-            parts.append(wq.Or([wq.Term("status", s) for s in request.statuses]))
-        if request.doc_ids:
-            parts.append(wq.Or([wq.Term("doc_id", d) for d in request.doc_ids]))
-        if request.topic:
-            parts.append(wq.Term("topics", request.topic.lower()))
-        return wq.And(parts) if parts else None
-
     def _clarifications(self, text: str) -> tuple[Clarification, ...]:
         line = " " + " ".join(stems(text)) + " "
         return tuple(c for c, phrases in self._clarifying if any(p in line for p in phrases))
@@ -171,19 +160,22 @@ class Library:
         self.refresh()
         build = self._current  # one build for the whole request, even if another thread swaps in a newer one
         searcher = self._searcher(build)
-        parsed = parse_query(request.query, searcher.schema, self.kb, searcher.reader())
+        parsed = parse_query(request.query, searcher.schema, self.kb, searcher)
         clarifications = self._clarifications(parsed.text)
         if parsed.query is wq.NullQuery or isinstance(parsed.query, type(wq.NullQuery)):
             return SearchPage(request, 0, (), None, parsed.expansions, parsed.notes, clarifications)
         first = (request.page - 1) * request.per_page
         limit = first + request.per_page + (RERANK_DEPTH if request.evidence_ranking else 0)
-        total, ranked = build.index.top(searcher, parsed.query, limit, self._filter(request))
-        if request.evidence_ranking:
-            status = build.statuses(searcher)
-            ranked.sort(key=lambda item: item[0] * (1 + EVIDENCE_WEIGHT[status[item[1]]]), reverse=True)
+        limits = Filter(request.statuses, request.doc_ids, request.topic)
+        total, ranked = build.index.top(searcher, parsed.query, limit, limits or None)
+        if request.evidence_ranking and ranked:
+            statuses = searcher.statuses([key for _, key in ranked])
+            weighted = {key: score * (1 + EVIDENCE_WEIGHT[s]) for (score, key), s in zip(ranked, statuses, strict=True)}
+            ranked.sort(key=lambda item: weighted[item[1]], reverse=True)
         terms = {t.decode() if isinstance(t, bytes) else t for _, t in parsed.query.iter_all_terms()}
         shown = ranked[first : first + request.per_page]
-        hits = tuple(_hit(searcher.stored_fields(docnum), score) for score, docnum in shown)
+        stored = searcher.stored([key for _, key in shown])
+        hits = tuple(_hit(fields, score) for fields, (score, _) in zip(stored, shown, strict=True))
         hits = tuple(replace(hit, snippet=snippet(hit, terms), source=build.store.source(hit.doc_id)) for hit in hits)
         suggestion = self._suggest(build, searcher, parsed, total)
         return SearchPage(request, total, hits, suggestion, parsed.expansions, parsed.notes, clarifications)
@@ -193,13 +185,12 @@ class Library:
         if total > 3 or not parsed.text:
             return None
         corrector = build.vocabulary
-        reader = searcher.reader()
         known = {w for group in self.kb.synonyms for phrase in group for w in phrase.split()}
         changed = False
         words = []
         for word in re.findall(r"[^\W\d_]{3,}|\S+", parsed.text):
             lowered = word.lower()
-            unknown = lowered.isalpha() and lowered not in known and not reader.frequency("text", stem(lowered))
+            unknown = lowered.isalpha() and lowered not in known and not searcher.frequency("text", stem(lowered))
             if word not in _OPERATORS and unknown:
                 found = corrector.suggest(lowered, limit=1, maxdist=2)
                 if found:
@@ -209,7 +200,7 @@ class Library:
 
     def passage(self, passage_id: str) -> Hit | None:
         self.refresh()
-        fields = self._searcher().document(passage_id=passage_id)
+        fields = self._searcher().document(passage_id)
         return self._sourced(_hit(fields, 0.0)) if fields else None
 
     def _sourced(self, hit: Hit) -> Hit:
@@ -245,6 +236,5 @@ class Library:
     def passages_by_topic(self, topic: str, statuses: tuple[str, ...], limit: int = 50) -> list[Hit]:
         """Passages tagged with `topic` whose status is one of `statuses`."""
         self.refresh()
-        q = wq.And([wq.Term("topics", topic.lower()), wq.Or([wq.Term("status", s) for s in statuses])])
-        found = self._searcher().search(q, limit=limit, sortedby="passage_id")
-        return [self._sourced(_hit(r.fields(), 0.0)) for r in found]
+        found = self._searcher().by_topic(topic, statuses, limit)
+        return [self._sourced(_hit(fields, 0.0)) for fields in found]

@@ -27,6 +27,8 @@ from indexer.engine.pins import PINS, internals
 from indexer.engine.whoosh import WhooshEngine
 from indexer.engine.whoosh.plain import PARTS
 
+pytestmark = pytest.mark.whoosh_only  # whoosh's own segments, scorer and writers
+
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "indexer" / "engine"
 # what the rest of the library may import from whoosh and NLTK: their public query and stemming API

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 
 import pytest
+from searchbackend import WHOOSH, document_lines, stored_builds
 
 from indexer import (
     BuildError,
@@ -17,10 +17,10 @@ from indexer import (
     build_index_from,
     current_build,
     document_from_text,
+    open_index,
 )
 from indexer.engine.pins import internals
 from indexer.index import pipeline as pipeline_module
-from indexer.index.store import DocumentStore
 
 
 @pytest.fixture()
@@ -30,8 +30,7 @@ def parallel(monkeypatch):
 
 
 def store_lines(root) -> list[dict]:
-    build = current_build(root)
-    return [json.loads(line) for line in (build / "documents.jsonl").read_text().splitlines()]
+    return document_lines(root)
 
 
 def test_parallel_build_equals_serial_build(tmp_path, paragraphs, parallel):
@@ -44,9 +43,10 @@ def test_parallel_build_equals_serial_build(tmp_path, paragraphs, parallel):
         a, b = Library(tmp_path / "two").search(SearchRequest(q)), Library(tmp_path / "one").search(SearchRequest(q))
         assert a.total == b.total > 0
         assert [round(h.score, 6) for h in a.hits] == [round(h.score, 6) for h in b.hits]
-    segments = 2 if internals() else 1  # one a worker; whoosh's own writer merges the workers' parts into one
-    assert len(Library(tmp_path / "two")._searcher().leaf_searchers()) == segments
-    assert (current_build(tmp_path / "two") / "vocabulary.json").is_file()
+    if WHOOSH:
+        segments = 2 if internals() else 1  # one a worker; whoosh's own writer merges the workers' parts into one
+        assert len(Library(tmp_path / "two")._searcher().leaf_searchers()) == segments
+        assert (current_build(tmp_path / "two") / "vocabulary.json").is_file()
 
 
 def test_unchanged_documents_are_reused_by_workers(tmp_path, paragraphs, parallel):
@@ -74,7 +74,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_previous_index(tmp_path,
     with pytest.raises(BuildError, match="loader bug"):
         build_index_from([*sources, Exploding()], tmp_path / "ix", procs=2)
     assert current_build(tmp_path / "ix") == before
-    assert list((tmp_path / "ix").glob("build-*")) == [before]
+    assert stored_builds(tmp_path / "ix") == [before]
     assert not multiprocessing.active_children()
 
 
@@ -85,7 +85,7 @@ def test_documents_texts_and_skipped_items_in_one_build(tmp_path):
     summary = build_index_from(sources, tmp_path / "ix")
     assert summary.documents == 2
     assert sorted(e.path for e in summary.skipped) == ["blank", "missing.txt"]
-    store = DocumentStore(current_build(tmp_path / "ix"))
+    store = open_index(tmp_path / "ix")[2]
     assert store.get("plain").document.title == "A note"
     assert store.get("page").document.title == "Page"
     assert store.checksum("plain") == doc.checksum

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from searchbackend import edit_manifest
 
 from indexer import Library, SearchRequest, SourceText, build_index, build_index_from, document_from_text
 from indexer.documents.loading import CLEANING_VERSION, load_corpus
@@ -242,9 +243,7 @@ def test_a_build_from_before_provenance_is_not_reused(tmp_path):
     assert CLEANING_VERSION >= 3  # front matter removal changed what a file becomes
     docs = _corpus(tmp_path, manifest_name=None)
     build_index([docs], tmp_path / "index")
-    manifest_path = next((tmp_path / "index").glob("build-*/manifest.json"))
-    manifest = json.loads(manifest_path.read_text())
-    manifest_path.write_text(json.dumps({**manifest, "cleaning": 2}))
+    edit_manifest(tmp_path / "index", cleaning=2)
     assert build_index([docs], tmp_path / "index").reused == 0
 
 

@@ -27,7 +27,7 @@ def finishes(work, seconds: float = 10.0):
 
 
 class CountingReader:
-    """A real whoosh reader that counts the vocabulary terms the query pulls from it."""
+    """A real searcher that counts the vocabulary terms the query pulls from it."""
 
     def __init__(self, reader) -> None:
         self.reader = reader
@@ -49,13 +49,14 @@ def parse(seed_index):
     """parse_query against the seed index through a CountingReader; returns (parsed, terms pulled)."""
     _, ix, _ = open_index(seed_index)
     kb = default_knowledge_base()
-    with ix.searcher() as searcher:
+    searcher = ix.searcher()
 
-        def run(text):
-            reader = CountingReader(searcher.reader())
-            return parse_query(text, searcher.schema, kb, reader), reader.pulled
+    def run(text):
+        reader = CountingReader(searcher)
+        return parse_query(text, searcher.schema, kb, reader), reader.pulled
 
-        yield run
+    yield run
+    searcher.close()
 
 
 @settings(max_examples=400, deadline=None)

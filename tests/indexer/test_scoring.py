@@ -18,9 +18,12 @@ from indexer.engine.whoosh.schema import HEADING_BOOST, TITLE_BOOST
 from indexer.engine.whoosh.scoring import FieldBM25, PostingCache, flat_terms, top_documents
 from indexer.search.query import _parser, _plain_words, parse_query
 
-pytestmark = pytest.mark.skipif(
-    not pinned_versions_installed(), reason="the engine internals are written for the pinned whoosh and NLTK"
-)
+pytestmark = [
+    pytest.mark.whoosh_only,  # whoosh's own segments and scorer
+    pytest.mark.skipif(
+        not pinned_versions_installed(), reason="the engine internals are written for the pinned whoosh and NLTK"
+    ),
+]
 FAST = WhooshEngine(internals=True)
 
 

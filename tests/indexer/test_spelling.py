@@ -30,4 +30,7 @@ def test_one_edit_first_then_most_frequent():
 
 
 def test_a_build_without_vocabulary_suggests_nothing(tmp_path):
-    assert Vocabulary.load(tmp_path).suggest("anything") == []
+    """A folder built before the vocabulary existed (none is written on PostgreSQL)."""
+    from indexer.engine.folder import FolderCatalog
+
+    assert Vocabulary(FolderCatalog(tmp_path, None).vocabulary(tmp_path)).suggest("anything") == []

@@ -49,6 +49,7 @@ def _wait_for_new_build(root: Path, before: Path, child: subprocess.Popen, timeo
     pytest.fail("the build did not start a build folder in time")
 
 
+@pytest.mark.whoosh_only  # watches the folder for the new build's; on PostgreSQL: tests/indexer/test_index.py
 def test_build_killed_mid_way_keeps_serving_and_next_build_succeeds(tmp_path, seeds_dir):
     """A real `sourcecheck build` process, killed with SIGKILL while it writes its new index, three times."""
     root = tmp_path / "ix"
@@ -105,6 +106,7 @@ needs_root = pytest.mark.skipif(not _can_mount() and not os.environ.get("CI"),
 @needs_root
 # whoosh's writer leaves its half-written segment files open when the disk fills; they are closed on collection
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.whoosh_only  # the index folder's disk
 def test_full_disk_gives_clear_error_and_keeps_old_index(tmp_path, seeds_dir):
     with small_filesystem(tmp_path, "6m") as fs:
         root = fs / "ix"
@@ -125,6 +127,7 @@ def test_full_disk_gives_clear_error_and_keeps_old_index(tmp_path, seeds_dir):
 
 
 @needs_root
+@pytest.mark.whoosh_only  # the index folder's disk
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_read_only_index_folder_gives_clear_error_and_keeps_serving(tmp_path, seeds_dir):
     with small_filesystem(tmp_path, "16m") as fs:

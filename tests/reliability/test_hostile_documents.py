@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -22,6 +21,7 @@ from indexer import (
 )
 from indexer.documents import loading as documents
 from indexer.documents.html_text import html_blocks
+from indexer.index.build import open_catalog
 
 from .figures import record
 
@@ -70,7 +70,8 @@ def test_nasty_corpus_builds_and_skips_with_reasons(tmp_path):
     links = ["loop-a.txt", "loop-b.txt", "key.txt", "instance"]
     assert {name: skipped.get(name) for name in links} == dict.fromkeys(links, documents.LINK_SKIPPED)
     assert Library(tmp_path / "ix").search(SearchRequest("5ecret")).total == 0
-    stored = (Path(summary.path) / "documents.jsonl").read_text()
+    builds = open_catalog(tmp_path / "ix")
+    stored = b"".join(builds.documents(builds.current()).lines()).decode()
     assert "5ecret" not in stored and "Private" not in stored
     assert all(reason for reason in skipped.values())
     assert summary.documents == sum(1 for o in expected.values() if o == "index")
@@ -210,9 +211,9 @@ def test_a_file_of_endless_sentences_is_cut_at_the_limit(tmp_path, megabytes):
     [warning] = summary.warnings
     assert warning.startswith(f"{docs / 'endless.txt'}: too many sentences (the limit is {limit:,} sentences")
     # the work and the size one document causes are bounded by the limit, whatever the file's size
-    build = Path(summary.path)
-    offsets = json.loads((build / "documents.offsets.json").read_text())
-    assert sum(offsets["endless"][3].values()) == limit
-    assert offsets["endless"][1] < 2_000_000  # bytes of its stored line: text, blocks, passages, verdicts
+    builds = open_catalog(tmp_path / "ix")
+    stored = builds.documents(builds.current())
+    assert sum(stored.entries()["endless"][1].values()) == limit  # its sentences per status
+    assert len(stored.line("endless")) < 2_000_000  # bytes of its stored line: text, blocks, passages, verdicts
     assert summary.passages <= limit
     record("hostile_documents", "oversized_documents_cut_with_warning")

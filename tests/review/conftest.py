@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pgserver import PostgresServer, start_or_skip
+from searchbackend import copy_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -65,9 +66,7 @@ def store(db_url):
 @pytest.fixture()
 def index_dir(tmp_path, seed_index) -> Path:
     """A copy of the session's seed index that a test may rebuild (copying is much faster than building)."""
-    folder = tmp_path / "index"
-    shutil.copytree(seed_index, folder, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
-    return folder
+    return copy_index(seed_index, tmp_path / "index")
 
 
 @pytest.fixture()
