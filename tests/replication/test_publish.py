@@ -23,13 +23,10 @@ class Interrupted(Exception):
 
 
 def generations(cluster, standby: str) -> list[int]:
-    """The generations the standby's search database has rows (partitions) for."""
+    """The generations the standby's search database has passage tables for (attached as partitions or not yet)."""
     cluster.replay_lag()
     with cluster.standby.connect(standby.rsplit("/", 1)[1]) as conn:
-        rows = conn.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'search_passages'::regclass"
-        ).fetchall()
+        rows = conn.execute("SELECT relname FROM pg_class WHERE relname ~ '^search_passages_g[0-9]+$'").fetchall()
     return sorted(int(name.removeprefix("search_passages_g")) for (name,) in rows)
 
 
