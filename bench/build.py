@@ -15,8 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+from indexer.settings import SEARCH_URL
+
 from . import corpus as medquad
 from .memory import MB, PeakSampler
+from .postgres import database_mb
 
 
 def folder_bytes(folder: Path, pattern: str = "*") -> int:
@@ -37,13 +40,14 @@ def _gnu_time(out: Path) -> dict:
     }
 
 
-def run_whole(command: list[str], timing: Path, cwd: Path) -> tuple[int, dict, dict]:
+def run_whole(command: list[str], timing: Path, cwd: Path, env: dict | None = None) -> tuple[int, dict, dict]:
     """Run `command` as a whole process under GNU time (exit status, its wall clock, CPU and largest process's
     peak RSS; the sampled peak memory of the process tree). Where /usr/bin/time is missing, the same figures come
     from the child's resource usage as the kernel reports it to wait4(), which is what GNU time reads."""
     gnu = Path(TIME).is_file()
     started = time.perf_counter()
-    child = subprocess.Popen([TIME, "-f", TIME_FORMAT, "-o", str(timing), *command] if gnu else command, cwd=cwd)
+    command = [TIME, "-f", TIME_FORMAT, "-o", str(timing), *command] if gnu else command
+    child = subprocess.Popen(command, cwd=cwd, env=env)
     with PeakSampler(child.pid) as sampler:
         if gnu:
             code, usage = child.wait(), None
@@ -64,12 +68,22 @@ def run_whole(command: list[str], timing: Path, cwd: Path) -> tuple[int, dict, d
     return code, process, sampler.as_dict()
 
 
-def measure(size: int | None, index_dir: Path, corpus: Path, procs: int | None, out: Path, copies: int = 1) -> dict:
+def measure(
+    size: int | None,
+    index_dir: Path,
+    corpus: Path,
+    procs: int | None,
+    out: Path,
+    copies: int = 1,
+    environment: dict | None = None,
+) -> dict:
     """Run the build in a child process and return its figures, those of the whole process (`run_whole`) and the
-    peak memory of its process tree."""
+    peak memory of its process tree. `environment`: settings for the build (the search backend's URL, to build
+    on PostgreSQL as `sourcecheck build` would)."""
     command = [sys.executable, "-m", "bench.build", str(size or 0), str(index_dir), str(out), "--corpus", str(corpus)]
     command += ["--copies", str(copies)] + (["--procs", str(procs)] if procs else [])
-    code, process, memory = run_whole(command, out.with_suffix(".time"), Path(__file__).resolve().parents[1])
+    env = {**os.environ, **(environment or {})}
+    code, process, memory = run_whole(command, out.with_suffix(".time"), Path(__file__).resolve().parents[1], env)
     if code:
         raise RuntimeError(f"the build of {size} documents x{copies} failed (exit status {code})")
     figures = {**json.loads(out.read_text()), **memory, "process": process}
@@ -112,6 +126,11 @@ def main(argv: list[str] | None = None) -> None:
         "maxrss_largest_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "path": str(build),
     }
+    search_url = os.environ.get(SEARCH_URL.envvar)
+    if search_url:  # built on PostgreSQL: the database holds index and documents; no folder was written
+        figures["database_mb"] = database_mb(search_url)
+        for key in ("index_mb", "store_mb", "build_mb"):
+            figures.pop(key)
     args.out.write_text(json.dumps(figures, indent=1))
 
 

@@ -52,6 +52,8 @@ def ranking_table(results: dict) -> list[str]:
             split = f"{e.get('ndcg@10_tuning')} / {e.get('ndcg@10_held_out')}"
             best = max(q[k]["ndcg@10"] or 0 for k, _ in ENGINES if k in q)
             ndcg = f"**{e['ndcg@10']}**" if e["ndcg@10"] == best else str(e["ndcg@10"])
+            if e["ndcg@10"] is None:  # not ranked: too slow for the run's --ndcg-budget
+                ndcg, split = "-", f"not measured ({e.get('ndcg_skipped', '')})"
             lines.append(
                 f"| {corpus_label(size)} | {size['build']['passages']:,} | {name} | {ndcg} | {split} | "
                 f"{e['p50_ms']} | {e['p95_ms']} |"
@@ -61,13 +63,14 @@ def ranking_table(results: dict) -> list[str]:
 
 def ranking_text(results: dict) -> str:
     """The ranking table as printed at the end of a run."""
-    q = results["sizes"][0]["query"]
-    judged = f"{q['library']['queries']} judged queries ({q['library'].get('tuning_queries')} in the tuning half)"
+    ranked = [s["query"][k] for s in results["sizes"] for k, _ in ENGINES if "queries" in s["query"].get(k, {})]
+    e = ranked[0] if ranked else {"queries": 0}
+    judged = f"{e['queries']} judged queries ({e.get('tuning_queries')} in the tuning half)"
     return f"Ranking and latency, {judged}, same passages, same run:\n" + "\n".join(ranking_table(results))
 
 
 def tables(results: dict, json_path: str, plot_path: str) -> str:
-    m = results["machine"]
+    m, first = results["machine"], results["sizes"][0]["query"]
     lines = [
         f"Command: `{results['command']}`  ",
         f"Run: {results['started']} to {results['finished']}; {m['cpus']} CPUs, Python {m['python']}, "
@@ -116,8 +119,8 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
         "",
         *ranking_table(results),
         "",
-        "**Query latency, every engine** (200 queries x rounds, each query timed on every engine in turn; a results "
-        "page of 10 passages; the ratio is ours on whoosh over FTS5)",
+        f"**Query latency, every engine** ({first['queries']} queries x {first['rounds']} timed passes, each query "
+        "timed on every engine in turn; a results page of 10 passages; the ratio is ours on whoosh over FTS5)",
         "",
         *latency_table(results),
     ]
@@ -141,7 +144,7 @@ def tables(results: dict, json_path: str, plot_path: str) -> str:
                     f"| {corpus_label(s)} | {s['build']['passages']:,} | {h.get('backend', 'whoosh')} | "
                     f"{h['workers']} | {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
                     f"{r['p99_ms']} | {errors} | {_workers_memory(h)} | {h['first_request_s']} | "
-                    f"{s.get('claims_sync', {}).get('seconds', '-')} |"
+                    f"{h.get('claims_sync', s.get('claims_sync', {})).get('seconds', '-')} |"
                 )
         h = http_rows[0][1]
         lines.append(f"\nwrk: {h['threads']} thread(s), {h['connections']} connections, {h['seconds']} s a run.")
@@ -178,9 +181,11 @@ def engine_builds_table(results: dict) -> list[str]:
         b, q = s["build"], s["query"]
         wall = (b.get("process") or {}).get("wall_s", b["seconds"])
         rows = [("Sourcecheck (whoosh)", "whole build command", wall, b, b["index_mb"] + b["store_mb"])]
-        if "postgres" in q:
-            pg = q["postgres"]["build"]
-            rows.append(("Sourcecheck on PostgreSQL", "whole build command", pg["wall_s"], pg, pg["database_mb"]))
+        if "postgres_build" in s:
+            pg = s["postgres_build"]
+            rows.append(
+                ("Sourcecheck on PostgreSQL", "whole build command", pg["process"]["wall_s"], pg, pg["database_mb"])
+            )
         for key, name, size in (("fts5", "SQLite FTS5", "db_mb"), ("tantivy", "tantivy", "index_mb")):
             if key in q:
                 e = q[key]["build"]
@@ -256,8 +261,8 @@ def plot(results: dict, path: Path) -> None:
     disk.plot(x, [s["query"]["fts5"]["build"]["db_mb"] for s in sizes], "--", marker="^", label="FTS5 database")
     if all("tantivy" in s["query"] for s in sizes):
         disk.plot(x, [s["query"]["tantivy"]["build"]["index_mb"] for s in sizes], "-.", marker="v", label="tantivy")
-    if all("postgres" in s["query"] for s in sizes):
-        pg = [s["query"]["postgres"]["build"]["database_mb"] for s in sizes]
+    if all("postgres_build" in s for s in sizes):
+        pg = [s["postgres_build"]["database_mb"] for s in sizes]
         disk.plot(x, pg, marker="D", label="PostgreSQL database")
     disk.set(title="Size on disk", xlabel="passages", ylabel="MB", xscale="log", yscale="log")
     for ax in (lat, mem, disk):

@@ -19,10 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from . import postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 STATUSES = ["unverified"] * 970 + ["unsupported"] * 25 + ["inaccurate"] * 5
@@ -174,16 +177,6 @@ def measure(url: str, count: int, rounds: int) -> dict:
     return {"claims": count, "fill_s": round(filled, 1), "operations": results}
 
 
-def _postgres_url():
-    if os.environ.get("SOURCECHECK_TEST_DATABASE_URL"):
-        return os.environ["SOURCECHECK_TEST_DATABASE_URL"], None
-    sys.path.insert(0, str(ROOT))
-    from tests.review.conftest import PostgresServer
-
-    server = PostgresServer().start()
-    return server.create_database(), server
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.review_queue")
     parser.add_argument("--claims", type=int, default=100_000)
@@ -192,20 +185,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     results = {}
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as servers:
         urls = args.database_url or [f"sqlite:///{Path(folder) / 'review.sqlite3'}"]
-        server = None
         if not args.database_url and not args.no_postgres:
-            url, server = _postgres_url()
-            urls.append(url)
-        try:
-            for url in urls:
-                name = url.split(":", 1)[0].split("+")[0]
-                print(f"[{time.strftime('%H:%M:%S')}] {name}: {args.claims} claims", file=sys.stderr)
-                results[name] = measure(url, args.claims, args.rounds)
-        finally:
-            if server is not None:
-                server.stop()
+            new_database = servers.enter_context(postgres.databases(os.environ.get("SOURCECHECK_TEST_DATABASE_URL")))
+            urls.append(new_database())
+        for url in urls:
+            name = url.split(":", 1)[0].split("+")[0]
+            print(f"[{time.strftime('%H:%M:%S')}] {name}: {args.claims} claims", file=sys.stderr)
+            results[name] = measure(url, args.claims, args.rounds)
     print(json.dumps(results, indent=2))
 
 

@@ -16,6 +16,13 @@ def _target(name: str, measured, limit, met: bool | None, unit: str = "") -> dic
     return {"target": name, "measured": measured, "limit": limit, "unit": unit, "met": met}
 
 
+def _at_least(value, *limits) -> bool | None:
+    """value >= every limit; None when a figure was not measured (an nDCG left out of the run)."""
+    if value is None or None in limits:
+        return None
+    return all(value >= limit for limit in limits)
+
+
 def evaluate(results: dict) -> list[dict]:
     """Each target with the measured figure, the limit and whether it was met (None: not measured), at the largest
     corpus of the run that is not grown by copies (the targets are set for MedQuAD itself)."""
@@ -35,7 +42,7 @@ def evaluate(results: dict) -> list[dict]:
             "nDCG@10 ours vs FTS5",
             f"{q['library']['ndcg@10']} vs {q['fts5']['ndcg@10']}",
             ">= FTS5",
-            q["library"]["ndcg@10"] >= q["fts5"]["ndcg@10"],
+            _at_least(q["library"]["ndcg@10"], q["fts5"]["ndcg@10"]),
         ),
     ]
     if "tantivy" in q:
@@ -45,7 +52,7 @@ def evaluate(results: dict) -> list[dict]:
                 "nDCG@10 ours vs tantivy",
                 f"{ours} vs {theirs}",
                 f">= {NDCG} and >= tantivy",
-                ours >= NDCG and ours >= theirs,
+                _at_least(ours, NDCG, theirs),
             )
         )
     served = next(

@@ -104,6 +104,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         contrast=_phrases(d.contrast, terms, f"{where}.contrast"),
         modifiers=_phrases(d.modifiers, terms, f"{where}.modifiers") if d.modifiers else None,
         time_modifiers=_phrases(d.time_modifiers, terms, f"{where}.time_modifiers") if d.time_modifiers else None,
+        hindrances=_phrases(d.hindrances, terms, f"{where}.hindrances") if d.hindrances else None,
         clause_breaks=re.compile(_regex(d.clause_breaks, f"{where}.clause_breaks"), re.I),
         anaphor=re.compile(anaphor, re.I),
         break_marks=tuple(d.break_marks),

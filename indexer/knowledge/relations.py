@@ -109,6 +109,7 @@ class Discourse:
     anaphor: re.Pattern[str]
     break_marks: tuple[str, ...] = ()  # characters one of which every clause break holds (a cheap test first)
     topic_kinds: frozenset[str] = frozenset()  # concept kinds that put a sentence on a topic the facts cover
+    hindrances: Pattern | None = None  # "stop you from": the "from" before the object does not date it
 
     def may_break(self, text: str) -> bool:
         """False when `text` cannot hold a clause break (most sentences: the regex need not run)."""
@@ -163,6 +164,7 @@ _VERDICTS = {
     ("unestablished", "denied"): "supported",
 }
 _CONTRAST_REACH = 16  # characters before a mention in which a contrast cue makes it the contrast ("unlike IUI")
+_HINDRANCE_REACH = 48  # characters before an object in which a hindrance governs it ("prevent the embryo from")
 _MENTIONS_KEPT = 16  # lines whose mentions are kept: a sentence, its clauses and what the page is about
 _AFTER_REACH = 3  # tokens after an object in which a subject may stand ("the uterus (IUI)")
 
@@ -220,7 +222,7 @@ class RelationReader:
         d = self.discourse
         out = [c.names for c in self.concepts.values()]
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
-        out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers) if p is not None]
+        out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers, d.hindrances) if p is not None]
         out += [p for f in self.facts for p in (*f.unless, *f.when)]
         out += [p for m in self.measures for p in m.patterns()]
         for r in self.relations.values():
@@ -291,8 +293,12 @@ class RelationReader:
                 starts = [m.start() for m in _tokens(line)]
             for obj in objects:
                 if obj.start not in dated:
-                    modifier = self.discourse.time_modifiers
-                    dated[obj.start] = modifier is not None and self._cued(line, obj, modifier)
+                    modifier, hindrance = self.discourse.time_modifiers, self.discourse.hindrances
+                    dated[obj.start] = (
+                        modifier is not None
+                        and self._cued(line, obj, modifier)
+                        and not (hindrance is not None and self._cued(line, obj, hindrance, _HINDRANCE_REACH))
+                    )
                 if dated[obj.start]:
                     continue  # "distress after a miscarriage": the loss dates the claim
                 # a weak name ("a syringe") is a subject only when no other is named, besides this object
@@ -388,9 +394,9 @@ class RelationReader:
         main = [s for s in plain if modifiers is None or not self._cued(line, s, modifiers)]
         return (main or plain)[-1]
 
-    def _cued(self, line: str, mention: Mention, cue: Pattern) -> bool:
-        """Whether `cue` ends just before `mention` (within a few words)."""
-        window = " " + line[max(0, mention.start - _CONTRAST_REACH) : mention.start].strip() + " "
+    def _cued(self, line: str, mention: Mention, cue: Pattern, reach: int = _CONTRAST_REACH) -> bool:
+        """Whether `cue` ends just before `mention` (within `reach` characters: a few words)."""
+        window = " " + line[max(0, mention.start - reach) : mention.start].strip() + " "
         return cue.regex.search(window) is not None
 
     def _without_own_negations(self, line: str, relation: Relation, start: int, end: int) -> str:

@@ -187,6 +187,10 @@ class DiscourseEntry(_Strict):
     time_modifiers: list[Text] = Field(
         default_factory=list, description="Just before an object: it dates the claim ('after a loss'), not its object."
     )
+    hindrances: list[Text] = Field(
+        default_factory=list,
+        description="Just before an object: a verb it completes ('stop you from'): no time modifier there dates it.",
+    )
     modifiers: list[Text] = Field(
         default_factory=list,
         description="Just before a concept: it modifies another ('after insemination'), so is the subject only alone.",

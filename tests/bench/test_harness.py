@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from pgserver import pg_bin
 
 from bench import corpus as medquad_corpus
 from bench import run
@@ -43,7 +45,15 @@ def seed_corpus(seeds_dir: Path, folder: Path) -> Path:
     return folder
 
 
-def tiny_run(corpus: Path, tmp_path: Path, sizes: str, http: bool) -> dict:
+def needs_postgres() -> None:
+    """PostgreSQL's binaries must be here for the PostgreSQL column (skipped locally without them, not in CI)."""
+    if pg_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed, and CI must benchmark it: scripts/setup.sh installs it")
+        pytest.skip("PostgreSQL is not installed")
+
+
+def tiny_run(corpus: Path, tmp_path: Path, sizes: str, http: bool, postgres: bool = False) -> dict:
     argv = [
         "--corpus",
         str(corpus),
@@ -66,14 +76,15 @@ def tiny_run(corpus: Path, tmp_path: Path, sizes: str, http: bool) -> dict:
         "--work",
         str(tmp_path / "work"),
     ]
-    return run.main(argv + ([] if http else ["--no-http"]))
+    return run.main(argv + ([] if http else ["--no-http"]) + ([] if postgres else ["--no-postgres"]))
 
 
 def test_tiny_run_produces_every_figure(tmp_path, seeds_dir):
     if not shutil.which("wrk"):
         pytest.fail("wrk is not installed: scripts/setup.sh installs it")
+    needs_postgres()
     corpus = seed_corpus(seeds_dir, tmp_path / "corpus")
-    results = tiny_run(corpus, tmp_path, "20,1000", http=True)
+    results = tiny_run(corpus, tmp_path, "20,1000", http=True, postgres=True)
     assert json.loads((tmp_path / "r.json").read_text()) == results
     small, everything = results["sizes"]
     assert 0 < small["build"]["documents"] <= 20 < everything["build"]["documents"]  # a few paragraphs are debris
@@ -82,27 +93,33 @@ def test_tiny_run_produces_every_figure(tmp_path, seeds_dir):
         assert build["passages"] > 0 and build["passages_per_s"] > 0 and build["peak_rss_total_mb"] > 0
         assert query["fts5"]["build"]["passages"] == build["passages"]  # the baselines index the same passages
         assert query["tantivy"]["build"]["passages"] == build["passages"]
-        for engine in ("library", "fts5", "tantivy"):
+        pg = size["postgres_build"]  # the same corpus built on PostgreSQL, as a whole process
+        assert (pg["documents"], pg["passages"]) == (build["documents"], build["passages"])
+        assert pg["database_mb"] > 0 and pg["process"]["wall_s"] > 0 and "index_mb" not in pg
+        for engine in ("library", "postgres", "fts5", "tantivy"):
             assert query[engine]["n"] == len(QUERIES)
             assert 0 <= query[engine]["ndcg@10"] <= 1 and query[engine]["queries"] > 0
             assert query[engine]["p50_ms"] <= query[engine]["p95_ms"] <= query[engine]["p99_ms"]
-        (served,) = size["http"]
-        for page in ("api", "html"):
-            assert served[page]["requests"] > 0 and not any(served[page]["errors"].values())
-        assert served["worker_rss_mb"] and served["first_request_s"] >= 0
-        assert size["claims_sync"]["claims_added"] > 0 and size["claims_sync"]["seconds"] > 0
+        assert [h["backend"] for h in size["http"]] == ["whoosh", "postgres"]
+        for served in size["http"]:
+            for page in ("api", "html"):
+                assert served[page]["requests"] > 0 and not any(served[page]["errors"].values())
+            assert served["worker_rss_mb"] and served["first_request_s"] >= 0
+            assert served["claims_sync"]["claims_added"] > 0 and served["claims_sync"]["seconds"] > 0
     assert {t["target"] for t in results["targets"]} >= {"build incl. checking, passages/s", "library p50 / FTS5 p50"}
     report = (tmp_path / "BENCHMARKS.md").read_text()
     assert "python -m bench --corpus" in report and "/api/v1/search" in report and "tantivy (BM25" in report
+    assert "Sourcecheck on PostgreSQL" in report and "| postgres | 1 | /api/v1/search |" in report
     assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_grown_corpus_is_measured_with_copies_mapped_back(tmp_path, seeds_dir):
+    needs_postgres()
     corpus = seed_corpus(seeds_dir, tmp_path / "corpus")
-    one, two = tiny_run(corpus, tmp_path, "6,6x2", http=False)["sizes"]
+    one, two = tiny_run(corpus, tmp_path, "6,6x2", http=False, postgres=True)["sizes"]
     assert (one["copies"], two["copies"]) == (1, 2)
     assert two["build"]["documents"] == 2 * one["build"]["documents"]
-    assert two["build"]["passages"] == 2 * one["build"]["passages"]
+    assert two["build"]["passages"] == 2 * one["build"]["passages"] == two["postgres_build"]["passages"]
     for size in (one, two):
         process = size["build"]["process"]
         assert process["wall_s"] > 0 and process["cpu_s"] > 0 and process["maxrss_mb"] > 0
@@ -111,7 +128,7 @@ def test_grown_corpus_is_measured_with_copies_mapped_back(tmp_path, seeds_dir):
     for engine in ("fts5", "tantivy"):  # documents with at least one passage
         assert 0 < one["query"][engine]["build"]["documents"] <= one["build"]["documents"]
         assert two["query"][engine]["build"]["documents"] == 2 * one["query"][engine]["build"]["documents"]
-    for engine in ("library", "fts5", "tantivy"):
+    for engine in ("library", "postgres", "fts5", "tantivy"):
         # identical copies: mapped back to their originals, each engine ranks the same documents as at 1x
         assert two["query"][engine]["ndcg@10"] == one["query"][engine]["ndcg@10"]
     report = (tmp_path / "BENCHMARKS.md").read_text()
