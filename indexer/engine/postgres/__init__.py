@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
@@ -98,8 +99,20 @@ class PostgresCatalog:
                         yield conn
                 else:
                     yield conn
-        except sa.exc.OperationalError as e:
+        except (sa.exc.OperationalError, sa.exc.InternalError) as e:  # unreachable; read-only (a standby)
             raise failure(url, e, self._setting(url)) from e
+
+    @contextmanager
+    def _raw(self, autocommit: bool = False):
+        """A psycopg connection of its own (COPY, VACUUM, DETACH CONCURRENTLY), its errors named as the setting's."""
+        conn = connect_raw(self.url)
+        try:
+            conn.autocommit = autocommit
+            yield conn
+        except psycopg.Error as e:
+            raise failure(self.url, e, self._setting(self.url)) from e
+        finally:
+            conn.close()
 
     def _setting(self, url: str) -> str:
         return "SOURCECHECK_SEARCH_URL" if url == self.url else "SOURCECHECK_SEARCH_READ_URL"
@@ -175,8 +188,7 @@ class PostgresCatalog:
                 entry = totals.setdefault(key, [0, 0])
                 entry[0] += df
                 entry[1] += freq
-        conn = connect_raw(self.url)
-        try:
+        with self._raw() as conn:
             with conn.cursor() as cur:
                 terms = f"search_terms_g{build.id}"
                 with cur.copy(f"COPY {terms} (generation, field, term, df, freq) FROM STDIN") as copy:
@@ -185,26 +197,19 @@ class PostgresCatalog:
                 stats = json.dumps({"passages": passages, "lengths": lengths})
                 cur.execute("UPDATE search_generations SET stats = %s WHERE id = %s", (stats, build.id))
             conn.commit()
-        finally:
-            conn.close()
         self._attach(build)
 
     def _attach(self, build: Generation) -> None:
         """VACUUM and ANALYZE the generation's tables (the planner knows them before anyone searches them, and the
         postings are read from their index alone), then attach them."""
-        conn = connect_raw(self.url)
-        try:
-            conn.autocommit = True
+        with self._raw(autocommit=True) as conn:
             for name in schema.partition_names(build.id):  # VACUUM too: index-only scans of the postings
                 conn.execute(f"VACUUM (ANALYZE) {name}")
-        finally:
-            conn.close()
         with self._connect(self.url, begin=True) as conn:
             schema.attach_partitions(conn, build.id)
 
     def write_documents(self, build: Generation, records: Iterable, paths: Mapping[str, str]) -> None:
-        conn = connect_raw(self.url)
-        try:
+        with self._raw() as conn:
             columns = "generation, seq, doc_id, title, checksum, counts, source, line, path"
             table = f"search_documents_g{build.id}"
             with conn.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -223,8 +228,6 @@ class PostgresCatalog:
                         )
                     )
             conn.commit()
-        finally:
-            conn.close()
 
     def documents(self, build: Generation) -> PostgresDocuments:
         return PostgresDocuments(self, build.id)
@@ -278,17 +281,13 @@ class PostgresCatalog:
         for g in ids:
             with self._connect(self.url) as conn:
                 attached = schema.attached(conn, g)
-            raw = connect_raw(self.url)
-            try:
-                raw.autocommit = True
+            with self._raw(autocommit=True) as raw:
                 for table in schema.PARTITIONED:
                     name = schema.partition(table, g)
                     if name in attached:
                         raw.execute(f"ALTER TABLE {table.name} DETACH PARTITION {name} CONCURRENTLY")
                     raw.execute(f"DROP TABLE IF EXISTS {name}")
                 raw.execute("DELETE FROM search_generations WHERE id = %s", (g,))
-            finally:
-                raw.close()
 
     def copy_from(self, library: str) -> Generation:
         """Serve a copy of the build library `library` serves (copied inside the database, as a new generation)."""
