@@ -5,8 +5,10 @@ own, the seeds give the same results as on the whoosh folder, and a bad address 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from pgserver import PostgresServer, start_or_skip
@@ -15,7 +17,7 @@ from indexer import BuildError, Library, SearchRequest, SourceText, build_index,
 from indexer.cli import main
 from indexer.engine.interface import catalog
 from indexer.engine.postgres import PostgresCatalog
-from indexer.engine.postgres.connect import engine
+from indexer.engine.postgres.connect import conninfo, engine
 from indexer.engine.postgres.schema import VERSION
 
 pytestmark = pytest.mark.postgres
@@ -172,3 +174,33 @@ def test_an_address_that_is_not_postgresql_is_an_error_naming_the_setting(runner
     result = runner.invoke(main, ["search", "IUI", "--index-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.startswith("Error: SOURCECHECK_SEARCH_URL must be a postgresql+psycopg://")
+
+
+def test_a_build_publishes_while_a_search_holds_the_tables(url, tmp_path):
+    """Writing and attaching a generation takes no lock a search holds: a transaction reading the passages does not
+    hold up the new build's publication (only dropping the old generation waits for it)."""
+    root = tmp_path / "ix"
+    builds = pg(url, root)
+    for n in range(2):
+        build_index_from([SourceText(f"Doc\n\nMiscarriage is common ({n}).", "doc")], root, builds=builds)
+    before = builds.current()
+    reader = psycopg.connect(conninfo(url))
+    reader.execute("SELECT count(*) FROM search_passages WHERE generation = %s", (before.id,))  # holds its lock
+    try:
+        builder = threading.Thread(
+            target=build_index_from,
+            args=([SourceText("New\n\nAvoid tampons after a miscarriage.", "new")], root),
+            kwargs={"builds": builds},
+        )
+        builder.start()
+        deadline = time.monotonic() + 60
+        while builds.current() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert builds.current() != before, "the build waited for the search"
+        assert builder.is_alive()  # dropping the oldest generation waits for the reader to finish
+    finally:
+        reader.rollback()
+        reader.close()
+    builder.join(60)
+    assert not builder.is_alive()
+    assert Library(root, builds=builds).search(SearchRequest("tampons")).total == 1

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
@@ -98,8 +99,20 @@ class PostgresCatalog:
                         yield conn
                 else:
                     yield conn
-        except sa.exc.OperationalError as e:
+        except (sa.exc.OperationalError, sa.exc.InternalError) as e:  # unreachable; read-only (a standby)
             raise failure(url, e, self._setting(url)) from e
+
+    @contextmanager
+    def _raw(self, autocommit: bool = False):
+        """A psycopg connection of its own (COPY, VACUUM, DETACH CONCURRENTLY), its errors named as the setting's."""
+        conn = connect_raw(self.url)
+        try:
+            conn.autocommit = autocommit
+            yield conn
+        except psycopg.Error as e:
+            raise failure(self.url, e, self._setting(self.url)) from e
+        finally:
+            conn.close()
 
     def _setting(self, url: str) -> str:
         return "SOURCECHECK_SEARCH_URL" if url == self.url else "SOURCECHECK_SEARCH_READ_URL"
@@ -175,26 +188,31 @@ class PostgresCatalog:
                 entry = totals.setdefault(key, [0, 0])
                 entry[0] += df
                 entry[1] += freq
-        conn = connect_raw(self.url)
-        try:
+        with self._raw() as conn:
             with conn.cursor() as cur:
-                with cur.copy("COPY search_terms (generation, field, term, df, freq) FROM STDIN") as copy:
+                terms = f"search_terms_g{build.id}"
+                with cur.copy(f"COPY {terms} (generation, field, term, df, freq) FROM STDIN") as copy:
                     for (field, term), (df, freq) in totals.items():
                         copy.write_row((build.id, field, term, df, freq))
                 stats = json.dumps({"passages": passages, "lengths": lengths})
                 cur.execute("UPDATE search_generations SET stats = %s WHERE id = %s", (stats, build.id))
             conn.commit()
-            conn.autocommit = True
-            for name in schema.partition_names(build.id):
-                conn.execute(f"ANALYZE {name}")
-        finally:
-            conn.close()
+        self._attach(build)
+
+    def _attach(self, build: Generation) -> None:
+        """VACUUM and ANALYZE the generation's tables (the planner knows them before anyone searches them, and the
+        postings are read from their index alone), then attach them."""
+        with self._raw(autocommit=True) as conn:
+            for name in schema.partition_names(build.id):  # VACUUM too: index-only scans of the postings
+                conn.execute(f"VACUUM (ANALYZE) {name}")
+        with self._connect(self.url, begin=True) as conn:
+            schema.attach_partitions(conn, build.id)
 
     def write_documents(self, build: Generation, records: Iterable, paths: Mapping[str, str]) -> None:
-        conn = connect_raw(self.url)
-        try:
+        with self._raw() as conn:
             columns = "generation, seq, doc_id, title, checksum, counts, source, line, path"
-            with conn.cursor() as cur, cur.copy(f"COPY search_documents ({columns}) FROM STDIN") as copy:
+            table = f"search_documents_g{build.id}"
+            with conn.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for seq, record in enumerate(records):
                     copy.write_row(
                         (
@@ -210,8 +228,6 @@ class PostgresCatalog:
                         )
                     )
             conn.commit()
-        finally:
-            conn.close()
 
     def documents(self, build: Generation) -> PostgresDocuments:
         return PostgresDocuments(self, build.id)
@@ -260,10 +276,18 @@ class PostgresCatalog:
         self._drop([row.id for row in rows])
 
     def _drop(self, ids: list[int]) -> None:
+        """Drop generations: each table detached CONCURRENTLY first (searches of the other generations go on, and a
+        hot standby replays no lock on the parents), then dropped."""
         for g in ids:
-            with self._connect(self.url, begin=True) as conn:
-                schema.drop_partitions(conn, g)
-                conn.execute(schema.generations.delete().where(schema.generations.c.id == g))
+            with self._connect(self.url) as conn:
+                attached = schema.attached(conn, g)
+            with self._raw(autocommit=True) as raw:
+                for table in schema.PARTITIONED:
+                    name = schema.partition(table, g)
+                    if name in attached:
+                        raw.execute(f"ALTER TABLE {table.name} DETACH PARTITION {name} CONCURRENTLY")
+                    raw.execute(f"DROP TABLE IF EXISTS {name}")
+                raw.execute("DELETE FROM search_generations WHERE id = %s", (g,))
 
     def copy_from(self, library: str) -> Generation:
         """Serve a copy of the build library `library` serves (copied inside the database, as a new generation)."""
@@ -273,7 +297,7 @@ class PostgresCatalog:
         with self.lock():
             build = self.begin()
             copies = [
-                f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)}) "
+                f"INSERT INTO {schema.partition(table, build.id)} ({', '.join(c.name for c in table.columns)}) "
                 f"SELECT :new, {', '.join(c.name for c in table.columns if c.name != 'generation')} "
                 f"FROM {table.name} WHERE generation = :old"
                 for table in schema.PARTITIONED
@@ -288,6 +312,7 @@ class PostgresCatalog:
                     ),
                     {"new": build.id, "old": source.id},
                 )
+            self._attach(build)
             self.publish(build, self.manifest(source))
         return build
 

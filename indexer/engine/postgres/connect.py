@@ -43,7 +43,14 @@ def engine(url: str) -> sa.Engine:
 
 
 def failure(url: str, error: Exception, setting: str = "SOURCECHECK_SEARCH_URL") -> SearchDatabaseError:
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    """The error to show for `error` (SQLAlchemy's or psycopg's), naming the setting and the address."""
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, psycopg.errors.ReadOnlySqlTransaction):
+        return SearchDatabaseError(
+            f"{setting}: the search database at {safe(url)} is read-only (a standby?): builds are written to the "
+            "primary; set SOURCECHECK_SEARCH_URL to the primary and SOURCECHECK_SEARCH_READ_URL to the standby"
+        )
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else repr(cause)
     return SearchDatabaseError(f"{setting}: cannot use the search database at {safe(url)}: {reason}")
 
 

@@ -8,6 +8,8 @@ version, and the partitions of each generation.
     search_passages      per generation (LIST), each generation by HASH(doc_id): stored fields (jsonb), status,
                          topics, the analyzer's stems as a weighted tsvector (title A, heading B, text D; GIN), each
                          field's term frequencies and length (BM25)
+    search_postings      per generation (LIST): each passage's terms, one a row, for scoring keyword queries term
+                         at a time
     search_terms         per generation (LIST): each field's terms with document frequency and total frequency
                          (idf, wildcards, "is this word known")
 
@@ -21,11 +23,13 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 from ...errors import SourcecheckError
 
-VERSION = 1
+VERSION = 2
 HASH_PARTITIONS = 4  # passages of a generation, by document: spreads one table over several (and, later, disks)
 # the passages' and terms' keys compare byte-wise (COLLATE "C"), as whoosh orders its terms
 metadata = sa.MetaData()
-passage_seq = sa.Sequence("search_passage_seq", metadata=metadata)  # passages in the order written: ties' order
+# each build process's writer takes a number; its passages are numbered (writer << 32) + n, in the order written,
+# which breaks ties between equal scores as whoosh's document numbers do
+writer_seq = sa.Sequence("search_writer_seq", metadata=metadata)
 
 schema_version = sa.Table("search_schema", metadata, sa.Column("version", sa.Integer, nullable=False))
 
@@ -67,7 +71,7 @@ passages = sa.Table(
     "search_passages",
     metadata,
     sa.Column("generation", sa.BigInteger, nullable=False),
-    sa.Column("seq", sa.BigInteger, server_default=passage_seq.next_value(), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("passage_id", sa.Text(collation="C"), nullable=False),
     sa.Column("doc_id", sa.Text, nullable=False),
     sa.Column("status", sa.Text, nullable=False),
@@ -85,6 +89,21 @@ passages = sa.Table(
     postgresql_partition_by="LIST (generation)",
 )
 
+# Each passage's terms one a row ("x:term" as in `tf`, its frequency and the field's length): a plain keyword query,
+# most queries, is scored term at a time from these (an index-only scan of its terms' rows, summed per passage)
+# instead of reading every matching passage's `tf`
+postings = sa.Table(
+    "search_postings",
+    metadata,
+    sa.Column("generation", sa.BigInteger, nullable=False),
+    sa.Column("key", sa.Text(collation="C"), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("tf", sa.Integer, nullable=False),
+    sa.Column("len", sa.Integer, nullable=False),
+    sa.Index("search_postings_key", "generation", "key", postgresql_include=["seq", "tf", "len"]),
+    postgresql_partition_by="LIST (generation)",
+)
+
 terms = sa.Table(
     "search_terms",
     metadata,
@@ -97,7 +116,7 @@ terms = sa.Table(
     postgresql_partition_by="LIST (generation)",
 )
 
-PARTITIONED = (documents, passages, terms)
+PARTITIONED = (documents, passages, postings, terms)
 _LOCK = 0x53435348  # "SCSH": the advisory lock key of schema changes (and, with a library's hash, of builds)
 
 
@@ -114,34 +133,63 @@ def ensure(connection: sa.Connection) -> None:
         connection.execute(schema_version.insert().values(version=VERSION))
     elif found > VERSION:
         raise SchemaError(f"the search schema is version {found}, newer than this Sourcecheck's ({VERSION})")
-    elif found < VERSION:  # upgrades from older versions go here, one step a version
+    elif found < VERSION:  # version 1 had no postings: its builds are dropped, the next build makes a new one
+        for (g,) in connection.execute(sa.text("SELECT id FROM search_generations")).all():
+            for table in PARTITIONED:
+                connection.execute(sa.text(f"DROP TABLE IF EXISTS {partition(table, g)}"))
+        connection.execute(sa.text("UPDATE search_libraries SET current = NULL"))
+        connection.execute(sa.text("DELETE FROM search_generations"))
+        metadata.create_all(connection, checkfirst=True)
         connection.execute(schema_version.update().values(version=VERSION))
 
 
 def partition_names(generation: int) -> list[str]:
-    """The tables a generation's rows live in (the passages' hash partitions are dropped with their parent)."""
-    return [f"{table.name}_g{int(generation)}" for table in PARTITIONED]
+    """The tables a generation's rows live in (the passages' hash partitions go with their parent)."""
+    return [partition(table, generation) for table in PARTITIONED]
+
+
+def partition(table: sa.Table, generation: int) -> str:
+    return f"{table.name}_g{int(generation)}"
 
 
 def create_partitions(connection: sa.Connection, generation: int) -> None:
+    """The generation's tables, not yet attached: a build writes into them while searches run on the parents
+    (creating a partition in place takes an ACCESS EXCLUSIVE lock on the parent, which waits for every search and
+    holds up the next ones; on a hot standby it would cancel long queries). `attach_partitions` adds them."""
     g = int(generation)
-    for table in (documents, terms):
-        connection.execute(sa.text(f"CREATE TABLE {table.name}_g{g} PARTITION OF {table.name} FOR VALUES IN ({g})"))
-    connection.execute(
-        sa.text(
-            f"CREATE TABLE search_passages_g{g} PARTITION OF search_passages FOR VALUES IN ({g}) "
-            "PARTITION BY HASH (doc_id)"
+    for table in PARTITIONED:
+        sub = " PARTITION BY HASH (doc_id)" if table is passages else ""
+        connection.execute(
+            sa.text(
+                f"CREATE TABLE {partition(table, g)} (LIKE {table.name} INCLUDING DEFAULTS, "
+                f"CHECK (generation = {g})){sub}"
+            )
         )
-    )
     for remainder in range(HASH_PARTITIONS):
         connection.execute(
             sa.text(
-                f"CREATE TABLE search_passages_g{g}_h{remainder} PARTITION OF search_passages_g{g} "
+                f"CREATE TABLE {partition(passages, g)}_h{remainder} PARTITION OF {partition(passages, g)} "
                 f"FOR VALUES WITH (MODULUS {HASH_PARTITIONS}, REMAINDER {remainder})"
             )
         )
 
 
-def drop_partitions(connection: sa.Connection, generation: int) -> None:
-    for name in partition_names(generation):
-        connection.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+def attach_partitions(connection: sa.Connection, generation: int) -> None:
+    """Attach a written generation's tables (SHARE UPDATE EXCLUSIVE: searches go on; the CHECK constraint spares the
+    scan, and the parents' indexes are built on the loaded rows now)."""
+    g = int(generation)
+    for table in PARTITIONED:
+        connection.execute(
+            sa.text(f"ALTER TABLE {table.name} ATTACH PARTITION {partition(table, g)} FOR VALUES IN ({g})")
+        )
+
+
+def attached(connection, generation: int) -> list[str]:
+    """The generation's tables that are partitions of their parents now."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relname = ANY(:names)"
+        ),
+        {"names": partition_names(generation)},
+    )
+    return [row.relname for row in rows]

@@ -1,7 +1,10 @@
-"""Searching one generation: GIN finds the matching passages (the tsquery of tsquery.py), and each is scored in SQL
-with BM25 per field, times the field's boost, summed: whoosh's `FieldBM25` arithmetic (idf log(N / (df + 1)) + 1,
-K1 1.2, B 0.75, field lengths as whoosh stores them) on the generation's own term statistics, so plain keyword
-queries score as on the whoosh folder. A phrase is scored by its words."""
+"""Searching one generation with BM25 per field, times the field's boost, summed: whoosh's `FieldBM25` arithmetic
+(idf log(N / (df + 1)) + 1, K1 1.2, B 0.75, field lengths as whoosh stores them) on the generation's own term
+statistics, so queries score as on the whoosh folder.
+
+A plain OR of terms (most queries) is scored term at a time: its terms' rows of search_postings, an index-only scan,
+summed per passage. Anything else (phrases, AND, NOT, filters) is matched by GIN with the tsquery of tsquery.py and
+each match scored from its `tf`; a phrase adds its words' scores where the phrase is, as whoosh's does."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..whoosh.schema import HEADING_BOOST, TITLE_BOOST, build_schema
-from .tsquery import EVERYTHING, all_terms, score_sql, to_tsquery
+from .tsquery import EVERYTHING, all_terms, flat_terms, score_sql, to_tsquery
 from .writer import FIELDS
 
 K1, B = 1.2, 0.75
@@ -35,6 +38,9 @@ class PostgresIndex:
         return PostgresSearcher(self)
 
     def top(self, searcher: PostgresSearcher, query, limit: int, filter=None) -> tuple[int, list[tuple[float, int]]]:
+        flat = flat_terms(query) if not filter else None
+        if flat is not None:
+            return self._term_at_a_time(searcher, flat, limit)
         tsquery = to_tsquery(query)
         if tsquery is None:
             return 0, []
@@ -60,6 +66,38 @@ class PostgresIndex:
         )
         rows = searcher.run(sql, params)
         searcher.remember({row.seq: row.status for row in rows})
+        return (rows[0].total if rows else 0), [(float(row.score), row.seq) for row in rows]
+
+    def _term_at_a_time(self, searcher: PostgresSearcher, pairs: list, limit: int) -> tuple[int, list]:
+        """A plain OR of terms, scored from the postings of its terms alone: each (field, term)'s BM25 summed per
+        passage (a term twice in the query counts twice), every passage with a posting matched."""
+        frequencies = searcher.document_frequencies(list(dict.fromkeys(pairs)))
+        weights: dict[str, list[float]] = {}
+        for field, term in pairs:
+            df = frequencies.get((field, term), 0)
+            if not df:
+                continue
+            key = f"{FIELDS[field][1]}:{term}"
+            idf = math.log(self.passages / (df + 1)) + 1
+            found = weights.setdefault(key, [0.0, K1 * (1 - B), K1 * B / self.average[field]])
+            found[0] += BOOSTS[field] * idf * (K1 + 1)
+        if not weights:
+            return 0, []
+        keys = list(weights)
+        rows = searcher.run(
+            "SELECT p.seq, sum(q.w * p.tf / (p.tf + q.c1 + q.c2 * p.len)) AS score, count(*) OVER () AS total "
+            "FROM search_postings p JOIN unnest(CAST(:keys AS text[]), CAST(:w AS float8[]), CAST(:c1 AS float8[]), "
+            'CAST(:c2 AS float8[])) AS q(key, w, c1, c2) ON p.key = q.key COLLATE "C" '
+            "WHERE p.generation = :g GROUP BY p.seq ORDER BY score DESC, p.seq LIMIT :limit",
+            {
+                "g": self.generation,
+                "keys": keys,
+                "w": [weights[k][0] for k in keys],
+                "c1": [weights[k][1] for k in keys],
+                "c2": [weights[k][2] for k in keys],
+                "limit": limit,
+            },
+        )
         return (rows[0].total if rows else 0), [(float(row.score), row.seq) for row in rows]
 
     def _score(self, searcher: PostgresSearcher, query, params: dict) -> str:

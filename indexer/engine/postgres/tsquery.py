@@ -124,3 +124,14 @@ def score_sql(q: wq.Query, term_sql, phrase_param) -> str | None:
         return None
     kept = [p for p in parts if p is not None]
     return ("(" + " + ".join(kept) + ")") if kept else None
+
+
+def flat_terms(q: wq.Query) -> list[tuple[str, str]] | None:
+    """The (field, term) pairs of a term or a plain OR of terms (most queries: words across the fields, synonyms,
+    expanded wildcards), repeats kept; None for anything else (phrases, AND, NOT, boosts)."""
+    subqueries = [q] if isinstance(q, wq.Term) else q.subqueries if type(q) is wq.Or and q.boost == 1.0 else None
+    if not subqueries or not all(type(s) is wq.Term and s.boost == 1.0 for s in subqueries):
+        return None
+    if any(s.fieldname not in FIELDS for s in subqueries):
+        return None
+    return [(s.fieldname, _text(s.text)) for s in subqueries]

@@ -20,6 +20,7 @@ MAX_POSITIONS = 256  # positions PostgreSQL keeps for one lexeme
 MAX_LEXEME = 2046  # bytes of one lexeme (PostgreSQL refuses longer ones)
 COLUMNS = (
     "generation",
+    "seq",
     "passage_id",
     "doc_id",
     "status",
@@ -87,15 +88,25 @@ class PassageWriter:
         self.url, self.generation = url, generation
         self.part = Part()
         self._rows: list[tuple] = []
+        self._postings: list[tuple] = []
         self._conn: Any = None
+        self._first: int | None = None  # (this writer's number << 32): its passages' numbers start here
+        self._n = 0
 
     def add_document(self, **fields: Any) -> None:
         tsv, tf, lengths = analysed(fields)
         self.part.add(tf, lengths)  # whoosh's average field lengths are of the exact lengths
         topics = [t.strip().lower() for t in (fields.get("topics") or "").split(",") if t.strip()]
+        if self._first is None:
+            self._connect()
+        seq = self._first + self._n
+        self._n += 1
+        stored = {prefix: stored_length(lengths[field]) for field, (_, prefix, _) in FIELDS.items()}
+        self._postings.extend((self.generation, key, seq, n, stored[key[0]]) for key, n in tf.items())
         self._rows.append(
             (
                 self.generation,
+                seq,
                 fields["passage_id"],
                 fields["doc_id"],
                 fields["status"],
@@ -111,13 +122,21 @@ class PassageWriter:
         if len(self._rows) >= FLUSH:
             self._flush()
 
+    def _connect(self) -> None:
+        self._conn = connect_raw(self.url)
+        writer = self._conn.execute("SELECT nextval('search_writer_seq')").fetchone()[0]
+        self._first = writer << 32
+
     def _flush(self) -> None:
-        if self._conn is None:
-            self._conn = connect_raw(self.url)
-        with self._conn.cursor() as cur, cur.copy(f"COPY search_passages ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for row in self._rows:
-                copy.write_row(row)
-        self._rows = []
+        g = self.generation
+        with self._conn.cursor() as cur:
+            with cur.copy(f"COPY search_postings_g{g} (generation, key, seq, tf, len) FROM STDIN") as copy:
+                for row in self._postings:
+                    copy.write_row(row)
+            with cur.copy(f"COPY search_passages_g{g} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in self._rows:
+                    copy.write_row(row)
+        self._rows, self._postings = [], []
 
     def finish(self) -> Part | None:
         if self._rows:
@@ -129,7 +148,7 @@ class PassageWriter:
         return self.part if self.part.passages else None
 
     def abandon(self) -> None:
-        self._rows = []
+        self._rows, self._postings = [], []
         if self._conn is not None:
             conn, self._conn = self._conn, None
             conn.close()  # rolls the part back
