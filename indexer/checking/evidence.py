@@ -322,7 +322,12 @@ class Checker:
             resolved = self.resolve(part, carried.label.split(" (")[0]) if number and carried is not None else part
             read = (part_line, part_feats) if resolved == part else self.prepare(resolved)
             findings, readings, carried = self._read_relations(resolved, *read, carried, debunked, contexts)
-            found = _topic_first(self._verdicts(part, part_line, part_feats, debunked), findings)
+            verdicts = self._verdicts(part, part_line, part_feats, debunked)
+            if findings and not verdicts and self._reader.uncovered(part_line, part_feats, readings, findings):
+                # the facts back what was read, and the clause names a condition none of it is about ("... a
+                # syringe at home can be the answer" for unexplained infertility): the rest is unchecked
+                findings = [f for f in findings if f.status != "supported"]
+            found = _topic_first(verdicts, findings)
             claims = bool(readings) or (
                 len(parts) > 1
                 and self._any("medical", part_line, part_feats)

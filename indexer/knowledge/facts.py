@@ -109,6 +109,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         anaphor=re.compile(anaphor, re.I),
         break_marks=tuple(d.break_marks),
         topic_kinds=frozenset(d.topic_kinds),
+        covered_kinds=frozenset(d.covered_kinds),
     )
     return relations, discourse
 

@@ -109,6 +109,7 @@ class Discourse:
     anaphor: re.Pattern[str]
     break_marks: tuple[str, ...] = ()  # characters one of which every clause break holds (a cheap test first)
     topic_kinds: frozenset[str] = frozenset()  # concept kinds that put a sentence on a topic the facts cover
+    covered_kinds: frozenset[str] = frozenset()  # kinds a supported clause must read every mention of
     hindrances: Pattern | None = None  # "stop you from": the "from" before the object does not date it
 
     def may_break(self, text: str) -> bool:
@@ -194,6 +195,7 @@ class RelationReader:
         for concept in concepts.values():
             self._by_kind[concept.kind].append(concept)
         self._lineage = {cid: self._closure(cid) for cid in concepts}
+        self._measure_ids = frozenset(m.id for m in measures)
         # Feature -> the concepts a sentence with it may name (as the checker indexes rule patterns): a sentence
         # is matched against the few concepts whose words it has, not against every concept.
         index: dict[str, set[int]] = defaultdict(set)
@@ -484,6 +486,15 @@ class RelationReader:
             if verdict is not None:
                 out.append((measure, verdict[0]))
         return out
+
+    def uncovered(self, line: str, feats, readings, findings) -> bool:
+        """Whether the line names a concept of a `covered_kinds` kind (a condition) that no reading is about (a
+        measure's finding covers the line: "1 in 4 pregnancies end in miscarriage")."""
+        if any(f.id in self._measure_ids for f in findings):
+            return False
+        kinds = self.discourse.covered_kinds
+        read = {m.concept.id for r in readings for m in (r.subject, r.object)}
+        return any(m.concept.kind in kinds and m.concept.id not in read for m in self.mentions(line, feats))
 
     def on_topic(self, line: str, feats) -> bool:
         """Whether the line names a concept of a kind the facts are about (discourse.topic_kinds)."""

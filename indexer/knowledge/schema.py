@@ -211,6 +211,11 @@ class DiscourseEntry(_Strict):
         description="Concept kinds that put a sentence on a topic the facts cover (procedure, condition): only there "
         "is an attributed claim the facts do not back called unsupported.",
     )
+    covered_kinds: list[Text] = Field(
+        default_factory=list,
+        description="Concept kinds a backed clause must be about: a clause naming one no backed relation is about "
+        "is not supported ('a syringe at home can be the answer' to unexplained infertility).",
+    )
 
 
 class RelationsFile(_Strict):

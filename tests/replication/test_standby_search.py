@@ -86,11 +86,6 @@ def test_the_standby_refuses_writes(cluster, search_urls):
             conn.execute("CREATE TABLE written_on_the_standby (x int)")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: a build on a read-only server ends in a traceback (sqlalchemy InternalError, "
-    "ReadOnlySqlTransaction from PostgresCatalog.begin), not an Error naming SOURCECHECK_SEARCH_URL",
-)
 def test_a_build_pointed_at_the_standby_fails_with_a_clear_error(cluster, search_urls, library_name, corpus):
     primary, standby = search_urls
     build_index([corpus("alpha", 1)], library_name)  # the schema and a generation, from the primary
