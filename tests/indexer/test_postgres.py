@@ -67,10 +67,18 @@ def test_the_seeds_give_the_same_results_as_on_whoosh(url, tmp_path, seeds_dir):
                 (h.passage_id, round(h.score, 4)) for h in b.hits
             ], q
             assert [h.snippet_html() for h in a.hits] == [h.snippet_html() for h in b.hits]
-    filtered = SearchRequest("miscarriage", statuses=("supported",), topic="miscarriage")
-    assert [h.passage_id for h in whoosh.search(filtered).hits] == [
-        h.passage_id for h in postgres.search(filtered).hits
-    ]
+    doc = whoosh.search(SearchRequest("IUI")).hits[0].doc_id
+    for filtered in (
+        SearchRequest("miscarriage", statuses=("supported",), topic="miscarriage"),
+        SearchRequest("miscarriage stress", statuses=("unverified", "inaccurate")),
+        SearchRequest("IUI OR sperm", doc_ids=(doc,)),
+        SearchRequest('"sperm count" OR cervix', statuses=("supported", "no_claim")),
+    ):
+        a, b = whoosh.search(filtered), postgres.search(filtered)
+        assert a.total == b.total > 0, filtered
+        assert [(h.passage_id, round(h.score, 4)) for h in a.hits] == [
+            (h.passage_id, round(h.score, 4)) for h in b.hits
+        ]
     assert (
         whoosh.search(SearchRequest("miscarrage")).suggestion == postgres.search(SearchRequest("miscarrage")).suggestion
     )

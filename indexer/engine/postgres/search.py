@@ -3,14 +3,14 @@
 statistics, so queries score as on the whoosh folder.
 
 A plain OR of terms (most queries) is scored term at a time: its terms' rows of search_postings, an index-only scan,
-summed per passage. Anything else (phrases, AND, NOT, filters) is matched by GIN with the tsquery of tsquery.py and
+summed per passage (a filter keeps the passages whose rows pass it). Anything else (phrases, AND, NOT) is matched by
+GIN with the tsquery of tsquery.py and
 each match scored from its `tf`; a phrase adds its words' scores where the phrase is, as whoosh's does."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -38,27 +38,17 @@ class PostgresIndex:
         return PostgresSearcher(self)
 
     def top(self, searcher: PostgresSearcher, query, limit: int, filter=None) -> tuple[int, list[tuple[float, int]]]:
-        flat = flat_terms(query) if not filter else None
+        flat = flat_terms(query)
         if flat is not None:
-            return self._term_at_a_time(searcher, flat, limit)
+            return self._term_at_a_time(searcher, flat, limit, filter)
         tsquery = to_tsquery(query)
         if tsquery is None:
             return 0, []
-        where = ["generation = :g"]
-        params: dict[str, Any] = {"g": self.generation, "limit": limit}
+        params: dict = {"g": self.generation, "limit": limit}
+        where = ["generation = :g", *_limits(filter, params)]
         if tsquery != EVERYTHING:
             where.append("tsv @@ CAST(:q AS tsquery)")
             params["q"] = tsquery
-        if filter:
-            if filter.statuses:
-                where.append("status = ANY(:statuses)")
-                params["statuses"] = list(filter.statuses)
-            if filter.doc_ids:
-                where.append("doc_id = ANY(:doc_ids)")
-                params["doc_ids"] = list(filter.doc_ids)
-            if filter.topic:
-                where.append("topics @> ARRAY[CAST(:topic AS text)]")
-                params["topic"] = filter.topic.lower()
         score = self._score(searcher, query, params)
         sql = (
             f"SELECT seq, status, {score} AS score, count(*) OVER () AS total FROM search_passages "
@@ -68,9 +58,10 @@ class PostgresIndex:
         searcher.remember({row.seq: row.status for row in rows})
         return (rows[0].total if rows else 0), [(float(row.score), row.seq) for row in rows]
 
-    def _term_at_a_time(self, searcher: PostgresSearcher, pairs: list, limit: int) -> tuple[int, list]:
+    def _term_at_a_time(self, searcher: PostgresSearcher, pairs: list, limit: int, filter=None) -> tuple[int, list]:
         """A plain OR of terms, scored from the postings of its terms alone: each (field, term)'s BM25 summed per
-        passage (a term twice in the query counts twice), every passage with a posting matched."""
+        passage (a term twice in the query counts twice), every passage with a posting matched (and, with a filter,
+        whose row passes it)."""
         frequencies = searcher.document_frequencies(list(dict.fromkeys(pairs)))
         weights: dict[str, list[float]] = {}
         for field, term in pairs:
@@ -84,19 +75,26 @@ class PostgresIndex:
         if not weights:
             return 0, []
         keys = list(weights)
+        params = {
+            "g": self.generation,
+            "keys": keys,
+            "w": [weights[k][0] for k in keys],
+            "c1": [weights[k][1] for k in keys],
+            "c2": [weights[k][2] for k in keys],
+            "limit": limit,
+        }
+        limits = _limits(filter, params)
+        passing = (
+            f"AND p.seq IN (SELECT seq FROM search_passages WHERE generation = :g AND {' AND '.join(limits)}) "
+            if limits
+            else ""
+        )
         rows = searcher.run(
             "SELECT p.seq, sum(q.w * p.tf / (p.tf + q.c1 + q.c2 * p.len)) AS score, count(*) OVER () AS total "
             "FROM search_postings p JOIN unnest(CAST(:keys AS text[]), CAST(:w AS float8[]), CAST(:c1 AS float8[]), "
             'CAST(:c2 AS float8[])) AS q(key, w, c1, c2) ON p.key = q.key COLLATE "C" '
-            "WHERE p.generation = :g GROUP BY p.seq ORDER BY score DESC, p.seq LIMIT :limit",
-            {
-                "g": self.generation,
-                "keys": keys,
-                "w": [weights[k][0] for k in keys],
-                "c1": [weights[k][1] for k in keys],
-                "c2": [weights[k][2] for k in keys],
-                "limit": limit,
-            },
+            f"WHERE p.generation = :g {passing}GROUP BY p.seq ORDER BY score DESC, p.seq LIMIT :limit",
+            params,
         )
         return (rows[0].total if rows else 0), [(float(row.score), row.seq) for row in rows]
 
@@ -123,6 +121,21 @@ class PostgresIndex:
             return f":{name}"
 
         return score_sql(query, term_sql, phrase_param) or "0.0"
+
+
+def _limits(filter, params: dict) -> list[str]:
+    """The SQL conditions on a passage's row of `filter` (statuses, documents, topic), their values into `params`."""
+    where = []
+    if filter and filter.statuses:
+        where.append("status = ANY(:statuses)")
+        params["statuses"] = list(filter.statuses)
+    if filter and filter.doc_ids:
+        where.append("doc_id = ANY(:doc_ids)")
+        params["doc_ids"] = list(filter.doc_ids)
+    if filter and filter.topic:
+        where.append("topics @> ARRAY[CAST(:topic AS text)]")
+        params["topic"] = filter.topic.lower()
+    return where
 
 
 class PostgresSearcher:
