@@ -18,7 +18,6 @@ from typing import Any, Protocol
 from ..settings import SEARCH_READ_URL, SEARCH_URL
 from .folder import FolderCatalog
 from .pins import PINS, internals
-from .postgres import PostgresCatalog
 from .whoosh import WhooshEngine
 
 
@@ -175,6 +174,8 @@ def catalog(
     if not url:
         return FolderCatalog(Path(index_dir), engine or default_engine(environ))
     read = read_url if read_url is not None else SEARCH_READ_URL.from_environment(environ)
+    from .postgres import PostgresCatalog  # SQLAlchemy and psycopg are loaded only when they are used
+
     return PostgresCatalog(url, str(index_dir), read or url)
 
 

@@ -65,12 +65,20 @@ class PostgresDocuments:
         return bytes(rows[0].line) if rows else None
 
     def lines(self) -> Iterator[bytes]:
-        with self.catalog._connect(self.catalog.url) as conn:
-            result = conn.execution_options(yield_per=200).execute(
-                sa.text("SELECT line FROM search_documents WHERE generation = :g ORDER BY seq"), {"g": self.generation}
+        """Every line in build order, a batch a query (no transaction is held open between batches, so a reader
+        that stops half-way holds up no build's DETACH)."""
+        after = -1
+        while True:
+            rows = self.catalog._rows(
+                "SELECT seq, line FROM search_documents WHERE generation = :g AND seq > :after ORDER BY seq LIMIT 500",
+                g=self.generation,
+                after=after,
             )
-            for row in result:
+            for row in rows:
                 yield bytes(row.line)
+            if len(rows) < 500:
+                return
+            after = rows[-1].seq
 
 
 class PostgresCatalog:
