@@ -90,11 +90,25 @@ class PostgresServer:
         )
         return self.launch()
 
-    def launch(self) -> PostgresServer:
-        """Start the server on the cluster already in the data folder (after `start`, a stop or a base backup)."""
-        options = " ".join([f"-p {self.port} -k {self.dir}", *(f"-c {k}={v}" for k, v in self.settings.items())])
-        self.pg_ctl("-l", str(self.log), "-w", "-t", "30", "start", "-o", options)
-        return self
+    def launch(self, attempts: int = 3) -> PostgresServer:
+        """Start the server on the cluster already in the data folder (after `start`, a stop or a base backup).
+
+        The port was free when chosen, but another process on this machine may have taken it since: then a new
+        port is chosen and the start tried again. Any other failure is a RuntimeError quoting the server's log."""
+        for attempt in range(attempts):
+            if attempt:
+                self.port = free_port()
+            seen = self.log.stat().st_size if self.log.exists() else 0
+            options = " ".join([f"-p {self.port} -k {self.dir}", *(f"-c {k}={v}" for k, v in self.settings.items())])
+            try:
+                self.pg_ctl("-l", str(self.log), "-w", "-t", "60", "start", "-o", options)
+                return self
+            except subprocess.CalledProcessError as e:
+                said = self.log.read_text(errors="replace")[seen:] if self.log.exists() else ""
+                if "could not bind" in said or "already in use" in said:
+                    continue
+                raise RuntimeError(f"{self.data.name}: the server did not start: {said.strip()[-1500:]}") from e
+        raise RuntimeError(f"{self.data.name}: no free port after {attempts} attempts")
 
     def dsn(self, database: str = "postgres") -> str:
         """A libpq connection string (for psycopg.connect)."""

@@ -108,7 +108,7 @@ def test_a_build_pointed_at_the_standby_fails_with_a_clear_error(cluster, search
 
 
 def test_the_web_app_searches_the_standby_and_writes_decisions_to_the_primary(
-    cluster, search_urls, library_name, seeds_dir, tmp_path
+    cluster, search_urls, library_name, seeds_dir, corpus, tmp_path
 ):
     from review.conftest import ICI_DOC, ICI_SENTENCE
 
@@ -143,6 +143,14 @@ def test_the_web_app_searches_the_standby_and_writes_decisions_to_the_primary(
         assert found["total"] > 0
         reviews_of = [s["review"] for r in found["results"] for s in r["sentences"] if s.get("claim_id") == claim]
         assert reviews_of and reviews_of[0]["reviewed_by_person"] is True
+
+        def api_total(query: str) -> int:
+            return client.get(f"/api/v1/search?q={query}").get_json()["data"]["total"]
+
+        assert api_total("zymurgy") == 0
+        build_index([seeds_dir, corpus("beta", 2)], library_name)
+        seconds = until(lambda: api_total("zymurgy") == 6)
+        record("build searchable through /api/v1/search on the standby after the build returned", seconds)
 
         search_db, review_db = standby.rsplit("/", 1)[1], reviews.rsplit("/", 1)[1]
         with cluster.standby.connect(autocommit=True) as conn:
