@@ -22,6 +22,6 @@ Layers above (index, search) use the engine through these types and whoosh's pub
 on both backends).
 
 The boundary has two sides in the layer order (tests/test_architecture.py): pins and punkt sit below language (the
-sentence splitter uses them), interface, folder, postgres/ and whoosh/ above checking (whoosh's analyzer stems as language.text does).
-So this package's __init__ imports nothing: importing punkt does not load the search engine.
+sentence splitter uses them), interface, folder, postgres/ and whoosh/ above checking (whoosh's analyzer stems as
+language.text does). So this package's __init__ imports nothing: importing punkt does not load the search engine.
 """
