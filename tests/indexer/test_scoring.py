@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import Library, SearchRequest
+from indexer.engine.interface import Filter
 from indexer.engine.pins import pinned_versions_installed
-from indexer.engine.whoosh import WhooshEngine
+from indexer.engine.whoosh import WhooshEngine, _filter_query
 from indexer.engine.whoosh.schema import HEADING_BOOST, TITLE_BOOST
 from indexer.engine.whoosh.scoring import FieldBM25, PostingCache, flat_terms, top_documents
 from indexer.search.query import _parser, _plain_words, parse_query
@@ -78,6 +79,35 @@ def test_scores_counts_and_order_match_whoosh(library, vocabulary):
     assert checked > 50
 
 
+def test_filtered_keyword_queries_match_whoosh_filtered_search(library, vocabulary):
+    searcher = library._searcher()
+    index = library._current.index
+    ids = [d["id"] for d in library.documents()]
+    filters = [
+        Filter(statuses=("no_claim",)),
+        Filter(statuses=("unverified", "inaccurate", "unsupported")),
+        Filter(topic="miscarriage"),
+        Filter(doc_ids=tuple(ids[::3])),
+        Filter(doc_ids=tuple(ids[1::2]), statuses=("no_claim", "unverified")),
+        Filter(doc_ids=("no-such-document",)),
+    ]
+    for limits in filters:
+        checked = 0
+        for text in _queries(vocabulary):
+            q = parse_query(text, searcher.schema, library.kb, searcher.reader()).query
+            if flat_terms(q) is None:
+                continue
+            results = searcher.whoosh.search(q, limit=30, filter=_filter_query(limits))
+            total, top = index.top(searcher, q, 30, limits)  # term at a time, over the filter's documents
+            if not results.top_n:  # whoosh then counts the matches as if unfiltered: none pass, so none count
+                assert (total, top) == (0, []), (text, limits)
+                continue
+            assert total == len(results), (text, limits)
+            _assert_same_ranking(list(results.top_n), top)
+            checked += 1
+        assert checked > 10 or limits.doc_ids == ("no-such-document",), limits
+
+
 @pytest.mark.parametrize("field, boost", [("text", 1.0), ("title", TITLE_BOOST), ("heading", HEADING_BOOST)])
 def test_a_match_scores_bm25_of_its_term_frequency_times_the_field_boost(library, field, boost):
     searcher = library._searcher()
@@ -128,7 +158,7 @@ def test_only_flat_or_of_plain_terms_takes_the_fast_path(q, flat):
     assert (flat_terms(q) is not None) == flat
 
 
-def test_phrases_and_filters_still_go_through_whoosh(library):
+def test_phrases_go_through_whoosh_and_filters_keep_their_statuses(library):
     phrase = library.search(SearchRequest('"intrauterine insemination"', per_page=50))
     assert phrase.total > 0
     assert all("intrauterine insemination" in h.text.lower() or "iui" in h.text.lower() for h in phrase.hits)
@@ -148,8 +178,34 @@ def test_posting_cache_stays_within_its_bound(library):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["miscarriage", "IUI", "the", "and", "a", "OR", "x", "stress", "2nd", "Ab", "naïve",
-                                 "running", "it's", "e.g", "NOT", "or", "sperm", "café"]), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "miscarriage",
+                "IUI",
+                "the",
+                "and",
+                "a",
+                "OR",
+                "x",
+                "stress",
+                "2nd",
+                "Ab",
+                "naïve",
+                "running",
+                "it's",
+                "e.g",
+                "NOT",
+                "or",
+                "sperm",
+                "café",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_plain_words_make_the_query_whoosh_parser_makes(library, words):
     text = " ".join(words)
     fast = _plain_words(text)

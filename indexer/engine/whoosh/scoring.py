@@ -157,9 +157,10 @@ class Norms:
         return norms
 
 
-def top_documents(searcher, terms: list[tuple[str, str]], limit: int, norms: Norms, cache: PostingCache):
+def top_documents(searcher, terms: list[tuple[str, str]], limit: int, norms: Norms, cache: PostingCache, allowed=None):
     """(number of documents matched, [(score, docnum)] best first) for an OR of `terms` scored with `FieldBM25`,
-    or None if whoosh must do it (a segment with deleted documents)."""
+    or None if whoosh must do it (a segment with deleted documents); `allowed`, if given, is a boolean array by
+    document number of the documents a filter lets through (the others are not matched)."""
     schema = searcher.schema
     top: list[tuple[float, int]] = []
     total = 0
@@ -186,6 +187,8 @@ def top_documents(searcher, terms: list[tuple[str, str]], limit: int, norms: Nor
             # and the norm in weight units (Norms); a term's docnums are unique
             scores[ids] += factor * weights / (weights + norms.get(searcher, leaf, fieldname)[ids])
             matched[ids] = True
+        if allowed is not None:
+            matched &= allowed[offset : offset + len(matched)]
         docnums = np.flatnonzero(matched)
         total += len(docnums)
         candidates = scores[docnums]
