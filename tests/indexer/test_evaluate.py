@@ -146,6 +146,17 @@ def test_fresh3_set_is_found_in_its_pages():
     evaluate_labels(DATA / "fresh3_labels.jsonl", DATA / "fresh3")
 
 
+def test_fresh4_set_is_found_in_its_pages():
+    """The fourth fresh set is a development set (its pages may be read and tuned on), but no score is asserted on
+    it here either: only its shape. Every labelled sentence must be found in its page as the product splits it
+    (evaluate_labels raises otherwise)."""
+    rows = [json.loads(line) for line in (DATA / "fresh4_labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 300 and all(r.get("reason") for r in rows)
+    assert len({(r["doc"], r["sentence"]) for r in rows}) == len(rows)
+    assert 12 <= len({r["doc"] for r in rows}) == len(list((DATA / "fresh4").glob("*.md"))) <= 14
+    evaluate_labels(DATA / "fresh4_labels.jsonl", DATA / "fresh4")
+
+
 def test_seed_ici_iui_conflation_is_inaccurate_with_correction_and_source(runner):
     """Issue 2's done-criterion, through the CLI the criterion names."""
     result = runner.invoke(main, ["check", *sorted(str(p) for p in SEEDS.glob("*.txt")), "--format", "jsonl"])
