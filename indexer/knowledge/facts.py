@@ -90,6 +90,9 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             entry.hedged_claims,
             compile_patterns(entry.context, terms, where),
             compile_patterns(entry.after, terms, where),
+            compile_patterns(entry.avoided, terms, where),
+            compile_patterns(entry.closings, terms, where),
+            compile_patterns(entry.enumerations, terms, where),
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"
@@ -105,6 +108,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         modifiers=_phrases(d.modifiers, terms, f"{where}.modifiers") if d.modifiers else None,
         time_modifiers=_phrases(d.time_modifiers, terms, f"{where}.time_modifiers") if d.time_modifiers else None,
         hindrances=_phrases(d.hindrances, terms, f"{where}.hindrances") if d.hindrances else None,
+        avoidance=_phrases(d.avoidance, terms, f"{where}.avoidance") if d.avoidance else None,
         clause_breaks=re.compile(_regex(d.clause_breaks, f"{where}.clause_breaks"), re.I),
         anaphor=re.compile(anaphor, re.I),
         break_marks=tuple(d.break_marks),
@@ -245,4 +249,5 @@ def _fact(entry, topic: str, path: Path, concepts, relations, sources, seen: set
         tuple(entry.counterexamples),
         compile_patterns(entry.unless, terms, where),
         compile_patterns(entry.when, terms, where),
+        entry.hedged_claims,
     )

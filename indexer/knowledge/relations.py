@@ -17,7 +17,7 @@ object (or on concepts they take their facts from: syringe insemination from hom
     fact true        asserted or hedged: supported     denied: inaccurate (the statement is the correction)
     fact false       asserted or hedged: inaccurate    denied: supported
     unestablished    asserted: unsupported             denied: supported
-                     hedged: unsupported for a relation with `hedged_claims` (benefits), else no verdict
+                     hedged: unsupported for a relation or fact with `hedged_claims` (benefits), else no verdict
     (a warning or a reported belief: no verdict from any fact; nor a fact whose `unless` the clause holds)
 
 The topic words are data (relations.toml, <topic>/concepts.toml); the few grammar words below (negations just
@@ -64,6 +64,9 @@ class Relation:
     hedged_claims: bool = False  # "may help": a hedged benefit still claims the benefit
     context: tuple[Pattern, ...] = ()  # one must occur in the sentence ("lie still" on a page about conceiving)
     after: tuple[Pattern, ...] = ()  # right after the object: "conceive faster", "make getting pregnant difficult"
+    avoided: tuple[Pattern, ...] = ()  # between, when the subject is to be avoided: "avoid lifting *so* it implants"
+    closings: tuple[Pattern, ...] = ()  # after a subject named last: "For implantation, pineapple *helps*."
+    enumerations: tuple[Pattern, ...] = ()  # before the object, its kinds listed after: "two kinds of X, A and B"
 
     @property
     def unary(self) -> bool:
@@ -85,6 +88,7 @@ class Fact:
     counterexamples: tuple[str, ...] = ()
     unless: tuple[Pattern, ...] = ()  # the fact does not judge a clause holding one of these
     when: tuple[Pattern, ...] = ()  # the fact judges only a clause holding one of these (none: any clause)
+    hedged_claims: bool = False  # unestablished, and "may" still claims it (as a relation's hedged_claims)
 
     def about(self, line: str, feats) -> bool:
         """Whether the clause `line` is the case this fact is about (its `when` holds, or it has none)."""
@@ -111,6 +115,7 @@ class Discourse:
     topic_kinds: frozenset[str] = frozenset()  # concept kinds that put a sentence on a topic the facts cover
     covered_kinds: frozenset[str] = frozenset()  # kinds a supported clause must read every mention of
     hindrances: Pattern | None = None  # "stop you from": the "from" before the object does not date it
+    avoidance: Pattern | None = None  # before a subject: the reader is told to avoid it ("avoid", "cut out")
 
     def may_break(self, text: str) -> bool:
         """False when `text` cannot hold a clause break (most sentences: the regex need not run)."""
@@ -235,11 +240,12 @@ class RelationReader:
         d = self.discourse
         out = [c.names for c in self.concepts.values()]
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
-        out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers, d.hindrances) if p is not None]
+        out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers, d.hindrances, d.avoidance) if p is not None]
         out += [p for f in self.facts for p in (*f.unless, *f.when)]
         out += [p for m in self.measures for p in m.patterns()]
         for r in self.relations.values():
             out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context, *r.after]
+            out += [*r.avoided, *r.closings, *r.enumerations]
         return out
 
     def _closure(self, cid: str) -> tuple[str, ...]:
@@ -328,6 +334,10 @@ class RelationReader:
                 # ("A turkey baster, or intra-uterine injector ...": the baster is the one called IUI)
                 strong = [m for m in named if not m.concept.weak and m is not obj]
                 subjects = strong + [obj] if strong and obj in named else strong or named
+                listed = self._enumerated(line, relation, subjects, obj)
+                if listed:
+                    readings += listed
+                    continue
                 reading = self._read_one(line, feats, relation, subjects, obj, starts)
                 if reading is not None:
                     readings.append(reading)
@@ -378,7 +388,7 @@ class RelationReader:
             if any(p.regex.search(_last_destination(between)) for p in relation.breaks):
                 return None
             if relation.cues and not any(p.regex.search(between) for p in relation.cues):
-                if self._stated_after(line, relation, obj):
+                if self._stated_after(line, relation, obj) or self._avoided(line, relation, subject, between):
                     return Reading(relation, subject, obj, self._mode(line, relation, subject, obj))
                 return self._passive(line, relation, subjects, obj, starts)
             return Reading(relation, subject, obj, self._mode(line, relation, subject, obj))
@@ -391,14 +401,41 @@ class RelationReader:
             return False
         return any(p.regex.match(line, obj.end) for p in relation.after)
 
+    def _enumerated(self, line: str, relation: Relation, subjects: list[Mention], obj: Mention) -> list[Reading]:
+        """The subjects listed right after an object an enumeration cue introduces, each read as in the relation to
+        it: "two kinds of syringe insemination, ICI and IUI" reads ICI and IUI as kinds of syringe insemination."""
+        if not relation.enumerations or not any(self._cued(line, obj, p) for p in relation.enumerations):
+            return []
+        out, end = [], obj.end
+        for subject in sorted((s for s in subjects if s.start >= obj.end), key=lambda s: s.start):
+            joined = " " + line[end : subject.start].strip() + " "
+            if subject.concept.id == obj.concept.id or not _LISTING.fullmatch(joined):
+                break
+            out.append(Reading(relation, subject, obj, self._mode(line, relation, obj, subject)))
+            end = subject.end
+        return out
+
+    def _avoided(self, line: str, relation: Relation, subject: Mention, between: str) -> bool:
+        """Whether an `avoided` cue stands between and the clause part tells the reader to avoid the subject
+        ("Avoid heavy lifting so the embryo can implant": lifting is read as keeping it from implanting)."""
+        avoidance = self.discourse.avoidance
+        if not relation.avoided or avoidance is None or not any(p.regex.search(between) for p in relation.avoided):
+            return False
+        before = " " + line[_part_start(line, subject.start) : subject.start].strip() + " "
+        return avoidance.regex.search(before) is not None
+
     def _passive(self, line, relation, subjects, obj, starts) -> Reading | None:
-        """The object-first form: "miscarriage caused by stress", "the uterus (IUI)"."""
+        """The object-first form: "miscarriage caused by stress", "the uterus (IUI)", "For implantation, pineapple
+        helps"."""
         after = [s for s in subjects if s.start >= obj.end and s.concept.id != obj.concept.id]
         if not after:
             return None
         subject = after[0]
         between = " " + line[obj.end : subject.start].strip() + " "
         if relation.passive and any(p.regex.search(between) for p in relation.passive):
+            if _distance(starts, obj.end, subject.start) <= relation.window:
+                return Reading(relation, subject, obj, self._mode(line, relation, obj, subject))
+        if any(p.regex.match(line, subject.end) for p in relation.closings):
             if _distance(starts, obj.end, subject.start) <= relation.window:
                 return Reading(relation, subject, obj, self._mode(line, relation, obj, subject))
         if (
@@ -484,7 +521,8 @@ class RelationReader:
             if fact is None:
                 continue
             status = _VERDICTS.get((fact.truth, reading.mode))
-            if reading.mode == "hedged" and fact.truth == "unestablished" and not reading.relation.hedged_claims:
+            hedged_claims = reading.relation.hedged_claims or fact.hedged_claims
+            if reading.mode == "hedged" and fact.truth == "unestablished" and not hedged_claims:
                 status = None  # "stress may affect fertility": a hedged risk is not a claim to flag
             if status is not None:
                 out.append(Finding(reading, fact, status))
@@ -541,6 +579,8 @@ _TOKEN = re.compile(r"\S+")
 _OWN_NEGATIONS = (" not ", " n't ", " no ", " never ")
 # What may stand between an object and the subject after it ("washed sperm for IUI", "the uterus (IUI)").
 _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|use|call) )*")
+# What may stand between the items of a list after its head ("kinds of X: A, B and C").
+_LISTING = re.compile(r" (?:(?:,|:|-|\(|\)|and|or|name|call|the|a|an) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
 
 

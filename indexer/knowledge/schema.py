@@ -72,6 +72,11 @@ class FactEntry(_Strict):
         description="Patterns one of which must occur in the clause for this fact to judge it: the case it is about "
         "('bleeding' for progesterone after a previous loss). Facts on one relation are tried in file order.",
     )
+    hedged_claims: bool = Field(
+        False,
+        description="An unestablished fact whose hedged claims ('grief may stop you conceiving') are still claims to "
+        "flag, as for a relation with hedged_claims: claims no authoritative page makes even as a possibility.",
+    )
     examples: list[Text] = Field(default_factory=list, description="Sentences that state this relation.")
     counterexamples: list[Text] = Field(default_factory=list, description="Sentences that must not be read as it.")
 
@@ -149,6 +154,21 @@ class RelationEntry(_Strict):
         description="Patterns that, right after the object, state the relation when no cue stands between "
         "('relaxed couples conceive faster', 'makes getting pregnant difficult').",
     )
+    enumerations: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that, just before the object, make the subjects listed right after it each stand in "
+        "the relation to it ('There are *two kinds of* syringe insemination, ICI and IUI').",
+    )
+    closings: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that, right after a subject named after the object, close the clause and state the "
+        "relation ('Because an inflamed womb stops embryos implanting, anti-inflammatory foods *help*').",
+    )
+    avoided: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that, between subject and object, state the relation when the clause tells the reader "
+        "to avoid the subject (discourse.avoidance): 'Avoid heavy lifting *so* the embryo can implant'.",
+    )
     breaks: list[Text] = Field(
         default_factory=list,
         description="Patterns that end the relation's reach before an object ('through the cervix', 'sperm swim').",
@@ -194,6 +214,11 @@ class DiscourseEntry(_Strict):
     modifiers: list[Text] = Field(
         default_factory=list,
         description="Just before a concept: it modifies another ('after insemination'), so is the subject only alone.",
+    )
+    avoidance: list[Text] = Field(
+        default_factory=list,
+        description="Before the subject in its clause part: the reader is told to avoid it ('avoid', 'cut out'), "
+        "for a relation's `avoided` cues.",
     )
     clause_breaks: Phrases = Field(
         description="Regular expressions (on the text) where one clause ends and another begins."

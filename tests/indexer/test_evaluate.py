@@ -136,6 +136,27 @@ def test_label_sets_have_reasons_and_enough_sentences():
         assert len({r["sentence"] for r in rows}) == len(rows), f"duplicate sentences in {name}"
 
 
+def test_fresh3_set_is_found_in_its_pages():
+    """The third fresh set is blind: only its shape is tested, never the checker's scores on it. Every labelled
+    sentence must still be found in its page as the product splits it (evaluate_labels raises otherwise)."""
+    rows = [json.loads(line) for line in (DATA / "fresh3_labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 300 and all(r.get("reason") for r in rows)
+    assert len({(r["doc"], r["sentence"]) for r in rows}) == len(rows)
+    assert 12 <= len({r["doc"] for r in rows}) == len(list((DATA / "fresh3").glob("*.md"))) <= 14
+    evaluate_labels(DATA / "fresh3_labels.jsonl", DATA / "fresh3")
+
+
+def test_fresh4_set_is_found_in_its_pages():
+    """The fourth fresh set is a development set (its pages may be read and tuned on), but no score is asserted on
+    it here either: only its shape. Every labelled sentence must be found in its page as the product splits it
+    (evaluate_labels raises otherwise)."""
+    rows = [json.loads(line) for line in (DATA / "fresh4_labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 300 and all(r.get("reason") for r in rows)
+    assert len({(r["doc"], r["sentence"]) for r in rows}) == len(rows)
+    assert 12 <= len({r["doc"] for r in rows}) == len(list((DATA / "fresh4").glob("*.md"))) <= 14
+    evaluate_labels(DATA / "fresh4_labels.jsonl", DATA / "fresh4")
+
+
 def test_seed_ici_iui_conflation_is_inaccurate_with_correction_and_source(runner):
     """Issue 2's done-criterion, through the CLI the criterion names."""
     result = runner.invoke(main, ["check", *sorted(str(p) for p in SEEDS.glob("*.txt")), "--format", "jsonl"])
