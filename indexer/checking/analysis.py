@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..documents.loading import Block, Document
 from ..knowledge.base import Source
 from ..language.passages import split_passages
-from .evidence import FLAGGED, QUESTION, Checker, SentenceCheck, most_severe, with_lead
+from .evidence import FLAGGED, QUESTION, Checker, SentenceCheck, most_severe, referent_from, with_lead
 
 
 @dataclass(frozen=True)
@@ -114,17 +114,17 @@ class VerdictCache:
         self.checker = checker
         self.size = size
         self._verdicts: dict[str, SentenceCheck] = {}
-        self._referents: dict[tuple[str, str], str] = {}  # what "It" after a sentence is: repeated sentences too
+        # what a sentence tells of "It" after it, whatever came before (Checker.referent_of): repeated sentences too
+        self._referents: dict[str, tuple[str | None, bool]] = {}
         self.hits = self.misses = 0
 
     def referent_after(self, text: str, referent: str = "") -> str:
-        key = (text, referent)
-        found = self._referents.get(key)
-        if found is None:
+        told = self._referents.get(text)
+        if told is None:
             if len(self._referents) >= self.size:
                 self._referents.clear()
-            found = self._referents[key] = self.checker.referent_after(text, referent)
-        return found
+            told = self._referents[text] = self.checker.referent_of(text)
+        return referent_from(told, referent)
 
     def named_topics(self, text: str) -> str:
         return self.checker.named_topics(text)

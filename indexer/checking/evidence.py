@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..knowledge.base import KnowledgeBase, Rule, Source, default_knowledge_base
-from ..knowledge.patterns import Pattern, Span, cost
+from ..knowledge.patterns import Pattern, Span, cost, split_needs
 from ..language.text import FeatureIndex
 
 SEVERITY = {"inaccurate": 4, "unsupported": 3, "unverified": 2, "supported": 1, "no_claim": 0}
@@ -98,6 +98,14 @@ _RELATIVE_LEAD = re.compile(r"^(?:(?:the|some|other|common|main)\s+)?\w+\s+(?:th
 _LEAD_TAIL = re.compile(r"\s+(?:include|includes|including|are|is|such as|like)$", re.I)
 
 
+def referent_from(told: tuple[str | None, bool], referent: str) -> str:
+    """The referent after a sentence, from what it tells (`Checker.referent_of`) and the referent before it."""
+    named, anaphoric = told
+    if named is not None:
+        return named
+    return referent if referent and anaphoric else ""
+
+
 def most_severe(statuses) -> str:
     """The most severe of `statuses` ("no_claim" for none)."""
     return max(statuses, key=SEVERITY.__getitem__, default="no_claim")
@@ -134,15 +142,18 @@ class Checker:
         # Judged only when nothing else covers the sentence (`check`): "Research shows X" against an unchecked X.
         self._unchecked_rules: tuple[Rule, ...] = tuple(r for r in order if r.only_unchecked)
         # Every rule's patterns in rule order, each indexed by the features of its least common need: numbered so
-        # that sorting candidates restores the order rules are judged in.
+        # that sorting candidates restores the order rules are judged in. Each entry holds what `Pattern.possible`
+        # tests, split (features all needed, needs one of whose features is), and the pattern if it has choices.
         self._patterns: list[tuple[int, Pattern]] = []
-        index: dict[str, list[int]] = defaultdict(list)
+        index: dict[str, list[tuple]] = defaultdict(list)
         for number, rule in enumerate(self._rules):
             for pattern in rule.patterns:
+                entry = (len(self._patterns), *split_needs(pattern.needs), pattern if pattern.choices else None)
                 for feature in min(pattern.needs, key=cost):
-                    index[feature].append(len(self._patterns))
+                    index[feature].append(entry)
                 self._patterns.append((number, pattern))
-        self._index = {feature: tuple(numbers) for feature, numbers in index.items()}
+        self._index = {feature: tuple(entries) for feature, entries in index.items()}
+        self._index_keys = frozenset(self._index)
         patterns = [p for r in order for p in (*r.patterns, *r.unless, *r.context)]
         patterns += list(self.kb.special.values())
         self._reader = self.kb.reader
@@ -176,8 +187,20 @@ class Checker:
         return self.kb.special[concept].occurs(line, feats)
 
     def _candidates(self, feats: set[str]) -> list[int]:
-        """Numbers of the patterns whose index key the sentence has, in rule order."""
-        return sorted(set().union(*filter(None, map(self._index.get, feats))))
+        """Numbers of the patterns a sentence with `feats` may match (`Pattern.possible`), in rule order."""
+        found: set[int] = set()
+        index = self._index
+        for feature in self._index_keys.intersection(feats):
+            for number, words, either, choosy in index[feature]:
+                if number in found or not words <= feats:
+                    continue
+                for need in either:
+                    if need.isdisjoint(feats):
+                        break
+                else:
+                    if choosy is None or choosy.possible(feats):
+                        found.add(number)
+        return sorted(found)
 
     def _denied(self, rule: Rule, line: str, match: re.Match[str] | Span, feats, debunked: bool | None) -> bool:
         """True when a negation (or, for a flagging rule, a contrast or a debunking cue) takes back the match."""
@@ -235,7 +258,7 @@ class Checker:
         judged = -1  # a rule is judged on the first of its patterns that matches, and only on that one
         for number in self._candidates(feats):
             rule_number, pattern = self._patterns[number]
-            if rule_number == judged or not pattern.possible(feats):
+            if rule_number == judged:
                 continue
             match = pattern.find(line)
             if match is None:
@@ -282,12 +305,17 @@ class Checker:
     def referent_after(self, sentence: str, referent: str = "") -> str:
         """What "It" in the next sentence refers to: the first concept this sentence names that may be referred to
         (`referent = true` in its concepts.toml), or, if the sentence itself opened with "It", what that was."""
+        return referent_from(self.referent_of(sentence), referent)
+
+    def referent_of(self, sentence: str) -> tuple[str | None, bool]:
+        """What `sentence` tells of the referent after it, whatever came before: the name of the first concept it
+        names that may be referred to (None: none), and, when it names none, whether it opens with "It"."""
         if self._reader is None:
-            return ""
+            return None, False
         named = self._reader.referent(*self.prepare(sentence))
         if named is not None:
-            return named.label.split(" (")[0]  # "intracervical insemination (ICI)": the name, not the aside
-        return referent if referent and self._reader.discourse.anaphor.match(sentence) else ""
+            return named.label.split(" (")[0], False  # "intracervical insemination (ICI)": the name, not the aside
+        return None, self._reader.discourse.anaphor.match(sentence) is not None
 
     def named_topics(self, text: str) -> str:
         """The concepts a title or heading names, as words ("miscarriage intracervical insemination"): what the

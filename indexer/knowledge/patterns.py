@@ -126,15 +126,15 @@ class Pattern:
 
     @cached_property
     def _required(self) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
-        return _split_needs(self.needs)
+        return split_needs(self.needs)
 
     @cached_property
     def _choices_by_key(self) -> dict[str, list[tuple[frozenset[str], tuple[frozenset[str], ...]]]]:
-        """Each feature -> the choices whose least common word it is a feature of (split as `_split_needs`)."""
+        """Each feature -> the choices whose least common word it is a feature of (split as `split_needs`)."""
         by_key: dict[str, list] = {}
         for choice in self.choices:
             for feature in min(choice, key=cost):
-                by_key.setdefault(feature, []).append(_split_needs(choice))
+                by_key.setdefault(feature, []).append(split_needs(choice))
         return by_key
 
     def features(self) -> frozenset[str]:
@@ -161,7 +161,7 @@ class Pattern:
         return self.search(line, features) is not None
 
 
-def _split_needs(needs: tuple[frozenset[str], ...]) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+def split_needs(needs: tuple[frozenset[str], ...]) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     """Needs as the features a sentence must all have (one subset test) and the needs met by any one of theirs."""
     words = frozenset(f for need in needs if len(need) == 1 for f in need)
     return words, tuple(need for need in needs if len(need) > 1)

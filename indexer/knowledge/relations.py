@@ -27,12 +27,12 @@ before an object, relative pronouns, joining words) are the same for every topic
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
-from .patterns import Pattern, cost
+from .patterns import Pattern, cost, split_needs
 from .quantities import QUANTITY_FEATURES, Measure
 
 
@@ -125,7 +125,11 @@ class Discourse:
         """False when `text` cannot hold a clause break (most sentences: the regex need not run)."""
         if not self.break_marks:
             return True
-        return _marks_regex(self.break_marks).search(text.lower()) is not None
+        return self._marks.search(text.lower()) is not None
+
+    @cached_property
+    def _marks(self) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(mark) for mark in self.break_marks))
 
 
 @dataclass(frozen=True)
@@ -206,16 +210,23 @@ class RelationReader:
         self._lineage = {cid: self._closure(cid) for cid in concepts}
         self._measure_ids = frozenset(m.id for m in measures)
         # Feature -> the concepts a sentence with it may name (as the checker indexes rule patterns): a sentence
-        # is matched against the few concepts whose words it has, not against every concept.
-        index: dict[str, set[int]] = defaultdict(set)
+        # is matched against the few concepts whose words it has, not against every concept. Each name is keyed
+        # by its rarest word ("low" alone is no "low sperm count") with the features the rest of it needs, split
+        # as `Pattern.possible` tests them (None: the key alone decides): the test `possible` would make.
+        index: dict[str, list[tuple[int, tuple | None]]] = defaultdict(list)
         self._numbered = list(concepts.values())
         for number, concept in enumerate(self._numbered):
             if concept.kind in self._kinds_used:
-                names = concept.names  # keyed by the rarest word of each name: "low" alone is no "low sperm count"
-                for key in [min(c, key=cost) for c in names.choices] or [min(names.needs, key=len)]:
-                    for feature in key:
-                        index[feature].add(number)
-        self._index = {feature: frozenset(numbers) for feature, numbers in index.items()}
+                names = concept.names
+                if names.choices:
+                    for choice in names.choices:
+                        for feature in min(choice, key=cost):
+                            index[feature].append((number, split_needs(choice)))
+                else:
+                    test = None if len(names.needs) == 1 else split_needs(names.needs)
+                    for feature in min(names.needs, key=len):
+                        index[feature].append((number, test))
+        self._index = {feature: tuple(entries) for feature, entries in index.items()}
         self._index_keys = frozenset(self._index)
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
         self._binary = tuple(r for r in relations.values() if not r.unary)
@@ -265,13 +276,23 @@ class RelationReader:
             self._memo[line] = []
             return []
         index = self._index
-        numbers = set().union(*[index[f] for f in keys])
+        numbers: set[int] = set()
+        for feature in keys:
+            for number, test in index[feature]:
+                if test is None:
+                    numbers.add(number)
+                    continue
+                words, either = test
+                if words <= feats:
+                    for need in either:
+                        if need.isdisjoint(feats):
+                            break
+                    else:
+                        numbers.add(number)
         found = []
         for number in sorted(numbers):  # definition order breaks ties
             concept = self._numbered[number]
-            names = concept.names
-            if (len(names.needs) == 1 and not names.choices) or names.possible(feats):  # the index checked one
-                found += [Mention(concept, m.start(), _trimmed(line, m.end())) for m in names.regex.finditer(line)]
+            found += [Mention(concept, m.start(), _trimmed(line, m.end())) for m in concept.names.regex.finditer(line)]
         found.sort(key=lambda m: (m.start, m.start - m.end))
         kept: list[Mention] = []
         for mention in found:
@@ -293,7 +314,7 @@ class RelationReader:
             return []
         self._clause_mentions = mentions
         contexts = contexts or ((line, feats),)
-        readings = [r for r in self._unary(line, mentions, carried) if self._in_context(r.relation, contexts)]
+        readings = [r for r in self._unary(line, feats, mentions, carried) if self._in_context(r.relation, contexts)]
         kinds = {m.concept.kind for m in mentions}
         starts: list[int] | None = None
         dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
@@ -338,7 +359,7 @@ class RelationReader:
     def _in_context(relation: Relation, contexts: tuple) -> bool:
         return not relation.context or any(p.occurs(*c) for c in contexts for p in relation.context)
 
-    def _unary(self, line: str, mentions: list[Mention], carried: Concept | None = None) -> list[Reading]:
+    def _unary(self, line: str, feats, mentions: list[Mention], carried: Concept | None = None) -> list[Reading]:
         """Relations without an object ("lie still afterwards", "you should use a fertility lubricant"); an
         imperative naming none of the relation's subjects is about the clause before's ("A fertility lubricant
         helps, so add a dab")."""
@@ -347,12 +368,17 @@ class RelationReader:
             candidates = [m for m in mentions if m.concept.kind in relation.subjects]
             if not candidates and carried is not None and carried.kind in relation.subjects:
                 candidates = [Mention(carried, 0, 0)]
+            if not candidates:
+                continue
+            # the words before a subject are some of the line's: a cue the line's features rule out is in none of
+            # them (an "a & b" cue is matched by its first part alone here, so it is always tried)
+            cues = [p for p in relation.cues if p.together or p.possible(feats)]
+            opening = any(p.regex.match(line, 1) for p in relation.openings if p.together or p.possible(feats))
+            if not opening and not cues:
+                continue
             for subject in candidates:
-                if subject.concept.kind not in relation.subjects:
-                    continue
                 before = " " + line[: subject.start].strip() + " "
-                opening = any(p.regex.match(line, 1) for p in relation.openings)
-                if opening or any(p.regex.search(before) for p in relation.cues):
+                if opening or any(p.regex.search(before) for p in cues):
                     out.append(Reading(relation, subject, subject, self._mode(line, relation, subject, subject)))
                     break
         return out
@@ -530,8 +556,10 @@ class RelationReader:
         if not self.measures or QUANTITY_FEATURES.isdisjoint(feats):
             return out  # no number: most sentences (the features hold QUANTITY_FEATURES: see `features`)
         d = self.discourse
+        lineage = self._lineage
+        named_here = set().union(*[lineage[m.concept.id] for m in self.mentions(line, feats)])  # and their sources
         for measure in self.measures:
-            named = any(measure.subject in self._lineage[m.concept.id] for m in self.mentions(line, feats)) or (
+            named = measure.subject in named_here or (
                 measure.about_page and any(self.concepts[measure.subject].names.occurs(*c) for c in contexts)
             )
             if not named or not measure.about(line, feats):
@@ -576,11 +604,6 @@ _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|u
 # What may stand between the items of a list after its head ("kinds of X: A, B and C").
 _LISTING = re.compile(r" (?:(?:,|:|-|\(|\)|and|or|name|call|the|a|an) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
-
-
-@functools.cache
-def _marks_regex(marks: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(mark) for mark in marks))
 
 
 def _part_start(line: str, end: int) -> int:
