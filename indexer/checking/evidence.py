@@ -216,21 +216,38 @@ class Checker:
             cues is not None
             or self.kb.special["contrast"].regex.search(window) is not None
             or (self._debunks(line, feats) if debunked is None else debunked)
+            or self._denied_before(line, match.start())
         )
+
+    def _denied_before(self, line: str, start: int) -> bool:
+        """Whether a denial of a whole statement (discourse.denial_before, then "that": "research has not found that
+        ...", "there is no evidence that ...") stands before offset `start`, beyond the few words a negation may
+        stand. Without "that" it may deny something else ("While there is no guarantee of success with ICI, it has
+        shown promising results ...")."""
+        if self._reader is None:
+            return False
+        before = " " + line[:start].strip() + " "
+        found = self._reader.discourse.denial_before.regex.search(before)
+        return found is not None and " that " in before[found.start() :]
 
     def _verdict(
         self, rule: Rule, match: re.Match[str] | Span, line: str, feats, raw: str, debunked: bool | None = None
     ) -> Verdict | None:
-        """What `rule` says of the sentence, given its first pattern's match (None when an exception holds)."""
+        """What `rule` says of the sentence, given its first pattern's match (None when an exception holds, or when
+        a supported verdict would cover only part of what the clause names: see `_beyond`)."""
         if any(p.occurs(line, feats) for p in rule.unless):
             return None
         if rule.context and not any(p.occurs(line, feats) for p in rule.context):
             return None
         if rule.negation_veto and self._denied(rule, line, match, feats, debunked):
-            return Verdict(rule, rule.negated_status) if rule.negated_status else None
-        if rule.needs_no_citation and self._names_a_source(raw, line, feats):
+            status = rule.negated_status
+        elif rule.needs_no_citation and self._names_a_source(raw, line, feats):
             return None
-        return Verdict(rule, rule.status)
+        else:
+            status = rule.status
+        if not status or (status == "supported" and self._beyond(match, line, feats)):
+            return None  # a true fragment lends the rest of the clause no green check
+        return Verdict(rule, status)
 
     def verdicts(self, sentence: str) -> list[Verdict]:
         """Every rule that fires on `sentence` with the status it gives, topic rules first, most severe first."""
@@ -251,6 +268,21 @@ class Checker:
             if verdict is not None:
                 out.append(verdict)
         return out
+
+    def _beyond(self, match: re.Match[str] | Span, line: str, feats) -> bool:
+        """Whether the clause names who the claim is for, a concept of a `discourse.rules_cover_kinds` kind (a
+        condition) after an indication cue (`discourse.indications`: "for", "with", "if ... had"), outside what a rule
+        about none matched: "Home ICI is also the smart move for guys with a low count" is not backed by "ICI can
+        be done at home", so a true fragment lends the clause no green check."""
+        reader = self._reader
+        if reader is None or not reader.discourse.rules_cover_kinds or reader.discourse.indications is None:
+            return False
+        start, end = match.start(), match.end()
+        named = [m for m in reader.mentions(line, feats) if m.concept.kind in reader.discourse.rules_cover_kinds]
+        if any(start <= m.start < end for m in named):
+            return False
+        outside = [m for m in named if (m.end <= start or m.start >= end) and not reader.dated(line, m)]
+        return any(reader.indicated(line, m) for m in outside)
 
     def matching_rules(self, sentence: str) -> list[Rule]:
         """Every rule whose claim `sentence` makes (not denied), topic rules first, most severe first; an

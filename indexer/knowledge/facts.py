@@ -93,6 +93,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             compile_patterns(entry.avoided, terms, where),
             compile_patterns(entry.closings, terms, where),
             compile_patterns(entry.enumerations, terms, where),
+            compile_patterns(entry.recipients, terms, where),
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"
@@ -102,6 +103,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         denial=_phrases(d.denial, terms, f"{where}.denial"),
         denial_before=_phrases(d.denial_before, terms, f"{where}.denial_before"),
         not_denials=_phrases(d.not_denials, terms, f"{where}.not_denials") if d.not_denials else None,
+        denial_after=compile_patterns(d.denial_after, terms, f"{where}.denial_after"),
         hedge=_phrases(d.hedge, terms, f"{where}.hedge"),
         belief=_phrases(d.belief, terms, f"{where}.belief"),
         contrast=_phrases(d.contrast, terms, f"{where}.contrast"),
@@ -109,11 +111,13 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         time_modifiers=_phrases(d.time_modifiers, terms, f"{where}.time_modifiers") if d.time_modifiers else None,
         hindrances=_phrases(d.hindrances, terms, f"{where}.hindrances") if d.hindrances else None,
         avoidance=_phrases(d.avoidance, terms, f"{where}.avoidance") if d.avoidance else None,
+        indications=_phrases(d.indications, terms, f"{where}.indications") if d.indications else None,
         clause_breaks=re.compile(_regex(d.clause_breaks, f"{where}.clause_breaks"), re.I),
         anaphor=re.compile(anaphor, re.I),
         break_marks=tuple(d.break_marks),
         topic_kinds=frozenset(d.topic_kinds),
         covered_kinds=frozenset(d.covered_kinds),
+        rules_cover_kinds=frozenset(d.rules_cover_kinds),
     )
     return relations, discourse
 

@@ -67,6 +67,7 @@ class Relation:
     avoided: tuple[Pattern, ...] = ()  # between, when the subject is to be avoided: "avoid lifting *so* it implants"
     closings: tuple[Pattern, ...] = ()  # after a subject named last: "For implantation, pineapple *helps*."
     enumerations: tuple[Pattern, ...] = ()  # before the object, its kinds listed after: "two kinds of X, A and B"
+    recipients: tuple[Pattern, ...] = ()  # "offered to *women after* two miscarriages": who, not when
 
     @property
     def unary(self) -> bool:
@@ -114,6 +115,9 @@ class Discourse:
     break_marks: tuple[str, ...] = ()  # characters one of which every clause break holds (a cheap test first)
     topic_kinds: frozenset[str] = frozenset()  # concept kinds that put a sentence on a topic the facts cover
     covered_kinds: frozenset[str] = frozenset()  # kinds a supported clause must read every mention of
+    rules_cover_kinds: frozenset[str] = frozenset()  # kinds a rule's supported verdict must cover (or name none)
+    denial_after: tuple[Pattern, ...] = ()  # right after the last concept: "the washing *is not necessary*"
+    indications: Pattern | None = None  # before a condition: who a claim is for ("for guys with a low count")
     hindrances: Pattern | None = None  # "stop you from": the "from" before the object does not date it
     avoidance: Pattern | None = None  # before a subject: the reader is told to avoid it ("avoid", "cut out")
 
@@ -240,12 +244,13 @@ class RelationReader:
         d = self.discourse
         out = [c.names for c in self.concepts.values()]
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
-        out += [p for p in (d.not_denials, d.modifiers, d.time_modifiers, d.hindrances, d.avoidance) if p is not None]
+        optional = (d.not_denials, d.modifiers, d.time_modifiers, d.hindrances, d.avoidance, d.indications)
+        out += [p for p in optional if p is not None] + list(d.denial_after)
         out += [p for f in self.facts for p in (*f.unless, *f.when)]
         out += [p for m in self.measures for p in m.patterns()]
         for r in self.relations.values():
             out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context, *r.after]
-            out += [*r.avoided, *r.closings, *r.enumerations]
+            out += [*r.avoided, *r.closings, *r.enumerations, *r.recipients]
         return out
 
     def _closure(self, cid: str) -> tuple[str, ...]:
@@ -328,7 +333,9 @@ class RelationReader:
                         and self._cued(line, obj, modifier)
                         and not (hindrance is not None and self._cued(line, obj, hindrance, _HINDRANCE_REACH))
                     )
-                if dated[obj.start]:
+                if dated[obj.start] and not any(
+                    self._cued(line, obj, p, _HINDRANCE_REACH) for p in relation.recipients
+                ):
                     continue  # "distress after a miscarriage": the loss dates the claim
                 # a weak name ("a syringe") is a subject only when no other is named, besides this object
                 # ("A turkey baster, or intra-uterine injector ...": the baster is the one called IUI)
@@ -459,6 +466,17 @@ class RelationReader:
         main = [s for s in plain if modifiers is None or not self._cued(line, s, modifiers)]
         return (main or plain)[-1]
 
+    def indicated(self, line: str, mention: Mention) -> bool:
+        """Whether an indication cue ("for", "with", "if she has had") stands just before `mention`: it names who
+        the claim is for."""
+        cue = self.discourse.indications
+        return cue is not None and self._cued(line, mention, cue)
+
+    def dated(self, line: str, mention: Mention) -> bool:
+        """Whether a time modifier stands just before `mention` ("after a miscarriage"): it dates the claim."""
+        modifier = self.discourse.time_modifiers
+        return modifier is not None and self._cued(line, mention, modifier)
+
     def _cued(self, line: str, mention: Mention, cue: Pattern, reach: int = _CONTRAST_REACH) -> bool:
         """Whether `cue` ends just before `mention` (within `reach` characters: a few words)."""
         window = " " + line[max(0, mention.start - reach) : mention.start].strip() + " "
@@ -494,6 +512,7 @@ class RelationReader:
             d.denial.regex.search(between)
             or any(p.regex.search(between) for p in relation.denials)
             or d.denial_before.regex.search(before)
+            or any(p.regex.match(line, max(first.end, last.end)) for p in d.denial_after)
         ):
             return "denied"
         if d.belief.regex.search(before):
@@ -560,7 +579,10 @@ class RelationReader:
             return False
         kinds = self.discourse.covered_kinds
         read = {m.concept.id for r in readings for m in (r.subject, r.object)}
-        return any(m.concept.kind in kinds and m.concept.id not in read for m in self.mentions(line, feats))
+        return any(
+            m.concept.kind in kinds and m.concept.id not in read and not self.dated(line, m)
+            for m in self.mentions(line, feats)
+        )
 
     def on_topic(self, line: str, feats) -> bool:
         """Whether the line names a concept of a kind the facts are about (discourse.topic_kinds)."""

@@ -188,6 +188,11 @@ class RelationEntry(_Strict):
         False,
         description="A hedged claim ('may help') still counts as the claim: benefits, yes; risks and causes, no.",
     )
+    recipients: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that, ending just before the object, make a time modifier there name who the claim is "
+        "for rather than date it ('offered to *women after* two miscarriages').",
+    )
     window: int = Field(12, ge=1, le=40, description="At most this many words from subject to object.")
 
 
@@ -197,6 +202,10 @@ class DiscourseEntry(_Strict):
     denial: Phrases = Field(description="Between subject and object: the claim is denied ('not', 'never').")
     denial_before: Phrases = Field(
         description="Anywhere before the subject in its clause: the claim is denied ('no evidence that')."
+    )
+    denial_after: list[Text] = Field(
+        default_factory=list,
+        description="Right after the relation's last concept: the claim is denied ('the washing *is not necessary*').",
     )
     not_denials: list[Text] = Field(
         default_factory=list, description="Idioms with a negative word that deny nothing ('not only')."
@@ -214,6 +223,11 @@ class DiscourseEntry(_Strict):
     modifiers: list[Text] = Field(
         default_factory=list,
         description="Just before a concept: it modifies another ('after insemination'), so is the subject only alone.",
+    )
+    indications: list[Text] = Field(
+        default_factory=list,
+        description="Just before a condition: it names who a claim is for ('for', 'with', 'if she has had'), for "
+        "`rules_cover_kinds`.",
     )
     avoidance: list[Text] = Field(
         default_factory=list,
@@ -240,6 +254,12 @@ class DiscourseEntry(_Strict):
         default_factory=list,
         description="Concept kinds a backed clause must be about: a clause naming one no backed relation is about "
         "is not supported ('a syringe at home can be the answer' to unexplained infertility).",
+    )
+    rules_cover_kinds: list[Text] = Field(
+        default_factory=list,
+        description="Concept kinds a pattern rule's supported verdict must cover: a clause naming one as who the claim "
+        "is for (after an `indications` cue) outside what the rule matched, the rule naming none, is not backed "
+        "('Home ICI is the smart move for guys with a low count').",
     )
 
 
