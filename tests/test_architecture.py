@@ -54,6 +54,7 @@ LIBRARY_LAYERS = (
     grimp.Layer("indexer.checking"),
     grimp.Layer("indexer.knowledge"),
     grimp.Layer("indexer.language"),
+    grimp.Layer("indexer.engine.nltk_import"),  # NLTK's stemmer and punkt, imported without SciPy
     grimp.Layer("indexer.engine.pins", "indexer.engine.punkt"),
     grimp.Layer("indexer.documents"),
     grimp.Layer("indexer.settings"),

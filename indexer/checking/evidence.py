@@ -253,10 +253,12 @@ class Checker:
         """Every rule that fires on `sentence` with the status it gives, topic rules first, most severe first."""
         return self._verdicts(sentence, *self.prepare(sentence))
 
-    def _verdicts(self, sentence: str, line: str, feats: set[str], debunked: bool | None = None) -> list[Verdict]:
+    def _verdicts(
+        self, sentence: str, line: str, feats: set[str], debunked: bool | None = None, candidates: list | None = None
+    ) -> list[Verdict]:
         out = []
         judged = -1  # a rule is judged on the first of its patterns that matches, and only on that one
-        for number in self._candidates(feats):
+        for number in self._candidates(feats) if candidates is None else candidates:
             rule_number, pattern = self._patterns[number]
             if rule_number == judged:
                 continue
@@ -366,6 +368,11 @@ class Checker:
         """
         line, feats = self.prepare(text)
         parts = self.clauses(text)
+        candidates = self._candidates(feats) if len(parts) == 1 else None
+        if candidates == [] and (self._reader is None or self._reader.reads_nothing(line, feats)):
+            # most sentences: one clause, no rule pattern it may match, no concept named, no number: what the
+            # loop below would make of it, without the loop
+            return None, [Clause(text, (), (), False)]
         # whether the sentence corrects a myth ("... but that is wrong"), for every clause; a single clause
         # leaves it to the rules, which look only when one matches
         debunked = self._debunks(line, feats) if len(parts) > 1 else None
@@ -382,7 +389,7 @@ class Checker:
             resolved = self.resolve(part, carried.label.split(" (")[0]) if number and carried is not None else part
             read = (part_line, part_feats) if resolved == part else self.prepare(resolved)
             findings, readings, carried = self._read_relations(resolved, *read, carried, debunked, contexts)
-            verdicts = self._verdicts(part, part_line, part_feats, debunked)
+            verdicts = self._verdicts(part, part_line, part_feats, debunked, candidates)
             if findings and not verdicts and self._reader.uncovered(part_line, part_feats, readings, findings):
                 # the facts back what was read, and the clause names a condition none of it is about ("... a
                 # syringe at home can be the answer" for unexplained infertility): the rest is unchecked

@@ -9,6 +9,7 @@ reaches into a dependency's private internals.
     postgres/       builds as generations of partitioned PostgreSQL tables: schema, writer (COPY from every build
                     process), tsquery (whoosh's query objects as tsquery), search (GIN, then BM25 per field in SQL)
     pins            ENGINE_INTERNALS and the exact versions: whether the fast paths below are used (`internals`)
+    nltk_import     NLTK's stemmer and punkt, NLTK imported without SciPy (0.9 s of every start; pinned NLTK only)
     punkt           NLTK's Punkt sentence boundaries with a fraction of Punkt's work (Punkt's `_lang_vars`,
                     `text_contains_sentbreak`...), or NLTK's own tokenizer
     whoosh/         the whoosh engine: schema (fields and analyzer), segments, postings and blocks (a segment per
@@ -21,7 +22,8 @@ SOURCECHECK_ENGINE_INTERNALS=off the passages and verdicts are the same and the 
 Layers above (index, search) use the engine through these types and whoosh's public query API (the query language
 on both backends).
 
-The boundary has two sides in the layer order (tests/test_architecture.py): pins and punkt sit below language (the
-sentence splitter uses them), interface, folder, postgres/ and whoosh/ above checking (whoosh's analyzer stems as
-language.text does). So this package's __init__ imports nothing: importing punkt does not load the search engine.
+The boundary has two sides in the layer order (tests/test_architecture.py): nltk_import, pins and punkt sit below
+language (the stemmer and the sentence splitter use them), interface, folder, postgres/ and whoosh/ above checking
+(whoosh's analyzer stems as language.text does). So this package's __init__ imports nothing: importing punkt does
+not load the search engine.
 """

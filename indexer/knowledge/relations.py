@@ -231,6 +231,7 @@ class RelationReader:
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
         self._binary = tuple(r for r in relations.values() if not r.unary)
         self._unaries = tuple(r for r in relations.values() if r.unary)
+        self._binary_by_kinds: dict[frozenset[str], tuple[Relation, ...]] = {}
         self._memo: dict[str, list[Mention]] = {}  # the last few lines' mentions: a check reads each more than once
         self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
 
@@ -315,12 +316,10 @@ class RelationReader:
         self._clause_mentions = mentions
         contexts = contexts or ((line, feats),)
         readings = [r for r in self._unary(line, feats, mentions, carried) if self._in_context(r.relation, contexts)]
-        kinds = {m.concept.kind for m in mentions}
+        kinds = frozenset(m.concept.kind for m in mentions)
         starts: list[int] | None = None
         dated: dict[int, bool] = {}  # per object: whether a time modifier stands before it
-        for relation in self._binary:
-            if kinds.isdisjoint(relation.subjects) or kinds.isdisjoint(relation.objects):
-                continue
+        for relation in self._binary_between(kinds):
             named = [m for m in mentions if m.concept.kind in relation.subjects]
             objects = [m for m in mentions if m.concept.kind in relation.objects]
             if starts is None:
@@ -354,6 +353,16 @@ class RelationReader:
         if denied:
             readings = [r for r in readings if not (r.relation.unary and r.subject.concept.id in denied)]
         return readings
+
+    def _binary_between(self, kinds: frozenset[str]) -> tuple[Relation, ...]:
+        """The relations with objects whose subject and object kinds are both among `kinds`, in definition order
+        (kept: clauses name few combinations of kinds)."""
+        found = self._binary_by_kinds.get(kinds)
+        if found is None:
+            found = self._binary_by_kinds[kinds] = tuple(
+                r for r in self._binary if not kinds.isdisjoint(r.subjects) and not kinds.isdisjoint(r.objects)
+            )
+        return found
 
     @staticmethod
     def _in_context(relation: Relation, contexts: tuple) -> bool:
@@ -583,6 +592,11 @@ class RelationReader:
             m.concept.kind in kinds and m.concept.id not in read and not self.dated(line, m)
             for m in self.mentions(line, feats)
         )
+
+    def reads_nothing(self, line: str, feats) -> bool:
+        """Whether a clause read on its own (nothing carried over) gives the facts and measures nothing: it names
+        no concept and states no number (`read`, `measured` and `referent` find nothing in it)."""
+        return QUANTITY_FEATURES.isdisjoint(feats) and not self.mentions(line, feats)
 
     def on_topic(self, line: str, feats) -> bool:
         """Whether the line names a concept of a kind the facts are about (discourse.topic_kinds)."""

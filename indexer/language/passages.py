@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..documents.loading import Document
+from ..engine.nltk_import import sentence_tokenizer
 from ..engine.pins import internals
-from ..engine.punkt import sentence_tokenizer
 
 MAX_SENTENCES = 4
 TARGET_SENTENCES = 3

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
+from ..engine.nltk_import import SnowballStemmer
 
 # Words, numbers with decimals or percent signs, and contractions' "n't" as its own token ("isn't" -> is, n't).
 _TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
