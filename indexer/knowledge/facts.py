@@ -212,6 +212,7 @@ def _measure(entry, topic: str, path: Path, concepts, sources, seen: set[str], t
         compile_patterns(entry.unless, terms, where, "unless"),
         tuple(entry.examples),
         tuple(entry.counterexamples),
+        compile_patterns(entry.implied_by, terms, where, "implied_by"),
     )
 
 

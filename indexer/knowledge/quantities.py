@@ -225,9 +225,10 @@ class Measure:
     unless: tuple[Pattern, ...] = ()
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+    implied_by: tuple[Pattern, ...] = ()  # words that name the subject without its name ("before trying again")
 
     def patterns(self) -> list[Pattern]:
-        return [*self.cues, *self.when, *self.unless]
+        return [*self.cues, *self.when, *self.unless, *self.implied_by]
 
     def about(self, line: str, feats) -> bool:
         """Whether the clause is this measure's case: a cue, its `when` (if any), none of its `unless`."""

@@ -558,7 +558,9 @@ class RelationReader:
 
     def measured(self, text: str, line: str, feats, contexts: tuple = ()) -> list[tuple[Measure, str]]:
         """The measures whose quantity the clause `text` (its claim line `line`) states, each with its verdict;
-        an `about_page` measure's subject may stand in `contexts` (what the page is about) instead.
+        an `about_page` measure's subject may stand in `contexts` (what the page is about) instead, and any
+        measure's may be named by its `implied_by` words ("before trying again": after a loss) unless what the page
+        is about holds one of its `unless` ("Trying again after IVF").
 
         A reported belief ("respondents thought ...") or a denied or corrected statement gets none."""
         out: list[tuple[Measure, str]] = []
@@ -568,8 +570,13 @@ class RelationReader:
         lineage = self._lineage
         named_here = set().union(*[lineage[m.concept.id] for m in self.mentions(line, feats)])  # and their sources
         for measure in self.measures:
-            named = measure.subject in named_here or (
-                measure.about_page and any(self.concepts[measure.subject].names.occurs(*c) for c in contexts)
+            named = (
+                measure.subject in named_here
+                or (measure.about_page and any(self.concepts[measure.subject].names.occurs(*c) for c in contexts))
+                or (
+                    any(p.occurs(line, feats) for p in measure.implied_by)
+                    and not any(p.occurs(*c) for c in contexts[1:] for p in measure.unless)  # "... after IVF"
+                )
             )
             if not named or not measure.about(line, feats):
                 continue

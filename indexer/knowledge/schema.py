@@ -115,6 +115,10 @@ class MeasureEntry(_Strict):
         description="The subject may be named by the page's title or section heading instead of the clause "
         "('Trying again after a miscarriage' over 'Wait at least two months before trying again').",
     )
+    implied_by: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that name the subject without its name: 'before trying again' is after a loss.",
+    )
     statement: Text = Field(description="What the sources say, in plain words: the correction of a wrong number.")
     reason: Text | None = Field(None, description="Why a number outside the range is wrong (default: the statement).")
     sources: Phrases = Field(description="Source ids from sources.toml; never invent one.")
