@@ -326,12 +326,7 @@ class RelationReader:
                 starts = [m.start() for m in _tokens(line)]
             for obj in objects:
                 if obj.start not in dated:
-                    modifier, hindrance = self.discourse.time_modifiers, self.discourse.hindrances
-                    dated[obj.start] = (
-                        modifier is not None
-                        and self._cued(line, obj, modifier)
-                        and not (hindrance is not None and self._cued(line, obj, hindrance, _HINDRANCE_REACH))
-                    )
+                    dated[obj.start] = self.dated(line, obj, governed=True)
                 if dated[obj.start] and not any(
                     self._cued(line, obj, p, _HINDRANCE_REACH) for p in relation.recipients
                 ):
@@ -481,10 +476,13 @@ class RelationReader:
         cue = self.discourse.indications
         return cue is not None and self._cued(line, mention, cue)
 
-    def dated(self, line: str, mention: Mention) -> bool:
-        """Whether a time modifier stands just before `mention` ("after a miscarriage"): it dates the claim."""
-        modifier = self.discourse.time_modifiers
-        return modifier is not None and self._cued(line, mention, modifier)
+    def dated(self, line: str, mention: Mention, governed: bool = False) -> bool:
+        """Whether a time modifier stands just before `mention` ("after a miscarriage"): it dates the claim. With
+        `governed`, not when a hindrance governs the mention as an object ("stop you from getting pregnant")."""
+        modifier, hindrance = self.discourse.time_modifiers, self.discourse.hindrances
+        if modifier is None or not self._cued(line, mention, modifier):
+            return False
+        return not (governed and hindrance is not None and self._cued(line, mention, hindrance, _HINDRANCE_REACH))
 
     def _cued(self, line: str, mention: Mention, cue: Pattern, reach: int = _CONTRAST_REACH) -> bool:
         """Whether `cue` ends just before `mention` (within `reach` characters: a few words)."""
