@@ -395,10 +395,14 @@ class Checker:
                 # syringe at home can be the answer" for unexplained infertility): the rest is unchecked
                 findings = [f for f in findings if f.status != "supported"]
             found = _topic_first(verdicts, findings)
+            # in a sentence of several clauses, one naming a procedure or condition states something of it ("...,
+            # because both are simply IUI done in different places") even without the claim words
             claims = bool(readings) or (
                 len(parts) > 1
-                and self._any("medical", part_line, part_feats)
-                and self._any("claim", part_line, part_feats)
+                and (
+                    (self._any("medical", part_line, part_feats) and self._any("claim", part_line, part_feats))
+                    or (self._reader is not None and self._reader.uncovered(part_line, part_feats, (), ()))
+                )
             )
             clauses.append(Clause(part, tuple(found), tuple(readings), claims))
             pool += found

@@ -66,6 +66,16 @@ def test_clause_by_clause(sentence, status):
     assert CHECKER.check(sentence).status == status
 
 
+def test_a_later_clause_naming_a_procedure_keeps_the_sentence_from_a_green_check():
+    # the second clause says the two are one procedure without a claim word the checker knows ("are simply IUI"):
+    # the first clause's backing does not cover it
+    check = Checker().check(
+        "At-home ICI is a cheaper version of the same procedure, because both are simply IUI done in different places."
+    )
+    assert check.status == "unverified"
+    assert Checker().check("At-home ICI is a cheaper version of the procedure.").status != "unverified"
+
+
 def test_a_denial_in_one_clause_does_not_cover_the_next():
     sentence = (
         "Nothing can promise that insemination prevents another miscarriage, "
