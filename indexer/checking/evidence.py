@@ -183,6 +183,12 @@ class Checker:
         ("'Just relax' isn't entirely wrong: calm does help")."""
         return self._any("debunk", line, feats) and not _NOT_WRONG.search(line)
 
+    def _relays(self, line: str, feats) -> bool:
+        """Whether the sentence relays a claim without taking a side ("Many people believe ...", "Some sites
+        claim that ..."): terms.toml's `report` phrases, when it has them."""
+        report = self.kb.special.get("report")
+        return report is not None and report.occurs(line, feats)
+
     def _any(self, concept: str, line: str, feats) -> bool:
         return self.kb.special[concept].occurs(line, feats)
 
@@ -241,6 +247,8 @@ class Checker:
             return None
         if rule.negation_veto and self._denied(rule, line, match, feats, debunked):
             status = rule.negated_status
+        elif rule.status != "supported" and self._relays(line, feats):
+            return None  # "Some websites claim that ICI is IUI": relayed, neither endorsed nor corrected
         elif rule.needs_no_citation and self._names_a_source(raw, line, feats):
             return None
         else:
