@@ -57,8 +57,12 @@ def measure(corpus: Path, limit: int | None = None, examples: int = 3) -> dict:
     total = sum(statuses.values())
     flagged = sum(statuses[s] for s in FLAGGED)
     return {
-        "corpus": str(corpus), "documents": len(docs), "sentences": total, "flagged": flagged,
-        "flag_rate": flagged / total if total else 0.0, "statuses": dict(statuses),
+        "corpus": str(corpus),
+        "documents": len(docs),
+        "sentences": total,
+        "flagged": flagged,
+        "flag_rate": flagged / total if total else 0.0,
+        "statuses": dict(statuses),
         "seconds": round(time.perf_counter() - started, 1),
         "rules": [{"rule": r, "flagged": n, "examples": samples[r]} for r, n in by_rule.most_common()],
     }

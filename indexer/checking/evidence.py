@@ -183,6 +183,12 @@ class Checker:
         ("'Just relax' isn't entirely wrong: calm does help")."""
         return self._any("debunk", line, feats) and not _NOT_WRONG.search(line)
 
+    def _relays(self, line: str, feats) -> bool:
+        """Whether the sentence relays a claim without taking a side ("Many people believe ...", "Some sites
+        claim that ..."): terms.toml's `report` phrases, when it has them."""
+        report = self.kb.special.get("report")
+        return report is not None and report.occurs(line, feats)
+
     def _any(self, concept: str, line: str, feats) -> bool:
         return self.kb.special[concept].occurs(line, feats)
 
@@ -241,6 +247,8 @@ class Checker:
             return None
         if rule.negation_veto and self._denied(rule, line, match, feats, debunked):
             status = rule.negated_status
+        elif rule.status != "supported" and self._relays(line, feats):
+            return None  # "Some websites claim that ICI is IUI": relayed, neither endorsed nor corrected
         elif rule.needs_no_citation and self._names_a_source(raw, line, feats):
             return None
         else:
@@ -406,10 +414,14 @@ class Checker:
                 # syringe at home can be the answer" for unexplained infertility): the rest is unchecked
                 findings = [f for f in findings if f.status != "supported"]
             found = _topic_first(verdicts, findings)
+            # in a sentence of several clauses, one naming a procedure or condition states something of it ("...,
+            # because both are simply IUI done in different places") even without the claim words
             claims = bool(readings) or (
                 len(parts) > 1
-                and self._any("medical", part_line, part_feats)
-                and self._any("claim", part_line, part_feats)
+                and (
+                    (self._any("medical", part_line, part_feats) and self._any("claim", part_line, part_feats))
+                    or (self._reader is not None and self._reader.uncovered(part_line, part_feats, (), ()))
+                )
             )
             clauses.append(Clause(part, tuple(found), tuple(readings), claims))
             pool += found

@@ -300,6 +300,7 @@ def _fingerprint(paths: list[Path]) -> str:
 
 
 SPECIAL_CONCEPTS = ("negation", "contrast", "debunk", "citation", "medical", "claim")
+OPTIONAL_SPECIAL_CONCEPTS = ("report",)  # used when terms.toml has them
 
 
 def load_knowledge_base(directory: str | Path | None = None) -> KnowledgeBase:
@@ -321,7 +322,7 @@ def load_knowledge_base(directory: str | Path | None = None) -> KnowledgeBase:
     topics = tuple(_load_topic(path, ctx, seen) for path in files)
     special = {
         name: compile_patterns([f"{{{name}}}"], concepts, f"{folder / 'terms.toml'}", "concept")[0]
-        for name in SPECIAL_CONCEPTS
+        for name in (*SPECIAL_CONCEPTS, *(c for c in OPTIONAL_SPECIAL_CONCEPTS if c in concepts))
     }
     reader = load_reader(folder, concepts, sources)
     fingerprinted = [folder / "sources.toml", folder / "terms.toml", *files, *knowledge_files(folder)]

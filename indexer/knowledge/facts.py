@@ -94,6 +94,8 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
             compile_patterns(entry.closings, terms, where),
             compile_patterns(entry.enumerations, terms, where),
             compile_patterns(entry.recipients, terms, where),
+            compile_patterns(entry.unnamed, terms, where),
+            compile_patterns(entry.unnamed_context, terms, where),
         )
     d, where = data.discourse, f"{path}: discourse"
     anaphor = rf"^\s*{_OPENERS}(?P<anaphor>{_regex(d.anaphors, where)})\b"

@@ -68,6 +68,8 @@ class Relation:
     closings: tuple[Pattern, ...] = ()  # after a subject named last: "For implantation, pineapple *helps*."
     enumerations: tuple[Pattern, ...] = ()  # before the object, its kinds listed after: "two kinds of X, A and B"
     recipients: tuple[Pattern, ...] = ()  # "offered to *women after* two miscarriages": who, not when
+    unnamed: tuple[Pattern, ...] = ()  # the object left unsaid: "lying still helps you relax, *which can only help*"
+    unnamed_context: tuple[Pattern, ...] = ()  # in the sentence or page: what the unsaid object is about
 
     @property
     def unary(self) -> bool:
@@ -147,9 +149,10 @@ class Reading:
     subject: Mention
     object: Mention
     mode: str  # "asserted", "denied", "hedged", "belief" or "warning"
+    unnamed: bool = False  # the object is left unsaid (then `object` is the subject, as for a unary relation)
 
     def describe(self) -> str:
-        obj = "" if self.relation.unary else f" {self.object.concept.label}"
+        obj = "" if self.relation.unary else " (something unnamed)" if self.unnamed else f" {self.object.concept.label}"
         return f"{self.subject.concept.label} {self.relation.id}{obj} ({self.mode})"
 
 
@@ -200,8 +203,10 @@ class RelationReader:
         self.discourse = discourse
         self.measures = measures
         self._facts: dict[tuple, list[Fact]] = defaultdict(list)  # facts on one relation, in file order
+        self._facts_on: dict[tuple, list[Fact]] = defaultdict(list)  # by subject and relation, any object
         for fact in facts:
             self._facts[(fact.subject, fact.relation, fact.object)].append(fact)
+            self._facts_on[(fact.subject, fact.relation)].append(fact)
         self._kinds_used = {k for r in relations.values() for k in (*r.subjects, *r.objects)}
         self._kinds_used |= {concepts[m.subject].kind for m in measures if m.subject in concepts}
         self._by_kind: dict[str, list[Concept]] = defaultdict(list)
@@ -231,6 +236,7 @@ class RelationReader:
         self._subject_kinds = frozenset(k for r in relations.values() for k in r.subjects)
         self._binary = tuple(r for r in relations.values() if not r.unary)
         self._unaries = tuple(r for r in relations.values() if r.unary)
+        self._with_unnamed = tuple(r for r in self._binary if r.unnamed)
         self._binary_by_kinds: dict[frozenset[str], tuple[Relation, ...]] = {}
         self._memo: dict[str, list[Mention]] = {}  # the last few lines' mentions: a check reads each more than once
         self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
@@ -251,7 +257,7 @@ class RelationReader:
         out += [p for m in self.measures for p in m.patterns()]
         for r in self.relations.values():
             out += [*r.cues, *r.passive, *r.breaks, *r.denials, *r.warnings, *r.openings, *r.context, *r.after]
-            out += [*r.avoided, *r.closings, *r.enumerations, *r.recipients]
+            out += [*r.avoided, *r.closings, *r.enumerations, *r.recipients, *r.unnamed, *r.unnamed_context]
         return out
 
     def _closure(self, cid: str) -> tuple[str, ...]:
@@ -342,6 +348,8 @@ class RelationReader:
                 reading = self._read_one(line, feats, relation, subjects, obj, starts)
                 if reading is not None:
                     readings.append(reading)
+        if self._with_unnamed:
+            readings += self._unnamed(line, feats, mentions, readings, contexts)
         # "Lying down after insemination does not help sperm reach the cervix": a clause denying what something
         # does is not advice to do it (the opening "Lying" read as an imperative)
         denied = {r.subject.concept.id for r in readings if r.mode == "denied" and not r.relation.unary}
@@ -385,6 +393,27 @@ class RelationReader:
                 if opening or any(p.regex.search(before) for p in cues):
                     out.append(Reading(relation, subject, subject, self._mode(line, relation, subject, subject)))
                     break
+        return out
+
+    def _unnamed(self, line, feats, mentions, readings, contexts) -> list[Reading]:
+        """Claims of a relation whose object is left unsaid ("Lying still helps you relax, which can only help"):
+        the subject is the last one named before the words that state it (or the first after: "it can't hurt to
+        try yoga"), when the clause reads it in no other claim of the relation and the sentence or page holds one
+        of the relation's `unnamed_context`."""
+        out = []
+        for relation in self._with_unnamed:
+            cues = [p for p in relation.unnamed if p.together or p.possible(feats)]
+            if not cues or any(r.relation is relation for r in readings):
+                continue
+            found = next((m for p in cues if (m := p.regex.search(line))), None)
+            if found is None or not any(p.occurs(*c) for c in contexts for p in relation.unnamed_context):
+                continue
+            named = [m for m in mentions if m.concept.kind in relation.subjects and not m.concept.weak]
+            before = [m for m in named if m.end <= found.start()]
+            subject = before[-1] if before else next((m for m in named if m.start >= found.end()), None)
+            if subject is not None:
+                mode = self._mode(line, relation, subject, subject)
+                out.append(Reading(relation, subject, subject, mode, unnamed=True))
         return out
 
     def _read_one(self, line, feats, relation, subjects, obj, starts) -> Reading | None:
@@ -538,18 +567,37 @@ class RelationReader:
                         return None if fact.excepted(line, feats) else fact
         return None
 
+    def _unproven_for(self, subject: str, relation: str, line: str, feats) -> Fact | None:
+        """For a claim with its object unsaid: the subject's first fact on the relation (any object, following
+        `facts_from`) when every one about the clause is unestablished; None when one is true or false (what
+        the claim means is then not known) or there is none."""
+        facts = [
+            f
+            for s in self._lineage.get(subject, (subject,))
+            for f in self._facts_on.get((s, relation), ())
+            if f.about(line, feats) and not f.excepted(line, feats)
+        ]
+        if not facts or any(f.truth != "unestablished" for f in facts):
+            return None
+        return facts[0]
+
     def judge(self, readings: list[Reading], line: str = "", feats=frozenset()) -> list[Finding]:
         """The facts' verdicts on `readings` (of the clause `line` with `feats`, for the facts' `unless`)."""
         out = []
         for reading in readings:
-            obj = None if reading.relation.unary else reading.object.concept.id
-            fact = self.fact_for(reading.subject.concept.id, reading.relation.id, obj, line, feats)
+            if reading.unnamed:
+                fact = self._unproven_for(reading.subject.concept.id, reading.relation.id, line, feats)
+            else:
+                obj = None if reading.relation.unary else reading.object.concept.id
+                fact = self.fact_for(reading.subject.concept.id, reading.relation.id, obj, line, feats)
             if fact is None:
                 continue
             status = _VERDICTS.get((fact.truth, reading.mode))
             hedged_claims = reading.relation.hedged_claims or fact.hedged_claims
             if reading.mode == "hedged" and fact.truth == "unestablished" and not hedged_claims:
                 status = None  # "stress may affect fertility": a hedged risk is not a claim to flag
+            if reading.unnamed and status == "supported":
+                status = None  # a denied claim of something unsaid backs no particular fact
             if status is not None:
                 out.append(Finding(reading, fact, status))
         return out

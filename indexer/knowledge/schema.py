@@ -168,6 +168,17 @@ class RelationEntry(_Strict):
         description="Patterns that, right after a subject named after the object, close the clause and state the "
         "relation ('Because an inflamed womb stops embryos implanting, anti-inflammatory foods *help*').",
     )
+    unnamed: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that state the relation with its object left unsaid ('lying still helps you relax, "
+        "*which can only help*'); such a claim is judged only when every fact on its subject and this relation is "
+        "unestablished, and only in a sentence or page holding one of `unnamed_context`.",
+    )
+    unnamed_context: list[Text] = Field(
+        default_factory=list,
+        description="Patterns one of which the sentence or what the page is about must hold for an `unnamed` "
+        "claim to be read (what the unsaid object is: conceiving).",
+    )
     avoided: list[Text] = Field(
         default_factory=list,
         description="Patterns that, between subject and object, state the relation when the clause tells the reader "

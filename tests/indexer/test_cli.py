@@ -61,8 +61,10 @@ def test_broken_rule_file_names_file_and_rule(runner, tmp_path):
     kb.mkdir()
     for name in ("sources.toml", "terms.toml"):
         (kb / name).write_text((DEFAULT_DIR / name).read_text())
-    (kb / "broken.toml").write_text('[[rules]]\nid = "bad-rule"\nstatus = "inaccurate"\npatterns = ["{nope}"]\n'
-                                    'reason = "r"\ncorrection = "c"\nsources = ["mayo-iui"]\n')
+    (kb / "broken.toml").write_text(
+        '[[rules]]\nid = "bad-rule"\nstatus = "inaccurate"\npatterns = ["{nope}"]\n'
+        'reason = "r"\ncorrection = "c"\nsources = ["mayo-iui"]\n'
+    )
     result = runner.invoke(main, ["check", "seeds", "--knowledge-dir", str(kb)])
     assert result.exit_code == 1
     assert "broken.toml" in result.output and "bad-rule" in result.output and "nope" in result.output

@@ -125,6 +125,22 @@ def test_a_relation_may_be_stated_right_after_its_object():
     assert denied.status == "supported"
 
 
+def test_a_benefit_left_unsaid_is_read_on_conceiving_and_judged_only_when_unproven():
+    unsaid = CHECKER.check("Lying still with your legs up helps you relax, which can only help.")
+    assert (unsaid.status, unsaid.rule) == ("unsupported", "relaxation-not-shown")
+    harmless = CHECKER.check("Lying with your legs up certainly can't hurt.")
+    assert (harmless.status, harmless.rule) == ("unsupported", "lying-down-not-shown")
+    # nothing says the unsaid object is conceiving: a yoga class on any page
+    assert CHECKER.check("Yoga can only help.").status not in FLAGGED
+    # a harm named after "can't hurt" is a claim about it, not a benefit left unsaid
+    assert CHECKER.check("Relaxing with your legs up will not hurt the baby.").rule != "relaxation-not-shown"
+    # on a page about conceiving the page says what it helps
+    page = "Home insemination: what helps\n\nNobody knows for sure, but yoga can only help.\n"
+    assert _checks(page)["Nobody knows for sure, but yoga can only help."] == ("unsupported", "relaxation-not-shown")
+    other = "Back pain\n\nNobody knows for sure, but yoga can only help.\n"
+    assert _checks(other)["Nobody knows for sure, but yoga can only help."][0] not in FLAGGED
+
+
 def test_a_modal_right_before_an_outcome_named_by_what_happens_states_the_relation():
     saved = CHECKER.check("Bed rest after bleeding in early pregnancy can save the pregnancy.")
     assert (saved.status, saved.rule) == ("unsupported", "bed-rest-does-not-save-pregnancy")

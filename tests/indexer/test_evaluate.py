@@ -22,12 +22,15 @@ def _write(path: Path, rows: list) -> Path:
 @pytest.fixture()
 def small(tmp_path) -> Path:
     """Four sentences whose verdicts are known: two right, one missed flag, one false flag."""
-    return _write(tmp_path / "labels.jsonl", [
-        {"doc": "d", "sentence": "ICI is the same as IUI.", "label": "inaccurate"},
-        {"doc": "d", "sentence": "We are so sorry for your loss.", "label": "no_claim"},
-        {"doc": "d", "sentence": "We are thinking of you.", "label": "unsupported"},
-        {"doc": "d", "sentence": "Stress causes miscarriage.", "label": "supported"},
-    ])
+    return _write(
+        tmp_path / "labels.jsonl",
+        [
+            {"doc": "d", "sentence": "ICI is the same as IUI.", "label": "inaccurate"},
+            {"doc": "d", "sentence": "We are so sorry for your loss.", "label": "no_claim"},
+            {"doc": "d", "sentence": "We are thinking of you.", "label": "unsupported"},
+            {"doc": "d", "sentence": "Stress causes miscarriage.", "label": "supported"},
+        ],
+    )
 
 
 def test_scores_are_computed_from_the_confusion(small):
@@ -128,8 +131,13 @@ def test_label_set_targets(labels, docs, min_recall, max_sound_flagged):
 
 
 def test_label_sets_have_reasons_and_enough_sentences():
-    sets = (("seeds_labels.jsonl", 160), ("dev_labels.jsonl", 150), ("heldout_labels.jsonl", 80),
-            ("heldout2_labels.jsonl", 60), ("heldout3_labels.jsonl", 60))
+    sets = (
+        ("seeds_labels.jsonl", 160),
+        ("dev_labels.jsonl", 150),
+        ("heldout_labels.jsonl", 80),
+        ("heldout2_labels.jsonl", 60),
+        ("heldout3_labels.jsonl", 60),
+    )
     for name, minimum in sets:
         rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line]
         assert len(rows) >= minimum and all(r.get("reason") for r in rows), name
@@ -165,8 +173,10 @@ def test_seed_ici_iui_conflation_is_inaccurate_with_correction_and_source(runner
     conflation = next(r for r in records if r["sentence"] == ICI_SENTENCE)
     assert conflation["status"] == "inaccurate" and conflation["correction"]
     assert any(s["url"].startswith("https://") for s in conflation["sources"])
-    labels = {json.loads(line)["sentence"]: json.loads(line)["label"]
-              for line in (DATA / "seeds_labels.jsonl").read_text(encoding="utf-8").splitlines()}
+    labels = {
+        json.loads(line)["sentence"]: json.loads(line)["label"]
+        for line in (DATA / "seeds_labels.jsonl").read_text(encoding="utf-8").splitlines()
+    }
     facts = [r for r in records if labels.get(r["sentence"]) == "supported"]  # the seeds' sound facts
     assert len(facts) >= 30 and not [r["sentence"] for r in facts if r["status"] in ("inaccurate", "unsupported")]
     flagged = {r["sentence"] for r in records if r["status"] in ("inaccurate", "unsupported")}

@@ -159,8 +159,11 @@ def reference_referent_after(sentence: str, referent: str = "") -> str:
     reader = CHECKER.kb.reader
     line, _ = CHECKER.prepare(sentence)
     found = sorted(
-        ((m.start(), m.start() - m.end(), n, c) for n, c in enumerate(reader.concepts.values())
-         for m in c.names.regex.finditer(line)),
+        (
+            (m.start(), m.start() - m.end(), n, c)
+            for n, c in enumerate(reader.concepts.values())
+            for m in c.names.regex.finditer(line)
+        ),
     )
     kept, end = [], -1
     for start, negative_length, _, concept in found:
@@ -194,8 +197,24 @@ def test_sentences_of_rule_words_get_the_reference_verdicts(words):
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["It", "This procedure", "ICI", "iui", "Home insemination", "fertility massage", "helps",
-                         "In\u017fEMINATION", "\u0131c\u0131", "\u0130C\u0130", "ici.", "rest", "musici", "\u00e9"])
+        st.sampled_from(
+            [
+                "It",
+                "This procedure",
+                "ICI",
+                "iui",
+                "Home insemination",
+                "fertility massage",
+                "helps",
+                "In\u017fEMINATION",
+                "\u0131c\u0131",
+                "\u0130C\u0130",
+                "ici.",
+                "rest",
+                "musici",
+                "\u00e9",
+            ]
+        )
         | st.sampled_from(RULE_WORDS),
         max_size=8,
     ),

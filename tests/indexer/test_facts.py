@@ -66,6 +66,27 @@ def test_clause_by_clause(sentence, status):
     assert CHECKER.check(sentence).status == status
 
 
+def test_a_later_clause_naming_a_procedure_keeps_the_sentence_from_a_green_check():
+    # the second clause says the two are one procedure without a claim word the checker knows ("are simply IUI"):
+    # the first clause's backing does not cover it
+    check = Checker().check(
+        "At-home ICI is a cheaper version of the same procedure, because both are simply IUI done in different places."
+    )
+    assert check.status == "unverified"
+    assert Checker().check("At-home ICI is a cheaper version of the procedure.").status != "unverified"
+
+
+def test_a_relayed_claim_is_neither_backed_nor_corrected_by_the_relaying():
+    # "claims that" relays the conflation; it does not correct it, so no green check (nor a flag)
+    for sentence in (
+        "Dr Blake claims that ICI is the same as IUI.",
+        "Some websites claim that ICI is the same as IUI.",
+    ):
+        assert Checker().check(sentence).status == "unverified"
+    # a correction cue still corrects it
+    assert Checker().check("It is a myth that ICI is the same as IUI.").status == "supported"
+
+
 def test_a_denial_in_one_clause_does_not_cover_the_next():
     sentence = (
         "Nothing can promise that insemination prevents another miscarriage, "

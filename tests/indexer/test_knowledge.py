@@ -61,7 +61,7 @@ def test_a_valid_extra_topic_file_loads(kb_dir):
         (('status = "inaccurate"', 'status = "wrong"'), "status 'wrong'"),
         (("{ici} (is|are) {iui}", "{ici} (is|are) {nope}"), "unknown concept {nope}"),
         (("{ici} (is|are) {iui}", "(a|(b|c))"), "cannot hold groups"),
-        (('sources = ["nice-cg156-iui"]', 'sources = []'), "at least one source"),
+        (('sources = ["nice-cg156-iui"]', "sources = []"), "at least one source"),
         (('reason = "A reason."', 'reasn = "A reason."'), "unknown field(s) reasn"),
         (('reason = "A reason."', 'reason = ""'), "field 'reason'"),
         (('status = "inaccurate"', 'status = "inaccurate"\nnegated_status = "inaccurate"'), "negated_status"),
@@ -109,7 +109,9 @@ def test_a_clarification_needs_known_terms_and_sources(kb_dir):
 
 def test_source_urls_must_be_web_addresses(kb_dir):
     sources = kb_dir / "sources.toml"
-    sources.write_text(sources.read_text() + '\n[sources.bad]\npublisher = "P"\ntitle = "T"\nurl = "file:///etc/passwd"\n')
+    sources.write_text(
+        sources.read_text() + '\n[sources.bad]\npublisher = "P"\ntitle = "T"\nurl = "file:///etc/passwd"\n'
+    )
     assert "source bad: url must start with http:// or https://" in _error(kb_dir)
 
 

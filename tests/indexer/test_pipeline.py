@@ -80,8 +80,12 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_previous_index(tmp_path,
 
 def test_documents_texts_and_skipped_items_in_one_build(tmp_path):
     doc = document_from_text("Miscarriage is common.\n\nMost people recover.", "plain", title="A note")
-    sources = [doc, SourceText("<h1>Page</h1><p>ICI places sperm at the cervix.</p>", "page", kind="html"),
-               DocumentError("missing.txt", "no such file or folder"), SourceText("   ", "blank")]
+    sources = [
+        doc,
+        SourceText("<h1>Page</h1><p>ICI places sperm at the cervix.</p>", "page", kind="html"),
+        DocumentError("missing.txt", "no such file or folder"),
+        SourceText("   ", "blank"),
+    ]
     summary = build_index_from(sources, tmp_path / "ix")
     assert summary.documents == 2
     assert sorted(e.path for e in summary.skipped) == ["blank", "missing.txt"]

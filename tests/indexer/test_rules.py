@@ -15,8 +15,9 @@ RULES = KB.rules
 
 
 def _cases(kind: str):
-    return [pytest.param(rule, text, id=f"{rule.id}:{i}") for rule in RULES for i, text in
-            enumerate(getattr(rule, kind))]
+    return [
+        pytest.param(rule, text, id=f"{rule.id}:{i}") for rule in RULES for i, text in enumerate(getattr(rule, kind))
+    ]
 
 
 @pytest.mark.parametrize(("rule", "sentence"), _cases("examples"))
@@ -87,8 +88,12 @@ def test_every_reference_section_is_covered():
     """Each section of medical-facts.md (a-i) has rules that support and rules that flag."""
     topics = {t.id: t for t in KB.topics}
     expected = {
-        "a": ["ici-called-iui", "iui-sperm-in-uterus", "artificial-insemination-umbrella",
-              "home-insemination-called-iui"],
+        "a": [
+            "ici-called-iui",
+            "iui-sperm-in-uterus",
+            "artificial-insemination-umbrella",
+            "home-insemination-called-iui",
+        ],
         "b": ["rpl-definition", "rpl-wrong-definition"],
         "c": ["miscarriage-definition", "miscarriage-how-common", "miscarriage-everyday-causes"],
         "d": ["insemination-treats-rpl", "rpl-workup"],

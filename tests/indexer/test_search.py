@@ -54,8 +54,28 @@ def test_did_you_mean(library):
 
 @pytest.mark.parametrize(
     "query",
-    ['"unbalanced', "(((", "AND", "OR OR", "NOT", "*", "?", "a*", "ici AND (", "field:value", "^2", "~", '""',
-     "\x00\x07", "\u202eici", "[a TO z]", "miscarriage~2", "-", "\\", "'"],
+    [
+        '"unbalanced',
+        "(((",
+        "AND",
+        "OR OR",
+        "NOT",
+        "*",
+        "?",
+        "a*",
+        "ici AND (",
+        "field:value",
+        "^2",
+        "~",
+        '""',
+        "\x00\x07",
+        "\u202eici",
+        "[a TO z]",
+        "miscarriage~2",
+        "-",
+        "\\",
+        "'",
+    ],
 )
 def test_hostile_queries_never_crash(library, query):
     page = library.search(SearchRequest(query))
@@ -80,8 +100,13 @@ def test_and_not_excludes(library):
 
 @pytest.mark.parametrize(
     ("request_kwargs", "param"),
-    [({"page": 0}, "page"), ({"page": 10_000}, "page"), ({"per_page": 0}, "per_page"),
-     ({"per_page": 1000}, "per_page"), ({"statuses": ("bogus",)}, "status")],
+    [
+        ({"page": 0}, "page"),
+        ({"page": 10_000}, "page"),
+        ({"per_page": 0}, "per_page"),
+        ({"per_page": 1000}, "per_page"),
+        ({"statuses": ("bogus",)}, "status"),
+    ],
 )
 def test_invalid_parameters_name_the_parameter(library, request_kwargs, param):
     with pytest.raises(QueryError) as err:

@@ -30,9 +30,11 @@ pytestmark = pytest.mark.skipif(
 
 # Words that exercise the analyzer: stop words (also first, which shifts positions), short words, unicode (whose
 # lower case is longer: "İ"), numbers, contractions, and words repeated often enough to fill several blocks.
-WORDS = ("the a of to and is in it I x be miscarriage miscarriages pregnancy IUI ICI insemination risk Risk RISK "
-         "heart disease treatment symptoms cause causes café Über naïve İstanbul ΣΊΣΥΦΟΣ 東京 don't it's e.g. U.S. "
-         "10.5mg 2nd 3 ½ — early loss stress after").split()
+WORDS = (
+    "the a of to and is in it I x be miscarriage miscarriages pregnancy IUI ICI insemination risk Risk RISK "
+    "heart disease treatment symptoms cause causes café Über naïve İstanbul ΣΊΣΥΦΟΣ 東京 don't it's e.g. U.S. "
+    "10.5mg 2nd 3 ½ — early loss stress after"
+).split()
 STATUSES = ("supported", "unverified", "no_claim", "inaccurate", "unsupported", "")
 
 
@@ -45,15 +47,21 @@ def synthetic(n: int, seed: int = 7) -> list[dict]:
         if i % 17 == 0:
             words += ["again"] * 70  # a frequency past any small table
         heading = rng.choice((None, "", "Symptoms", "the of a", " ".join(rng.choices(WORDS, k=4))))
-        docs.append({
-            "passage_id": f"doc{i // 3}:{i % 3}", "doc_id": f"doc{i // 3}",
-            "title": rng.choice(("", "Heart disease", "Über café", " ".join(rng.choices(WORDS, k=6)))),
-            **({} if heading is None else {"heading": heading}),
-            "text": " ".join(words), "status": rng.choice(STATUSES),
-            "topics": rng.choice(("", "Cardiology", "fertility,Pregnancy", "a, B ,c")),
-            "position": i % 3, "start": i, "end": i + len(words),
-            "sentences": [{"text": w, "status": rng.choice(STATUSES)} for w in words[:3]],
-        })
+        docs.append(
+            {
+                "passage_id": f"doc{i // 3}:{i % 3}",
+                "doc_id": f"doc{i // 3}",
+                "title": rng.choice(("", "Heart disease", "Über café", " ".join(rng.choices(WORDS, k=6)))),
+                **({} if heading is None else {"heading": heading}),
+                "text": " ".join(words),
+                "status": rng.choice(STATUSES),
+                "topics": rng.choice(("", "Cardiology", "fertility,Pregnancy", "a, B ,c")),
+                "position": i % 3,
+                "start": i,
+                "end": i + len(words),
+                "sentences": [{"text": w, "status": rng.choice(STATUSES)} for w in words[:3]],
+            }
+        )
     return docs
 
 
@@ -94,8 +102,18 @@ def postings(reader, fieldname: str, btext: bytes, fmt) -> list[tuple]:
     while m.is_active():
         value = m.value()
         decoded = fmt.decode_positions(value) if fmt.supports("positions") else None
-        out.append((m.id(), m.weight(), value, decoded, m.block_max_id(), m.block_max_weight(),
-                    m.block_min_length(), m.block_max_length()))
+        out.append(
+            (
+                m.id(),
+                m.weight(),
+                value,
+                decoded,
+                m.block_max_id(),
+                m.block_max_weight(),
+                m.block_min_length(),
+                m.block_max_length(),
+            )
+        )
         m.next()
     return out
 
@@ -113,9 +131,12 @@ def contents(ix) -> list[dict]:
     with ix.reader() as top:
         for reader, _ in top.leaf_readers():
             schema, docs = reader.schema, range(reader.doc_count_all())
-            seen = {"doc_count": reader.doc_count(), "doc_count_all": reader.doc_count_all(),
-                    "stored": [reader.stored_fields(d) for d in docs],
-                    "fields_with_terms": sorted(reader.indexed_field_names())}
+            seen = {
+                "doc_count": reader.doc_count(),
+                "doc_count_all": reader.doc_count_all(),
+                "stored": [reader.stored_fields(d) for d in docs],
+                "fields_with_terms": sorted(reader.indexed_field_names()),
+            }
             for name, field in schema.items():
                 seen[name, "lengths"] = [reader.doc_field_length(d, name) for d in docs]
                 seen[name, "length"] = reader.field_length(name)
@@ -130,8 +151,13 @@ def contents(ix) -> list[dict]:
                 for btext in terms:
                     info = reader.term_info(name, btext)
                     seen[name, btext] = (
-                        reader.doc_frequency(name, btext), reader.frequency(name, btext), info.min_length(),
-                        info.max_length(), info.max_weight(), info.min_id(), info.max_id(),
+                        reader.doc_frequency(name, btext),
+                        reader.frequency(name, btext),
+                        info.min_length(),
+                        info.max_length(),
+                        info.max_weight(),
+                        info.min_id(),
+                        info.max_id(),
                         postings(reader, name, btext, field.format),
                     )
             segments.append(seen)
@@ -146,8 +172,21 @@ def assert_same(a: list[dict], b: list[dict]) -> None:
             assert seg_a[key] == seg_b[key], key
 
 
-QUERIES = ("miscarriage", "IUI", "stress after loss", '"early pregnancy"', '"heart disease" treatment', "café",
-           "title:symptoms", "risk AND cause", "disease NOT heart", "insemin*", "again", "Über", "10.5mg")
+QUERIES = (
+    "miscarriage",
+    "IUI",
+    "stress after loss",
+    '"early pregnancy"',
+    '"heart disease" treatment',
+    "café",
+    "title:symptoms",
+    "risk AND cause",
+    "disease NOT heart",
+    "insemin*",
+    "again",
+    "Über",
+    "10.5mg",
+)
 
 
 def results(ix) -> dict[str, tuple]:
@@ -177,10 +216,21 @@ def test_segments_read_exactly_like_whoosh_writes_them(tmp_path, seed_passages, 
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.fixed_dictionaries({
-    "passage_id": st.text(max_size=4), "text": st.text(max_size=40) | st.lists(st.sampled_from(WORDS)).map(" ".join),
-    "title": st.text(max_size=8), "status": st.sampled_from(STATUSES), "topics": st.text(",aB ", max_size=6),
-}), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "passage_id": st.text(max_size=4),
+                "text": st.text(max_size=40) | st.lists(st.sampled_from(WORDS)).map(" ".join),
+                "title": st.text(max_size=8),
+                "status": st.sampled_from(STATUSES),
+                "topics": st.text(",aB ", max_size=6),
+            }
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_any_documents_read_alike(tmp_path_factory, docs):
     folder = tmp_path_factory.mktemp("any")
     assert_same(contents(lean_build(folder / "lean", [docs])), contents(whoosh_build(folder / "whoosh", [docs])))

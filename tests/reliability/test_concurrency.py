@@ -87,12 +87,15 @@ def _check_audit_log(store, ids: list[str], outcomes: list[Outcome]) -> dict[str
     """The audit log holds exactly the accepted decisions; every claim's versions run 1..n without a gap."""
     accepted = {note: entry for o in outcomes for note, entry in o.accepted.items()}
     with store.read() as conn:
-        rows = conn.execute(sa.select(audit_log.c.id, audit_log.c.claim_id, audit_log.c.note, audit_log.c.details,
-                                      audit_log.c.actor)
-                            .where(audit_log.c.claim_id.in_(ids)).order_by(audit_log.c.id)).all()
+        rows = conn.execute(
+            sa.select(audit_log.c.id, audit_log.c.claim_id, audit_log.c.note, audit_log.c.details, audit_log.c.actor)
+            .where(audit_log.c.claim_id.in_(ids))
+            .order_by(audit_log.c.id)
+        ).all()
         versions = dict(conn.execute(sa.select(claims.c.id, claims.c.version).where(claims.c.id.in_(ids))).all())
-        decision_ids = dict(conn.execute(sa.select(claims.c.id, claims.c.decision_id)
-                                         .where(claims.c.id.in_(ids))).all())
+        decision_ids = dict(
+            conn.execute(sa.select(claims.c.id, claims.c.decision_id).where(claims.c.id.in_(ids))).all()
+        )
     assert len(rows) == len(accepted) == REVIEWERS * DECISIONS
     assert {r.note: r.id for r in rows} == accepted  # each accepted decision once, none that was refused
     per_claim = defaultdict(list)
@@ -185,8 +188,10 @@ def test_eight_reviewers_through_the_http_api(db_url, index_dir, tmp_path):
     from webapp import create_app
     from webapp.review.web import EXTENSION
 
-    app = create_app({"INDEX_DIR": str(index_dir), "DATABASE_URL": db_url, "SECRET_KEY": "concurrency"},
-                     instance_path=str(tmp_path / "instance"))
+    app = create_app(
+        {"INDEX_DIR": str(index_dir), "DATABASE_URL": db_url, "SECRET_KEY": "concurrency"},
+        instance_path=str(tmp_path / "instance"),
+    )
     store = app.extensions[EXTENSION].store
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -202,13 +207,18 @@ def test_eight_reviewers_through_the_http_api(db_url, index_dir, tmp_path):
             add_reviewer(store, f"api{i}", f"password for api reviewer {i}")
             tokens[f"api{i}"] = issue_token(store, f"api{i}")
         with ThreadPoolExecutor(API_REVIEWERS) as pool:
-            futures = [pool.submit(_api_reviewer_run, base, token, name, ids, API_DECISIONS, seed)
-                       for seed, (name, token) in enumerate(tokens.items())]
+            futures = [
+                pool.submit(_api_reviewer_run, base, token, name, ids, API_DECISIONS, seed)
+                for seed, (name, token) in enumerate(tokens.items())
+            ]
             outcomes = [f.result(timeout=240) for f in futures]
         accepted = {note: entry for o in outcomes for note, entry in o.accepted.items()}
         with store.read() as conn:
-            rows = conn.execute(sa.select(audit_log.c.id, audit_log.c.note, audit_log.c.claim_id)
-                                .where(audit_log.c.actor.like("api%"), audit_log.c.claim_id.is_not(None))).all()
+            rows = conn.execute(
+                sa.select(audit_log.c.id, audit_log.c.note, audit_log.c.claim_id).where(
+                    audit_log.c.actor.like("api%"), audit_log.c.claim_id.is_not(None)
+                )
+            ).all()
         assert {r.note: r.id for r in rows} == accepted and len(accepted) == API_REVIEWERS * API_DECISIONS
         counts = Counter(r.claim_id for r in rows)
         for claim_id in ids:
@@ -224,4 +234,3 @@ def test_eight_reviewers_through_the_http_api(db_url, index_dir, tmp_path):
         server.shutdown()
         thread.join(10)
         store.dispose()
-

@@ -31,8 +31,16 @@ PASSWORD = "db-password-never-shown"  # the database's, in the URL
 REVIEWER_PASSWORD = "reviewer password 1"
 SEARCH_PAGES = ("/?q=miscarriage", "/?q=intrauterine+insemination", f"/doc/{ICI_DOC}", "/topics", "/about")
 SEARCH_API = ("/api/v1/search?q=miscarriage", f"/api/v1/documents/{ICI_DOC}", "/api/v1/documents")
-REVIEW_PAGES = ("/review", "/review/audit", "/review/claims/{claim}", "/api/v1/claims", "/api/v1/audit",
-                "/api/v1/claims/{claim}", "/api/v1/export/claims.csv", "/api/v1/export/audit.csv")
+REVIEW_PAGES = (
+    "/review",
+    "/review/audit",
+    "/review/claims/{claim}",
+    "/api/v1/claims",
+    "/api/v1/audit",
+    "/api/v1/claims/{claim}",
+    "/api/v1/export/claims.csv",
+    "/api/v1/export/audit.csv",
+)
 NOTICE = "Reviewers' decisions cannot be shown right now"
 
 
@@ -82,8 +90,10 @@ def _assert_no_secret_logged(caplog) -> None:
 
 def test_unreachable_database_at_start_leaves_search_working(index_dir, tmp_path, caplog):
     url = f"postgresql+psycopg://sourcecheck:{PASSWORD}@127.0.0.1:{_closed_port()}/review?connect_timeout=3"
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": url, "SECRET_KEY": "t"},
-                     instance_path=str(tmp_path / "instance"))
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": url, "SECRET_KEY": "t"},
+        instance_path=str(tmp_path / "instance"),
+    )
     assert any("cannot open the reviewer database" in r.getMessage() for r in caplog.records)
     client = app.test_client()
     claim = fingerprint(ICI_DOC, ICI_SENTENCE)
@@ -94,8 +104,11 @@ def test_unreachable_database_at_start_leaves_search_working(index_dir, tmp_path
     token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.get_data(as_text=True)).group(1)
     login = client.post("/login", data={"name": "alice", "password": REVIEWER_PASSWORD, "csrf_token": token})
     assert login.status_code == 503 and b"Reviewer pages are unavailable" in login.data
-    decision = client.post(f"/api/v1/claims/{claim}/decisions", json={"status": "supported", "version": 0},
-                           headers={"Authorization": "Bearer sc_anything"})
+    decision = client.post(
+        f"/api/v1/claims/{claim}/decisions",
+        json={"status": "supported", "version": 0},
+        headers={"Authorization": "Bearer sc_anything"},
+    )
     assert decision.status_code == 503 and decision.get_json()["error"]["code"] == "review_unavailable"
     _assert_no_secret_logged(caplog)
     record("database_faults", "faults_injected")
@@ -122,12 +135,15 @@ def _pg_ctl(server: PostgresServer, *args: str) -> None:
 def test_database_stopped_while_serving_then_back(own_postgres, index_dir, tmp_path, caplog):
     import psycopg
 
-    with psycopg.connect(f"host=127.0.0.1 port={own_postgres.port} user=postgres dbname=postgres",
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        f"host=127.0.0.1 port={own_postgres.port} user=postgres dbname=postgres", autocommit=True
+    ) as conn:
         conn.execute(f"ALTER USER postgres PASSWORD '{PASSWORD}'")
     url = own_postgres.url().replace("postgres@", f"postgres:{PASSWORD}@")
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": url, "SECRET_KEY": "t"},
-                     instance_path=str(tmp_path / "instance"))
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": url, "SECRET_KEY": "t"},
+        instance_path=str(tmp_path / "instance"),
+    )
     service = app.extensions[EXTENSION]
     client = app.test_client()
     claim = fingerprint(ICI_DOC, ICI_SENTENCE)
@@ -149,21 +165,36 @@ def test_database_stopped_while_serving_then_back(own_postgres, index_dir, tmp_p
         _assert_review_unavailable(client, claim, "database_faults")
         login = client.post("/login", data={"name": "alice", "password": REVIEWER_PASSWORD, "csrf_token": form_token})
         assert login.status_code == 503
-        refused = client.post(f"/api/v1/claims/{claim}/decisions", headers={"Authorization": f"Bearer {api_token}"},
-                              json={"status": "inaccurate", "note": "while the database is down", "version": 1})
+        refused = client.post(
+            f"/api/v1/claims/{claim}/decisions",
+            headers={"Authorization": f"Bearer {api_token}"},
+            json={"status": "inaccurate", "note": "while the database is down", "version": 1},
+        )
         assert refused.status_code == 503
         record("database_faults", "writes_refused_while_down", 2)
     finally:
-        _pg_ctl(own_postgres, "-l", str(own_postgres.dir / "server.log"), "-w", "-t", "30", "start", "-o",
-                f"-p {own_postgres.port} -k {own_postgres.dir} -c listen_addresses=127.0.0.1 -c fsync=off")
+        _pg_ctl(
+            own_postgres,
+            "-l",
+            str(own_postgres.dir / "server.log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+            "-o",
+            f"-p {own_postgres.port} -k {own_postgres.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+        )
 
     back = client.get("/?q=intrauterine+insemination").get_data(as_text=True)
     assert "Reviewed by a person" in back and NOTICE not in back  # recovered without a restart
     assert client.get("/review").status_code == 200
     with service.store.read() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(audit_log)) == entries  # nothing half-written
-    accepted = client.post(f"/api/v1/claims/{claim}/decisions", headers={"Authorization": f"Bearer {api_token}"},
-                           json={"status": "inaccurate", "note": "after the database is back", "version": 1})
+    accepted = client.post(
+        f"/api/v1/claims/{claim}/decisions",
+        headers={"Authorization": f"Bearer {api_token}"},
+        json={"status": "inaccurate", "note": "after the database is back", "version": 1},
+    )
     assert accepted.status_code == 201
     _assert_no_secret_logged(caplog)
     record("database_faults", "recovered_without_restart")

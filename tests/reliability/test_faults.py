@@ -33,8 +33,9 @@ def _corpus(folder: Path, seeds_dir: Path, round_: int) -> Path:
     for copy in range(12):
         for seed in sorted(seeds_dir.iterdir()):
             title, _, body = seed.read_text(encoding="utf-8").partition("\n")
-            (folder / f"{copy:02d}-{seed.name}").write_text(f"{title} ({round_}.{copy})\n{body}\nRound {round_}.\n",
-                                                           encoding="utf-8")
+            (folder / f"{copy:02d}-{seed.name}").write_text(
+                f"{title} ({round_}.{copy})\n{body}\nRound {round_}.\n", encoding="utf-8"
+            )
     return folder
 
 
@@ -58,8 +59,19 @@ def test_build_killed_mid_way_keeps_serving_and_next_build_succeeds(tmp_path, se
     stale = []
     for round_, delay in enumerate(KILL_DELAYS):
         corpus = _corpus(tmp_path / "docs", seeds_dir, round_)
-        child = subprocess.Popen([sys.executable, "-c", "from indexer.cli import main; main()", "build", str(corpus),
-                                  "--index-dir", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from indexer.cli import main; main()",
+                "build",
+                str(corpus),
+                "--index-dir",
+                str(root),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             stale.append(_wait_for_new_build(root, before, child))
             time.sleep(delay)
@@ -89,8 +101,9 @@ def small_filesystem(tmp_path: Path, size: str):
     """A real tmpfs of `size` (root only): faults come from the kernel, not from a mock."""
     mount_point = tmp_path / "fs"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if done.returncode:
         pytest.fail(f"cannot mount a tmpfs for the fault test: {done.stderr}")
     try:
@@ -99,8 +112,10 @@ def small_filesystem(tmp_path: Path, size: str):
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
-needs_root = pytest.mark.skipif(not _can_mount() and not os.environ.get("CI"),
-                                reason="real full-disk and read-only faults need root to mount a tmpfs")
+needs_root = pytest.mark.skipif(
+    not _can_mount() and not os.environ.get("CI"),
+    reason="real full-disk and read-only faults need root to mount a tmpfs",
+)
 
 
 @needs_root
@@ -186,8 +201,12 @@ def test_index_swapped_under_load_fails_no_request(live_server, seeds_dir, tmp_p
     builder = threading.Thread(target=rebuild_loop)
     builder.start()
     try:
-        out = subprocess.run([wrk, "-t2", "-c8", "-d8s", "--timeout", "5s", f"{url}/api/v1/search?q=miscarriage"],
-                             capture_output=True, text=True, timeout=60).stdout
+        out = subprocess.run(
+            [wrk, "-t2", "-c8", "-d8s", "--timeout", "5s", f"{url}/api/v1/search?q=miscarriage"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
     finally:
         stop.set()
         builder.join(60)

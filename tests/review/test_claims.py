@@ -14,12 +14,15 @@ from webapp.review.sync import sync_claims
 from .conftest import ICI_DOC, ICI_SENTENCE
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("It  works.", "it works."),
-    ("The woman\u2019s fertile window", "the woman's fertile window"),
-    ("\u201cQuoted\u201d \u2013 dash", '"quoted" - dash'),
-    ("ﬁne\u00a0print", "fine print"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("It  works.", "it works."),
+        ("The woman\u2019s fertile window", "the woman's fertile window"),
+        ("\u201cQuoted\u201d \u2013 dash", '"quoted" - dash'),
+        ("ﬁne\u00a0print", "fine print"),
+    ],
+)
 def test_normalise_makes_equivalent_sentences_equal(a, b):
     assert normalise(a) == normalise(b)
     assert fingerprint("doc", a) == fingerprint("doc", b)
@@ -70,8 +73,10 @@ def test_queue_is_ordered_by_priority(synced):
 def test_repeated_sentences_are_counted_per_passage(store, tmp_path):
     from indexer import Library, build_index
 
-    text = ("Miscarriage Facts\n\nStudies have shown that ICI can significantly increase the chances of a "
-            "successful pregnancy.\n\nOther things.\n\n" * 2)
+    text = (
+        "Miscarriage Facts\n\nStudies have shown that ICI can significantly increase the chances of a "
+        "successful pregnancy.\n\nOther things.\n\n" * 2
+    )
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "repeat.txt").write_text(text)
     build_index([tmp_path / "docs"], tmp_path / "ix")
@@ -108,12 +113,15 @@ def test_paging(synced):
     assert not {c.id for c in first.claims} & {c.id for c in second.claims}
 
 
-@pytest.mark.parametrize(("query", "param"), [
-    (ClaimQuery(statuses=("wrong",)), "status"),
-    (ClaimQuery(state="maybe"), "state"),
-    (ClaimQuery(page=0), "page"),
-    (ClaimQuery(per_page=1000), "per_page"),
-])
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        (ClaimQuery(statuses=("wrong",)), "status"),
+        (ClaimQuery(state="maybe"), "state"),
+        (ClaimQuery(page=0), "page"),
+        (ClaimQuery(per_page=1000), "per_page"),
+    ],
+)
 def test_invalid_queries_name_the_parameter(synced, query, param):
     with pytest.raises(InvalidRequestError) as info:
         find_claims(synced, query)

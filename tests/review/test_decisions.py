@@ -12,8 +12,11 @@ from webapp.review.decisions import Decision, decide
 from webapp.review.errors import ConflictError, InvalidRequestError, NotFoundError
 from webapp.review.queue import ClaimQuery, find_claims
 
-NICE = {"publisher": "NHS", "title": "Artificial insemination",
-        "url": "https://www.nhs.uk/conditions/artificial-insemination/"}
+NICE = {
+    "publisher": "NHS",
+    "title": "Artificial insemination",
+    "url": "https://www.nhs.uk/conditions/artificial-insemination/",
+}
 
 
 def test_confirm_keeps_the_status_and_needs_no_note(synced, alice, ici_id):
@@ -31,8 +34,12 @@ def test_changing_the_status_needs_a_note(synced, alice, ici_id):
     claim = decide(synced, ici_id, alice, Decision("unsupported", 0, note="Partly right; no source says it."))
     assert (claim.status, claim.auto_status, claim.version) == ("unsupported", "inaccurate", 1)
     d = claim.decision
-    assert (d.actor, d.status_before, d.status_after, d.note) == ("alice", "inaccurate", "unsupported",
-                                                                  "Partly right; no source says it.")
+    assert (d.actor, d.status_before, d.status_after, d.note) == (
+        "alice",
+        "inaccurate",
+        "unsupported",
+        "Partly right; no source says it.",
+    )
 
 
 @pytest.mark.parametrize("status", ["inaccurate", "unsupported", "unverified", "supported", "no_claim"])
@@ -56,25 +63,31 @@ def test_edit_reason_correction_and_sources(synced, alice, ici_id):
     assert len(claim.history) == 4 and [e.details["version"] for e in claim.history] == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(("source", "message"), [
-    ({"publisher": "X", "title": "Y", "url": "javascript:alert(1)"}, "http"),
-    ({"publisher": "X", "title": "", "url": "https://x.org"}, "title"),
-    ({"publisher": "X", "title": "Y"}, "url"),
-    ({"publisher": "X", "title": "Y", "url": "https://x.org]["}, "cannot be read"),  # urlsplit: ValueError
-    ("https://x.org", "object"),
-])
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ({"publisher": "X", "title": "Y", "url": "javascript:alert(1)"}, "http"),
+        ({"publisher": "X", "title": "", "url": "https://x.org"}, "title"),
+        ({"publisher": "X", "title": "Y"}, "url"),
+        ({"publisher": "X", "title": "Y", "url": "https://x.org]["}, "cannot be read"),  # urlsplit: ValueError
+        ("https://x.org", "object"),
+    ],
+)
 def test_bad_sources_are_refused(synced, alice, ici_id, source, message):
     with pytest.raises(InvalidRequestError, match=message) as info:
         decide(synced, ici_id, alice, Decision("inaccurate", 0, sources=(source,)))
     assert info.value.param == "sources"
 
 
-@pytest.mark.parametrize(("decision", "param"), [
-    (Decision("maybe", 0), "status"),
-    (Decision("inaccurate", -1), "version"),
-    (Decision("inaccurate", "0"), "version"),
-    (Decision("inaccurate", 0, note="x" * 5001), "note"),
-])
+@pytest.mark.parametrize(
+    ("decision", "param"),
+    [
+        (Decision("maybe", 0), "status"),
+        (Decision("inaccurate", -1), "version"),
+        (Decision("inaccurate", "0"), "version"),
+        (Decision("inaccurate", 0, note="x" * 5001), "note"),
+    ],
+)
 def test_bad_decisions_name_the_parameter(synced, alice, ici_id, decision, param):
     with pytest.raises(InvalidRequestError) as info:
         decide(synced, ici_id, alice, decision)
@@ -102,7 +115,11 @@ def test_a_stale_version_is_a_conflict_that_overwrites_nothing(synced, alice, bo
         decide(synced, ici_id, bob, Decision("supported", 0, note="bob, on the old version"))
     current = info.value.current
     assert (current.status, current.version, current.decision.actor, current.decision.note) == (
-        "unsupported", 1, "alice", "alice first")
+        "unsupported",
+        1,
+        "alice",
+        "alice first",
+    )
     assert "alice" in str(info.value)
     retried = decide(synced, ici_id, bob, Decision("supported", current.version, note="bob, after reading alice"))
     assert retried.version == 2 and [e.actor for e in retried.history] == ["alice", "bob"]
@@ -141,7 +158,9 @@ def test_every_decision_is_in_the_audit_log(synced, alice, bob, ici_id):
     decide(synced, ici_id, bob, Decision("inaccurate", 1, note="two"))
     page = find_entries(synced, AuditQuery(claim_id=ici_id))
     assert [(e.actor, e.status_before, e.status_after, e.note) for e in page.entries] == [
-        ("bob", "unsupported", "inaccurate", "two"), ("alice", "inaccurate", "unsupported", "one")]
+        ("bob", "unsupported", "inaccurate", "two"),
+        ("alice", "inaccurate", "unsupported", "one"),
+    ]
     assert find_entries(synced, AuditQuery(actor="alice", claim_id=ici_id)).total == 1
     assert find_entries(synced, AuditQuery(status="inaccurate", claim_id=ici_id)).total == 1
     assert find_entries(synced, AuditQuery(action="change_status")).total == 2

@@ -65,7 +65,8 @@ def test_a_changed_automatic_status_reopens_the_claim(synced, library, alice, bo
     assert ici_id in {c.id for c in find_claims(synced, ClaimQuery(state="open", per_page=200)).claims}
     system = find_entries(synced, AuditQuery(claim_id=ici_id, actor="system")).entries
     assert [(e.action, e.status_before, e.status_after) for e in system] == [
-        ("automatic_status_changed", "inaccurate", "unsupported")]
+        ("automatic_status_changed", "inaccurate", "unsupported")
+    ]
 
     with pytest.raises(ConflictError):
         decide(synced, ici_id, bob, Decision("inaccurate", 1, note="based on the old verdict"))

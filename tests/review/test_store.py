@@ -19,8 +19,23 @@ from webapp.review.migrations import MIGRATIONS, latest_version
 from webapp.review.store import ReviewStore, default_database_url, utc
 
 REVIEW = Path(__file__).resolve().parents[2] / "webapp" / "review"
-CORE = ("store", "models", "migrations", "accounts", "passwords", "sessions", "throttle", "claims", "sync",
-        "decisions", "audit", "exports", "overlay", "errors", "priority")
+CORE = (
+    "store",
+    "models",
+    "migrations",
+    "accounts",
+    "passwords",
+    "sessions",
+    "throttle",
+    "claims",
+    "sync",
+    "decisions",
+    "audit",
+    "exports",
+    "overlay",
+    "errors",
+    "priority",
+)
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -69,15 +84,29 @@ def test_an_older_database_is_upgraded_with_its_tokens_kept(db_url):
         models.schema_version.create(conn)
         for migration in MIGRATIONS[:2]:
             migration.apply(conn)
-            conn.execute(models.schema_version.insert().values(version=migration.version, name=migration.name,
-                                                               applied_at=datetime.now(UTC)))
+            conn.execute(
+                models.schema_version.insert().values(
+                    version=migration.version, name=migration.name, applied_at=datetime.now(UTC)
+                )
+            )
         now = datetime.now(UTC)
-        conn.execute(sa.text("INSERT INTO reviewers (name, password_hash, active, created_at) "
-                             "VALUES ('alice', 'x', :yes, :now)"), {"yes": True, "now": now})
-        conn.execute(sa.text("INSERT INTO api_tokens (reviewer_id, token_hash, created_at) VALUES (1, :hash, :now)"),
-                     {"hash": hashlib.sha256(b"sc_old-token").hexdigest(), "now": now})
-        conn.execute(sa.text("INSERT INTO login_throttle (key, failures, last_failure) VALUES "
-                             "('name:alice', 3, :now), ('client:10.0.0.1', 2, :now)"), {"now": now})
+        conn.execute(
+            sa.text(
+                "INSERT INTO reviewers (name, password_hash, active, created_at) VALUES ('alice', 'x', :yes, :now)"
+            ),
+            {"yes": True, "now": now},
+        )
+        conn.execute(
+            sa.text("INSERT INTO api_tokens (reviewer_id, token_hash, created_at) VALUES (1, :hash, :now)"),
+            {"hash": hashlib.sha256(b"sc_old-token").hexdigest(), "now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO login_throttle (key, failures, last_failure) VALUES "
+                "('name:alice', 3, :now), ('client:10.0.0.1', 2, :now)"
+            ),
+            {"now": now},
+        )
     assert old.migrate() == [3, 4, 5, 6]
     with old.read() as conn:
         assert applied_versions(conn) == [1, 2, 3, 4, 5, 6]
@@ -92,8 +121,10 @@ def test_an_older_database_is_upgraded_with_its_tokens_kept(db_url):
 def test_audit_log_refuses_update_and_delete_at_the_database_level(store):
     with store.write() as conn:
         entry = append(conn, store.now(), "tester", "test.entry", note="original")
-    for statement in (models.audit_log.update().where(models.audit_log.c.id == entry).values(note="rewritten"),
-                      models.audit_log.delete().where(models.audit_log.c.id == entry)):
+    for statement in (
+        models.audit_log.update().where(models.audit_log.c.id == entry).values(note="rewritten"),
+        models.audit_log.delete().where(models.audit_log.c.id == entry),
+    ):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), store.write() as conn:
             conn.execute(statement)
     with store.read() as conn:
@@ -104,12 +135,18 @@ def _replace_statements(dialect: str, entry: int) -> list[str]:
     """Every way to rewrite an existing entry through an INSERT on this database."""
     values = f"({entry}, '2000-01-01 00:00:00', 'attacker', NULL, 'forged', NULL, NULL, 'rewritten', '{{}}')"
     columns = "(id, at, actor, claim_id, action, status_before, status_after, note, details)"
-    upsert = (f"INSERT INTO audit_log {columns} VALUES {values} "
-              "ON CONFLICT (id) DO UPDATE SET note = 'rewritten', actor = 'attacker'")
+    upsert = (
+        f"INSERT INTO audit_log {columns} VALUES {values} "
+        "ON CONFLICT (id) DO UPDATE SET note = 'rewritten', actor = 'attacker'"
+    )
     if dialect == "postgresql":
         return [upsert]
-    return [f"INSERT OR REPLACE INTO audit_log {columns} VALUES {values}", f"REPLACE INTO audit_log {columns} VALUES "
-            f"{values}", upsert, f"INSERT INTO audit_log {columns} VALUES {values} ON CONFLICT DO NOTHING"]
+    return [
+        f"INSERT OR REPLACE INTO audit_log {columns} VALUES {values}",
+        f"REPLACE INTO audit_log {columns} VALUES {values}",
+        upsert,
+        f"INSERT INTO audit_log {columns} VALUES {values} ON CONFLICT DO NOTHING",
+    ]
 
 
 def test_audit_log_refuses_replace_and_upsert(store):

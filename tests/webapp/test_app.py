@@ -22,8 +22,11 @@ def test_import_creates_no_app():
 def test_settings_precedence(tmp_path, monkeypatch, seed_index):
     (tmp_path / "config.toml").write_text('PER_PAGE = 7\nSITE_NAME = "From the file"\nEVIDENCE_RANKING = false\n')
     app = create_app(instance_path=str(tmp_path))
-    assert (app.config["PER_PAGE"], app.config["SITE_NAME"], app.config["EVIDENCE_RANKING"]) == (7, "From the file",
-                                                                                                 False)
+    assert (app.config["PER_PAGE"], app.config["SITE_NAME"], app.config["EVIDENCE_RANKING"]) == (
+        7,
+        "From the file",
+        False,
+    )
     monkeypatch.setenv("SOURCECHECK_PER_PAGE", "12")
     monkeypatch.setenv("SOURCECHECK_EVIDENCE_RANKING", "true")
     monkeypatch.setenv("SOURCECHECK_INDEX_DIR", str(seed_index))

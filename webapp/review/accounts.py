@@ -74,8 +74,9 @@ def add_reviewer(store: ReviewStore, name: str, password: str, actor: str = "cli
     with store.write() as conn:
         if conn.scalar(sa.select(reviewers.c.id).where(sa.func.lower(reviewers.c.name) == name.lower())):
             raise AccountError(f"a reviewer named {name!r} already exists")
-        new_id = conn.execute(reviewers.insert().values(
-            name=name, password_hash=password_hash, active=True, created_at=store.now())).inserted_primary_key[0]
+        new_id = conn.execute(
+            reviewers.insert().values(name=name, password_hash=password_hash, active=True, created_at=store.now())
+        ).inserted_primary_key[0]
         append(conn, store.now(), actor, "reviewer.add", details={"reviewer": name})
         return _reviewer(conn.execute(sa.select(reviewers).where(reviewers.c.id == new_id)).one())
 
@@ -90,8 +91,9 @@ def list_reviewers(store: ReviewStore) -> list[Reviewer]:
     live = sa.select(sa.func.count()).where(*where).scalar_subquery()
     expiry = sa.select(sa.func.max(api_tokens.c.expires_at)).where(*where).scalar_subquery()
     with store.read() as conn:
-        rows = conn.execute(sa.select(reviewers, live.label("tokens"), expiry.label("expiry"))
-                            .order_by(reviewers.c.name))
+        rows = conn.execute(
+            sa.select(reviewers, live.label("tokens"), expiry.label("expiry")).order_by(reviewers.c.name)
+        )
         return [_reviewer(row, row.tokens, row.expiry) for row in rows]
 
 
@@ -109,8 +111,11 @@ def _find(conn: sa.Connection, name: str):
 
 
 def _revoke(conn: sa.Connection, reviewer_id: int, now: datetime) -> int:
-    return conn.execute(api_tokens.update().where(
-        api_tokens.c.reviewer_id == reviewer_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=now)).rowcount
+    return conn.execute(
+        api_tokens.update()
+        .where(api_tokens.c.reviewer_id == reviewer_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    ).rowcount
 
 
 def set_active(store: ReviewStore, name: str, active: bool, actor: str = "cli") -> Reviewer:
@@ -132,8 +137,9 @@ class PasswordChange:
     tokens_revoked: int
 
 
-def set_password(store: ReviewStore, name: str, password: str, actor: str = "cli",
-                 keep_session: str | None = None) -> PasswordChange:
+def set_password(
+    store: ReviewStore, name: str, password: str, actor: str = "cli", keep_session: str | None = None
+) -> PasswordChange:
     """Give reviewer `name` a new password (the rules of `check_password`); every session but `keep_session` ends
     and every API token is revoked, since whoever had the old password may hold them."""
     row = None
@@ -145,13 +151,29 @@ def set_password(store: ReviewStore, name: str, password: str, actor: str = "cli
         now = store.now()
         conn.execute(reviewers.update().where(reviewers.c.id == row.id).values(password_hash=password_hash))
         change = PasswordChange(end_sessions(conn, row.id, now, keep=keep_session), _revoke(conn, row.id, now))
-        append(conn, now, actor, "reviewer.password", details={
-            "reviewer": row.name, "sessions_ended": change.sessions_ended, "tokens_revoked": change.tokens_revoked})
+        append(
+            conn,
+            now,
+            actor,
+            "reviewer.password",
+            details={
+                "reviewer": row.name,
+                "sessions_ended": change.sessions_ended,
+                "tokens_revoked": change.tokens_revoked,
+            },
+        )
     return change
 
 
-def change_own_password(store: ReviewStore, reviewer: Reviewer, current: str, new: str, client: str,
-                        throttle: Throttle, keep_session: str | None) -> PasswordChange:
+def change_own_password(
+    store: ReviewStore,
+    reviewer: Reviewer,
+    current: str,
+    new: str,
+    client: str,
+    throttle: Throttle,
+    keep_session: str | None,
+) -> PasswordChange:
     """A logged-in reviewer's own change: the current password is checked (and throttled) like a login."""
     authenticate(store, reviewer.name, current, client, throttle)
     if new == current:
@@ -171,8 +193,11 @@ def issue_token(store: ReviewStore, name: str, actor: str = "cli", days: int = D
             raise AccountError(f"reviewer {row.name!r} is disabled")
         now = store.now()
         _revoke(conn, row.id, now)
-        conn.execute(api_tokens.insert().values(reviewer_id=row.id, token_hash=_token_hash(token), created_at=now,
-                                                expires_at=now + timedelta(days=days)))
+        conn.execute(
+            api_tokens.insert().values(
+                reviewer_id=row.id, token_hash=_token_hash(token), created_at=now, expires_at=now + timedelta(days=days)
+            )
+        )
         append(conn, now, actor, "reviewer.token", details={"reviewer": row.name, "days": days})
     return token
 
@@ -182,8 +207,9 @@ def revoke_tokens(store: ReviewStore, name: str, actor: str = "cli") -> int:
     with store.write() as conn:
         row = _find(conn, name)
         now = store.now()
-        revoked = conn.execute(api_tokens.update().where(api_tokens.c.reviewer_id == row.id,
-                                                         *_live_tokens(now)).values(revoked_at=now)).rowcount
+        revoked = conn.execute(
+            api_tokens.update().where(api_tokens.c.reviewer_id == row.id, *_live_tokens(now)).values(revoked_at=now)
+        ).rowcount
         _revoke(conn, row.id, now)  # expired ones too, so that no row is left unrevoked
         append(conn, now, actor, "reviewer.revoke_tokens", details={"reviewer": row.name, "revoked": revoked})
         return revoked
@@ -193,21 +219,24 @@ def reviewer_for_token(store: ReviewStore, token: str) -> Reviewer | None:
     """The active reviewer a live (not revoked, not expired) token belongs to, or None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    query = sa.select(reviewers).join(api_tokens, api_tokens.c.reviewer_id == reviewers.c.id).where(
-        api_tokens.c.token_hash == _token_hash(token), *_live_tokens(store.now()), reviewers.c.active)
+    query = (
+        sa.select(reviewers)
+        .join(api_tokens, api_tokens.c.reviewer_id == reviewers.c.id)
+        .where(api_tokens.c.token_hash == _token_hash(token), *_live_tokens(store.now()), reviewers.c.active)
+    )
     with store.read() as conn:
         row = conn.execute(query).first()
     return _reviewer(row) if row else None
 
 
-def authenticate(store: ReviewStore, name: str, password: str, client: str = "",
-                 throttle: Throttle | None = None) -> Reviewer:
+def authenticate(
+    store: ReviewStore, name: str, password: str, client: str = "", throttle: Throttle | None = None
+) -> Reviewer:
     """The reviewer these credentials belong to; AuthenticationError or LoginThrottledError otherwise."""
     throttle = throttle or Throttle()
     keys = reserve_attempt(store, name, client, throttle)  # counted as a failure until the password checks out
     with store.read() as conn:
-        row = conn.execute(sa.select(reviewers).where(
-            sa.func.lower(reviewers.c.name) == (name or "").lower())).first()
+        row = conn.execute(sa.select(reviewers).where(sa.func.lower(reviewers.c.name) == (name or "").lower())).first()
     try:
         HASHER.verify(row.password_hash if row else _dummy_hash(), password or "")
         ok = row is not None and row.active

@@ -109,8 +109,9 @@ DECISION_BODY: dict[str, Any] = {
 _VALIDATOR = Draft202012Validator(DECISION_BODY)
 
 
-def claim_query(args: MultiDict, strict: bool = False, threshold: int | None = None,
-                trusted: tuple[str, ...] = ()) -> ClaimQuery:
+def claim_query(
+    args: MultiDict, strict: bool = False, threshold: int | None = None, trusted: tuple[str, ...] = ()
+) -> ClaimQuery:
     """The queue these query arguments ask for (`strict` for the API: unknown parameters and blanks refused);
     `threshold` and `trusted` shape the default (priority) queue."""
     v = CLAIM_PARAMS.parse(args, strict)

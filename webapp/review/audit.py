@@ -50,9 +50,15 @@ class AuditEntry:
 
     def as_dict(self) -> dict:
         return {
-            "id": self.id, "at": self.at.isoformat(), "actor": self.actor, "claim_id": self.claim_id,
-            "action": self.action, "status_before": self.status_before, "status_after": self.status_after,
-            "note": self.note, "details": self.details,
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "claim_id": self.claim_id,
+            "action": self.action,
+            "status_before": self.status_before,
+            "status_after": self.status_after,
+            "note": self.note,
+            "details": self.details,
         }
 
     def public(self) -> AuditEntry:
@@ -67,20 +73,42 @@ def entry_from_row(row, prefix: str = "") -> AuditEntry:
     """An entry from a row whose audit_log columns may be labelled with `prefix`."""
     get = row._mapping
     return AuditEntry(
-        id=get[prefix + "id"], at=utc(get[prefix + "at"]), actor=get[prefix + "actor"],
-        claim_id=get[prefix + "claim_id"], action=get[prefix + "action"],
-        status_before=get[prefix + "status_before"], status_after=get[prefix + "status_after"],
-        note=get[prefix + "note"], details=get[prefix + "details"] or {},
+        id=get[prefix + "id"],
+        at=utc(get[prefix + "at"]),
+        actor=get[prefix + "actor"],
+        claim_id=get[prefix + "claim_id"],
+        action=get[prefix + "action"],
+        status_before=get[prefix + "status_before"],
+        status_after=get[prefix + "status_after"],
+        note=get[prefix + "note"],
+        details=get[prefix + "details"] or {},
     )
 
 
-def append(conn: sa.Connection, at: datetime, actor: str, action: str, claim_id: str | None = None,
-           before: str | None = None, after: str | None = None, note: str = "", details: dict | None = None) -> int:
+def append(
+    conn: sa.Connection,
+    at: datetime,
+    actor: str,
+    action: str,
+    claim_id: str | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    note: str = "",
+    details: dict | None = None,
+) -> int:
     """Add one entry inside the caller's transaction; its id."""
-    result = conn.execute(audit_log.insert().values(
-        at=at, actor=actor, claim_id=claim_id, action=action, status_before=before, status_after=after,
-        note=note, details=details or {},
-    ))
+    result = conn.execute(
+        audit_log.insert().values(
+            at=at,
+            actor=actor,
+            claim_id=claim_id,
+            action=action,
+            status_before=before,
+            status_after=after,
+            note=note,
+            details=details or {},
+        )
+    )
     return result.inserted_primary_key[0]
 
 
@@ -116,8 +144,11 @@ class AuditQuery:
         if self.actor == REVIEWER_LABEL:  # a reserved name: any reviewer
             parts.append(c.actor.not_in(PUBLIC_ACTORS))
         elif self.actor and not reveal_names and self.actor not in PUBLIC_ACTORS:
-            raise InvalidRequestError(f"log in to filter by a reviewer's name; without a login, who is "
-                                      f"{REVIEWER_LABEL!r}, {PUBLIC_ACTORS[0]!r} or {PUBLIC_ACTORS[1]!r}", "actor")
+            raise InvalidRequestError(
+                f"log in to filter by a reviewer's name; without a login, who is "
+                f"{REVIEWER_LABEL!r}, {PUBLIC_ACTORS[0]!r} or {PUBLIC_ACTORS[1]!r}",
+                "actor",
+            )
         elif self.actor:
             parts.append(c.actor == self.actor)
         if self.claim_id:
@@ -144,8 +175,13 @@ class AuditPage:
         return max(1, -(-self.total // self.query.per_page))
 
     def as_dict(self) -> dict:
-        return {"total": self.total, "page": self.query.page, "per_page": self.query.per_page, "pages": self.pages,
-                "entries": [e.as_dict() for e in self.entries]}
+        return {
+            "total": self.total,
+            "page": self.query.page,
+            "per_page": self.query.per_page,
+            "pages": self.pages,
+            "entries": [e.as_dict() for e in self.entries],
+        }
 
 
 def shown(entry: AuditEntry, reveal_names: bool) -> AuditEntry:
@@ -158,8 +194,13 @@ def find_entries(store, query: AuditQuery, reveal_names: bool = True) -> AuditPa
     where = query.where(reveal_names)
     with store.read() as conn:
         total = conn.scalar(sa.select(sa.func.count()).select_from(audit_log).where(*where))
-        rows = conn.execute(sa.select(audit_log).where(*where).order_by(audit_log.c.id.desc())
-                            .limit(query.per_page).offset((query.page - 1) * query.per_page))
+        rows = conn.execute(
+            sa.select(audit_log)
+            .where(*where)
+            .order_by(audit_log.c.id.desc())
+            .limit(query.per_page)
+            .offset((query.page - 1) * query.per_page)
+        )
         return AuditPage(query, total, tuple(shown(entry_from_row(r), reveal_names) for r in rows))
 
 
@@ -179,7 +220,17 @@ def audit_csv(store, query: AuditQuery | None = None, reveal_names: bool = True)
     with store.read() as conn:
         for row in conn.execute(sa.select(audit_log).where(*where).order_by(audit_log.c.id)):
             e = shown(entry_from_row(row), reveal_names)
-            writer.writerow([e.id, e.at.isoformat(), e.actor, e.claim_id or "", e.action, e.status_before or "",
-                             e.status_after or "", cell(e.note),
-                             json.dumps(e.details, ensure_ascii=False, sort_keys=True)])
+            writer.writerow(
+                [
+                    e.id,
+                    e.at.isoformat(),
+                    e.actor,
+                    e.claim_id or "",
+                    e.action,
+                    e.status_before or "",
+                    e.status_after or "",
+                    cell(e.note),
+                    json.dumps(e.details, ensure_ascii=False, sort_keys=True),
+                ]
+            )
     return out.getvalue()

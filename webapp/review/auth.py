@@ -65,8 +65,11 @@ def check_csrf() -> None:
     sent = request.form.get(CSRF_FIELD, "")
     expected = session.get(CSRF_FIELD, "")
     if not (sent and expected and hmac.compare_digest(sent, expected)):
-        abort(400, description="The form has expired or did not come from this site (CSRF check failed). "
-                               "Reload the page and submit it again.")
+        abort(
+            400,
+            description="The form has expired or did not come from this site (CSRF check failed). "
+            "Reload the page and submit it again.",
+        )
 
 
 def require_reviewer() -> Reviewer:
@@ -74,8 +77,10 @@ def require_reviewer() -> Reviewer:
     reviewer = current_reviewer()
     if reviewer is None:
         if g.get("session_ended"):
-            raise AuthenticationError("your session has ended (logged out, unused for too long, or ended by a "
-                                      "password change): log in again to do this")
+            raise AuthenticationError(
+                "your session has ended (logged out, unused for too long, or ended by a "
+                "password change): log in again to do this"
+            )
         raise AuthenticationError("log in as a reviewer to do this")
     check_csrf()
     return reviewer
@@ -93,15 +98,24 @@ def token_reviewer() -> Reviewer:
 
 
 def template_globals() -> dict:
-    return {"current_reviewer": current_reviewer, "names_visible": names_visible, "csrf_token": csrf_token,
-            "csrf_field": CSRF_FIELD}
+    return {
+        "current_reviewer": current_reviewer,
+        "names_visible": names_visible,
+        "csrf_token": csrf_token,
+        "csrf_field": CSRF_FIELD,
+    }
 
 
 def safe_next(target: str | None) -> str:
     """`target` if it is a path on this site, else the queue: never an open redirect (`//host`, `/\\host`, a
     scheme), and never a control character, which would break the Location header or be dropped by browsers."""
-    if (target and target.startswith("/") and target.isprintable() and "\\" not in target
-            and not target.startswith("//")):
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and "\\" not in target
+        and not target.startswith("//")
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -117,8 +131,9 @@ def login():
     check_csrf()
     name = request.form.get("name", "").strip()
     try:
-        reviewer = authenticate(store(), name, request.form.get("password", ""), request.remote_addr or "",
-                                service().throttle)
+        reviewer = authenticate(
+            store(), name, request.form.get("password", ""), request.remote_addr or "", service().throttle
+        )
     except AuthenticationError as e:
         status = 429 if isinstance(e, LoginThrottledError) else 401
         response = render_template("review/login.html", next_url=next_url, error=str(e), name=name)
@@ -144,8 +159,11 @@ def logout():
 
 
 def _password_page(error: str | None = None, status: int = 200, headers: dict | None = None):
-    return render_template("review/password.html", error=error, changed=bool(request.args.get("changed"))), \
-        status, headers or {}
+    return (
+        render_template("review/password.html", error=error, changed=bool(request.args.get("changed"))),
+        status,
+        headers or {},
+    )
 
 
 @bp.route("/review/password", methods=["GET", "POST"])
@@ -161,8 +179,15 @@ def password():
     if new != request.form.get("new_password_again", ""):
         return _password_page("the two new passwords are not the same: type the new one twice", 400)
     try:
-        change_own_password(store(), reviewer, request.form.get("current_password", ""), new,
-                            request.remote_addr or "", service().throttle, session.get(SESSION_KEY))
+        change_own_password(
+            store(),
+            reviewer,
+            request.form.get("current_password", ""),
+            new,
+            request.remote_addr or "",
+            service().throttle,
+            session.get(SESSION_KEY),
+        )
     except LoginThrottledError as e:
         return _password_page(str(e), 429, {"Retry-After": str(e.retry_after)})
     except AuthenticationError:

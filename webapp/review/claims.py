@@ -109,22 +109,46 @@ class Claim:
 
     def public(self) -> Claim:
         """The claim without account names (who decided, in the decision and the history), for readers."""
-        return replace(self, decided_by=self.decided_by and public_actor(self.decided_by),
-                       decision=self.decision and self.decision.public(),
-                       history=None if self.history is None else tuple(e.public() for e in self.history))
+        return replace(
+            self,
+            decided_by=self.decided_by and public_actor(self.decided_by),
+            decision=self.decision and self.decision.public(),
+            history=None if self.history is None else tuple(e.public() for e in self.history),
+        )
 
     def as_dict(self) -> dict:
         data = {
-            "id": self.id, "sentence": self.sentence, "status": self.status, "version": self.version,
-            "state": self.state, "needs_second_review": self.needs_second_review,
-            "reason": self.reason, "correction": self.correction, "sources": list(self.sources),
-            "rule": self.auto_rule, "topic": self.topic,
-            "automatic": {"status": self.auto_status, "rule": self.auto_rule, "reason": self.auto_reason,
-                          "correction": self.auto_correction, "sources": list(self.auto_sources)},
-            "doc_id": self.doc_id, "title": self.title, "passage_id": self.passage_id, "position": self.position,
-            "anchor": self.anchor, "start": self.start, "end": self.end, "repeats": self.repeats,
-            "present": self.present, "first_seen": self.first_seen.isoformat(),
-            "priority": self.priority, "priority_reasons": list(self.priority_reasons), "publisher": self.publisher,
+            "id": self.id,
+            "sentence": self.sentence,
+            "status": self.status,
+            "version": self.version,
+            "state": self.state,
+            "needs_second_review": self.needs_second_review,
+            "reason": self.reason,
+            "correction": self.correction,
+            "sources": list(self.sources),
+            "rule": self.auto_rule,
+            "topic": self.topic,
+            "automatic": {
+                "status": self.auto_status,
+                "rule": self.auto_rule,
+                "reason": self.auto_reason,
+                "correction": self.auto_correction,
+                "sources": list(self.auto_sources),
+            },
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "passage_id": self.passage_id,
+            "position": self.position,
+            "anchor": self.anchor,
+            "start": self.start,
+            "end": self.end,
+            "repeats": self.repeats,
+            "present": self.present,
+            "first_seen": self.first_seen.isoformat(),
+            "priority": self.priority,
+            "priority_reasons": list(self.priority_reasons),
+            "publisher": self.publisher,
             "reviewed": {"by": self.decided_by, "at": self.decided_at.isoformat()} if self.decided else None,
             "decision": self.decision.as_dict() if self.decision else None,
         }
@@ -135,7 +159,8 @@ class Claim:
 
 _decision = audit_log.alias("decision")
 CLAIM_SELECT = sa.select(claims, *[c.label(f"d_{c.name}") for c in _decision.c]).select_from(
-    claims.outerjoin(_decision, claims.c.decision_id == _decision.c.id))
+    claims.outerjoin(_decision, claims.c.decision_id == _decision.c.id)
+)
 
 
 def in_queue(t: sa.Table):
@@ -150,16 +175,37 @@ def claim_from_row(row, with_history: tuple[AuditEntry, ...] | None = None) -> C
     m = row._mapping
     override = m["sources"]
     return Claim(
-        id=m["id"], doc_id=m["doc_id"], title=m["title"], sentence=m["sentence"], passage_id=m["passage_id"],
-        position=m["position"], start=m["start"], end=m["end"], topic=m["topic"], repeats=m["repeats"],
-        present=m["present"], first_seen=utc(m["first_seen"]), auto_status=m["auto_status"],
-        auto_rule=m["auto_rule"], auto_reason=m["auto_reason"], auto_correction=m["auto_correction"],
-        auto_sources=tuple(m["auto_sources"]), decided_status=m["status"], reason_override=m["reason"],
-        correction_override=m["correction"], sources_override=None if override is None else tuple(override),
-        decision_auto_status=m["decision_auto_status"], needs_second_review=m["needs_second_review"],
-        decided_by=m["decided_by"], decided_at=utc(m["decided_at"]), version=m["version"],
-        priority=m["priority"], priority_reasons=tuple(m["priority_reasons"]), publisher=m["publisher"],
-        decision=entry_from_row(row, "d_") if m["d_id"] is not None else None, history=with_history,
+        id=m["id"],
+        doc_id=m["doc_id"],
+        title=m["title"],
+        sentence=m["sentence"],
+        passage_id=m["passage_id"],
+        position=m["position"],
+        start=m["start"],
+        end=m["end"],
+        topic=m["topic"],
+        repeats=m["repeats"],
+        present=m["present"],
+        first_seen=utc(m["first_seen"]),
+        auto_status=m["auto_status"],
+        auto_rule=m["auto_rule"],
+        auto_reason=m["auto_reason"],
+        auto_correction=m["auto_correction"],
+        auto_sources=tuple(m["auto_sources"]),
+        decided_status=m["status"],
+        reason_override=m["reason"],
+        correction_override=m["correction"],
+        sources_override=None if override is None else tuple(override),
+        decision_auto_status=m["decision_auto_status"],
+        needs_second_review=m["needs_second_review"],
+        decided_by=m["decided_by"],
+        decided_at=utc(m["decided_at"]),
+        version=m["version"],
+        priority=m["priority"],
+        priority_reasons=tuple(m["priority_reasons"]),
+        publisher=m["publisher"],
+        decision=entry_from_row(row, "d_") if m["d_id"] is not None else None,
+        history=with_history,
     )
 
 

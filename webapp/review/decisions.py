@@ -93,7 +93,9 @@ def _conflict(store: ReviewStore, claim_id: str, version: int) -> ConflictError:
     who = f" by {current.decision.actor} at {current.decision.at:%Y-%m-%d %H:%M} UTC" if current.decision else ""
     return ConflictError(
         f"this claim changed since you opened it (your version {version}, now {current.version}){who}; "
-        "nothing was saved: review the current decision and submit again", current)
+        "nothing was saved: review the current decision and submit again",
+        current,
+    )
 
 
 class _Stale(Exception):
@@ -123,12 +125,19 @@ def _apply(conn: sa.Connection, now, claim_id: str, reviewer: Reviewer, d: Decis
     if d.status != claim.status and not note:
         raise InvalidRequestError("a note is required when you change the status", "note")
     sources = None if d.sources is None else [check_source(s) for s in d.sources]
-    values = {"status": d.status, "decision_auto_status": claim.auto_status, "decided_by": reviewer.name,
-              "decided_at": now, "version": claims.c.version + 1}
+    values = {
+        "status": d.status,
+        "decision_auto_status": claim.auto_status,
+        "decided_by": reviewer.name,
+        "decided_at": now,
+        "version": claims.c.version + 1,
+    }
     details = {"version": claim.version + 1, "automatic_status": claim.auto_status, "actions": _actions(claim, d)}
-    for name, new, auto, current in (("reason", d.reason, claim.auto_reason, claim.reason),
-                                     ("correction", d.correction, claim.auto_correction, claim.correction),
-                                     ("sources", sources, list(claim.auto_sources), list(claim.sources))):
+    for name, new, auto, current in (
+        ("reason", d.reason, claim.auto_reason, claim.reason),
+        ("correction", d.correction, claim.auto_correction, claim.correction),
+        ("sources", sources, list(claim.auto_sources), list(claim.sources)),
+    ):
         if new is None:
             continue
         values[name] = None if new == auto else new  # NULL: back to the automatic text
@@ -136,10 +145,12 @@ def _apply(conn: sa.Connection, now, claim_id: str, reviewer: Reviewer, d: Decis
             details[name] = {"before": current, "after": new}
     if d.needs_second_review is not None:
         values["needs_second_review"] = details["needs_second_review"] = d.needs_second_review
-    values["decision_id"] = append(conn, now, reviewer.name, ",".join(details["actions"]), claim_id, claim.status,
-                                   d.status, note, details)
-    updated = conn.execute(claims.update().where(
-        claims.c.id == claim_id, claims.c.version == d.version).values(**values)).rowcount
+    values["decision_id"] = append(
+        conn, now, reviewer.name, ",".join(details["actions"]), claim_id, claim.status, d.status, note, details
+    )
+    updated = conn.execute(
+        claims.update().where(claims.c.id == claim_id, claims.c.version == d.version).values(**values)
+    ).rowcount
     if updated != 1:
         raise _Stale()  # another transaction decided between our read and our write
     if values["decision_id"] % COMPACT_EVERY == 0:

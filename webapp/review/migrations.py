@@ -31,40 +31,75 @@ def _v1_tables(conn: sa.Connection) -> None:
     big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     when = sa.DateTime(timezone=True)
     col = sa.Column
-    sa.Table("reviewers", md, col("id", sa.Integer, primary_key=True),
-             col("name", sa.String(80), nullable=False, unique=True), col("password_hash", sa.Text, nullable=False),
-             col("active", sa.Boolean, nullable=False), col("created_at", when, nullable=False))
-    sa.Table("api_tokens", md, col("id", sa.Integer, primary_key=True),
-             col("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
-             col("token_hash", sa.String(64), nullable=False, unique=True),
-             col("created_at", when, nullable=False), col("revoked_at", when, nullable=True))
-    sa.Table("login_throttle", md, col("key", sa.String(300), primary_key=True),
-             col("failures", sa.Integer, nullable=False), col("last_failure", when, nullable=False))
+    sa.Table(
+        "reviewers",
+        md,
+        col("id", sa.Integer, primary_key=True),
+        col("name", sa.String(80), nullable=False, unique=True),
+        col("password_hash", sa.Text, nullable=False),
+        col("active", sa.Boolean, nullable=False),
+        col("created_at", when, nullable=False),
+    )
+    sa.Table(
+        "api_tokens",
+        md,
+        col("id", sa.Integer, primary_key=True),
+        col("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
+        col("token_hash", sa.String(64), nullable=False, unique=True),
+        col("created_at", when, nullable=False),
+        col("revoked_at", when, nullable=True),
+    )
+    sa.Table(
+        "login_throttle",
+        md,
+        col("key", sa.String(300), primary_key=True),
+        col("failures", sa.Integer, nullable=False),
+        col("last_failure", when, nullable=False),
+    )
     sa.Table("meta", md, col("key", sa.String(100), primary_key=True), col("value", sa.Text, nullable=False))
     sa.Table(
-        "claims", md, col("id", sa.String(32), primary_key=True),
-        col("doc_id", sa.String(300), nullable=False, index=True), col("title", sa.Text, nullable=False),
-        col("sentence", sa.Text, nullable=False), col("passage_id", sa.String(300), nullable=False),
-        col("position", sa.Integer, nullable=False), col("start", sa.Integer, nullable=False),
-        col("end", sa.Integer, nullable=False), col("topic", sa.String(100), nullable=False),
-        col("repeats", sa.Integer, nullable=False), col("present", sa.Boolean, nullable=False),
-        col("build", sa.String(300), nullable=False), col("first_seen", when, nullable=False),
+        "claims",
+        md,
+        col("id", sa.String(32), primary_key=True),
+        col("doc_id", sa.String(300), nullable=False, index=True),
+        col("title", sa.Text, nullable=False),
+        col("sentence", sa.Text, nullable=False),
+        col("passage_id", sa.String(300), nullable=False),
+        col("position", sa.Integer, nullable=False),
+        col("start", sa.Integer, nullable=False),
+        col("end", sa.Integer, nullable=False),
+        col("topic", sa.String(100), nullable=False),
+        col("repeats", sa.Integer, nullable=False),
+        col("present", sa.Boolean, nullable=False),
+        col("build", sa.String(300), nullable=False),
+        col("first_seen", when, nullable=False),
         col("auto_status", sa.String(20), nullable=False, index=True),
-        col("auto_rule", sa.String(200), nullable=False, index=True), col("auto_reason", sa.Text, nullable=False),
-        col("auto_correction", sa.Text, nullable=False), col("auto_sources", sa.JSON, nullable=False),
-        col("status", sa.String(20), nullable=True, index=True), col("reason", sa.Text, nullable=True),
-        col("correction", sa.Text, nullable=True), col("sources", sa.JSON, nullable=True),
+        col("auto_rule", sa.String(200), nullable=False, index=True),
+        col("auto_reason", sa.Text, nullable=False),
+        col("auto_correction", sa.Text, nullable=False),
+        col("auto_sources", sa.JSON, nullable=False),
+        col("status", sa.String(20), nullable=True, index=True),
+        col("reason", sa.Text, nullable=True),
+        col("correction", sa.Text, nullable=True),
+        col("sources", sa.JSON, nullable=True),
         col("decision_auto_status", sa.String(20), nullable=True),
-        col("needs_second_review", sa.Boolean, nullable=False), col("decision_id", sa.BigInteger, nullable=True),
-        col("decided_by", sa.String(80), nullable=True), col("decided_at", when, nullable=True),
+        col("needs_second_review", sa.Boolean, nullable=False),
+        col("decision_id", sa.BigInteger, nullable=True),
+        col("decided_by", sa.String(80), nullable=True),
+        col("decided_at", when, nullable=True),
         col("version", sa.Integer, nullable=False),
     )
     sa.Table(
-        "audit_log", md, col("id", big_id, primary_key=True), col("at", when, nullable=False, index=True),
+        "audit_log",
+        md,
+        col("id", big_id, primary_key=True),
+        col("at", when, nullable=False, index=True),
         col("actor", sa.String(80), nullable=False, index=True),
         col("claim_id", sa.String(32), sa.ForeignKey("claims.id"), nullable=True, index=True),
-        col("action", sa.String(100), nullable=False), col("status_before", sa.String(20), nullable=True),
-        col("status_after", sa.String(20), nullable=True), col("note", sa.Text, nullable=False),
+        col("action", sa.String(100), nullable=False),
+        col("status_before", sa.String(20), nullable=True),
+        col("status_after", sa.String(20), nullable=True),
+        col("note", sa.Text, nullable=False),
         col("details", sa.JSON, nullable=False),
     )
     md.create_all(conn)
@@ -101,7 +136,8 @@ def _v3_audit_refuses_replace(conn: sa.Connection) -> None:
         conn.exec_driver_sql(
             "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
             "WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) "
-            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        )
 
 
 def _v4_sessions_and_token_expiry(conn: sa.Connection) -> None:
@@ -110,10 +146,16 @@ def _v4_sessions_and_token_expiry(conn: sa.Connection) -> None:
     when = sa.DateTime(timezone=True)
     col = sa.Column
     sa.Table("reviewers", md, col("id", sa.Integer, primary_key=True))
-    sa.Table("reviewer_sessions", md, col("id", sa.String(64), primary_key=True),
-             col("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
-             col("created_at", when, nullable=False), col("last_seen_at", when, nullable=False),
-             col("expires_at", when, nullable=False), col("ended_at", when, nullable=True))
+    sa.Table(
+        "reviewer_sessions",
+        md,
+        col("id", sa.String(64), primary_key=True),
+        col("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
+        col("created_at", when, nullable=False),
+        col("last_seen_at", when, nullable=False),
+        col("expires_at", when, nullable=False),
+        col("ended_at", when, nullable=True),
+    )
     md.tables["reviewer_sessions"].create(conn)
     conn.exec_driver_sql(f"ALTER TABLE api_tokens ADD COLUMN expires_at {when.compile(dialect=conn.dialect)}")
     # Tokens issued before expiry existed get the default lifetime from now, so a deploy breaks no client at once.
@@ -130,14 +172,21 @@ def _v5_claim_priority(conn: sa.Connection) -> None:
     col_type = {"priority": sa.Integer(), "priority_reasons": sa.JSON(), "publisher": sa.String(200)}
     defaults = {"priority": "0", "priority_reasons": "'[]'", "publisher": "''"}
     for name, kind in col_type.items():
-        conn.exec_driver_sql(f"ALTER TABLE claims ADD COLUMN {name} {kind.compile(dialect=conn.dialect)} "
-                             f"DEFAULT {defaults[name]} NOT NULL")
+        conn.exec_driver_sql(
+            f"ALTER TABLE claims ADD COLUMN {name} {kind.compile(dialect=conn.dialect)} "
+            f"DEFAULT {defaults[name]} NOT NULL"
+        )
     conn.exec_driver_sql("CREATE INDEX ix_claims_priority ON claims (priority, id)")
-    conn.exec_driver_sql("UPDATE claims SET priority = CASE auto_status WHEN 'inaccurate' THEN 60 "
-                         "WHEN 'unsupported' THEN 50 ELSE 0 END")
+    conn.exec_driver_sql(
+        "UPDATE claims SET priority = CASE auto_status WHEN 'inaccurate' THEN 60 WHEN 'unsupported' THEN 50 ELSE 0 END"
+    )
     md = sa.MetaData()
-    sa.Table("passage_exposure", md, sa.Column("passage_id", sa.String(300), primary_key=True),
-             sa.Column("shown", sa.BigInteger, nullable=False))
+    sa.Table(
+        "passage_exposure",
+        md,
+        sa.Column("passage_id", sa.String(300), primary_key=True),
+        sa.Column("shown", sa.BigInteger, nullable=False),
+    )
     md.create_all(conn)
     meta = sa.table("meta", sa.column("key", sa.String))
     conn.execute(meta.delete().where(meta.c.key == "synced_build"))
@@ -162,16 +211,19 @@ def _v6_postgres_triggers(key: str, old: str, new: str) -> list[str]:
     # Inserts and deletes by statement (a bulk insert adds one row a combination, not one a claim); changes by row,
     # and only when a counted column really changes (the sync's update of every claim's build fires nothing).
     def function(name: str, body: str) -> str:
-        return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
-                f"$$ BEGIN {body}; RETURN NULL; END $$")
+        return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"
 
     return [
-        function("claim_counts_added",
-                 f"INSERT INTO claim_counts ({key}, n) SELECT {key}, count(*) FROM added GROUP BY {key}"),
+        function(
+            "claim_counts_added",
+            f"INSERT INTO claim_counts ({key}, n) SELECT {key}, count(*) FROM added GROUP BY {key}",
+        ),
         "CREATE TRIGGER claim_counts_insert AFTER INSERT ON claims REFERENCING NEW TABLE AS added "
         "FOR EACH STATEMENT EXECUTE FUNCTION claim_counts_added()",
-        function("claim_counts_removed",
-                 f"INSERT INTO claim_counts ({key}, n) SELECT {key}, -count(*) FROM removed GROUP BY {key}"),
+        function(
+            "claim_counts_removed",
+            f"INSERT INTO claim_counts ({key}, n) SELECT {key}, -count(*) FROM removed GROUP BY {key}",
+        ),
         "CREATE TRIGGER claim_counts_delete AFTER DELETE ON claims REFERENCING OLD TABLE AS removed "
         "FOR EACH STATEMENT EXECUTE FUNCTION claim_counts_removed()",
         function("claim_counts_moved", f"INSERT INTO claim_counts ({key}, n) VALUES ({old}, -1), ({new}, 1)"),
@@ -186,13 +238,19 @@ def _v6_queue_counts(conn: sa.Connection) -> None:
     filter the queue pages through in priority order."""
     status, big_id = sa.String(20), sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     md = sa.MetaData()
-    sa.Table("claim_counts", md, sa.Column("id", big_id, primary_key=True),
-             sa.Column("present", sa.Boolean, nullable=False),
-             sa.Column("auto_status", status, nullable=False), sa.Column("status", status, nullable=True),
-             sa.Column("decision_auto_status", status, nullable=True),
-             sa.Column("needs_second_review", sa.Boolean, nullable=False),
-             sa.Column("priority", sa.Integer, nullable=False), sa.Column("publisher", sa.String(200), nullable=False),
-             sa.Column("n", sa.Integer, nullable=False))
+    sa.Table(
+        "claim_counts",
+        md,
+        sa.Column("id", big_id, primary_key=True),
+        sa.Column("present", sa.Boolean, nullable=False),
+        sa.Column("auto_status", status, nullable=False),
+        sa.Column("status", status, nullable=True),
+        sa.Column("decision_auto_status", status, nullable=True),
+        sa.Column("needs_second_review", sa.Boolean, nullable=False),
+        sa.Column("priority", sa.Integer, nullable=False),
+        sa.Column("publisher", sa.String(200), nullable=False),
+        sa.Column("n", sa.Integer, nullable=False),
+    )
     md.create_all(conn)
     key = ", ".join(_V6_KEY)
     conn.exec_driver_sql(f"INSERT INTO claim_counts ({key}, n) SELECT {key}, count(*) FROM claims GROUP BY {key}")
@@ -203,8 +261,10 @@ def _v6_queue_counts(conn: sa.Connection) -> None:
     # The queue's order, covering the columns its filters read, so that skipping past claims (an OFFSET page, or a
     # filter few claims pass) reads the index alone; it replaces migration 5's (priority, id)
     conn.exec_driver_sql("DROP INDEX ix_claims_priority")
-    conn.exec_driver_sql("CREATE INDEX ix_claims_queue ON claims (priority, id, present, auto_status, status, "
-                         "decision_auto_status, needs_second_review, publisher)")
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_claims_queue ON claims (priority, id, present, auto_status, status, "
+        "decision_auto_status, needs_second_review, publisher)"
+    )
     # Decided claims and those marked for a second review are few: queues of them (a state but "undecided", a
     # status only a decision gives) page along these small indexes instead of walking the whole queue's
     marked = "needs_second_review" if conn.dialect.name == "postgresql" else "needs_second_review = 1"
@@ -242,8 +302,11 @@ def migrate(conn: sa.Connection) -> list[int]:
         if migration.version in done:
             continue
         migration.apply(conn)
-        conn.execute(models.schema_version.insert().values(
-            version=migration.version, name=migration.name, applied_at=datetime.now(UTC)))
+        conn.execute(
+            models.schema_version.insert().values(
+                version=migration.version, name=migration.name, applied_at=datetime.now(UTC)
+            )
+        )
         applied.append(migration.version)
     return applied
 

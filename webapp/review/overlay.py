@@ -68,9 +68,13 @@ class ExposureCounter:
                 else:
                     from sqlalchemy.dialects.sqlite import insert
                 statement = insert(passage_exposure)
-                conn.execute(statement.on_conflict_do_update(
-                    index_elements=["passage_id"], set_={"shown": passage_exposure.c.shown + statement.excluded.shown}),
-                    rows)
+                conn.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["passage_id"],
+                        set_={"shown": passage_exposure.c.shown + statement.excluded.shown},
+                    ),
+                    rows,
+                )
         except (StoreUnavailableError, sa.exc.OperationalError):
             with self._lock:
                 self._counts.update(counts)
@@ -101,8 +105,15 @@ class Review:
         return self.at.date().isoformat()
 
     def as_dict(self) -> dict:
-        return {"claim_id": self.claim_id, "reviewed_by_person": True, "by": self.by, "at": self.at.isoformat(),
-                "date": self.date, "automatic_status": self.automatic_status, "changed": self.changed}
+        return {
+            "claim_id": self.claim_id,
+            "reviewed_by_person": True,
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "date": self.date,
+            "automatic_status": self.automatic_status,
+            "changed": self.changed,
+        }
 
 
 @dataclass(frozen=True)
@@ -128,8 +139,9 @@ def _reviewed(check: SentenceCheck, claim_id: str, claim: Claim | None) -> Revie
     return ReviewedCheck(**base, review=review, claim_id=claim_id)
 
 
-def review_checks(store: ReviewStore, items: Iterable[tuple[str, SentenceCheck]],
-                  reveal_names: bool = True) -> list[ReviewedCheck]:
+def review_checks(
+    store: ReviewStore, items: Iterable[tuple[str, SentenceCheck]], reveal_names: bool = True
+) -> list[ReviewedCheck]:
     """(doc id, check) pairs, each check with the decision on its sentence applied (if any)."""
     items = list(items)
     ids = [fingerprint(doc_id, check.text) for doc_id, check in items]

@@ -42,8 +42,13 @@ class SyncSummary:
     changed: list[str] = field(default_factory=list)  # decided claims whose automatic status changed
 
     def as_dict(self) -> dict:
-        return {"build": self.build, "added": self.added, "updated": self.updated, "gone": self.gone,
-                "changed": self.changed}
+        return {
+            "build": self.build,
+            "added": self.added,
+            "updated": self.updated,
+            "gone": self.gone,
+            "changed": self.changed,
+        }
 
 
 def _sentences(library: Library) -> tuple[dict[str, dict], Counter]:
@@ -65,10 +70,19 @@ def _sentences(library: Library) -> tuple[dict[str, dict], Counter]:
                 claim_id = normalised_fingerprint(info["id"], norm)
                 if claim_id not in found:
                     found[claim_id] = {
-                        "doc_id": info["id"], "title": checked.document.title, "sentence": check.text,
-                        "passage_id": passage.id, "position": passage.position, "start": check.start,
-                        "end": check.end, "topic": check.topic, "norm": norm, "publisher": publisher,
-                        "auto_status": check.status, "auto_rule": check.rule, "auto_reason": check.reason,
+                        "doc_id": info["id"],
+                        "title": checked.document.title,
+                        "sentence": check.text,
+                        "passage_id": passage.id,
+                        "position": passage.position,
+                        "start": check.start,
+                        "end": check.end,
+                        "topic": check.topic,
+                        "norm": norm,
+                        "publisher": publisher,
+                        "auto_status": check.status,
+                        "auto_rule": check.rule,
+                        "auto_reason": check.reason,
                         "auto_correction": check.correction,
                         "auto_sources": [s.as_dict() for s in check.sources],
                     }
@@ -106,13 +120,24 @@ def sync_claims(store: ReviewStore, library: Library, force: bool = False) -> Sy
             old = existing.get(claim_id)
             if old is None and values["auto_status"] not in CLAIM_STATUSES:
                 continue
-            rank = priority(values["sentence"], values["auto_status"], values["repeats"],
-                            shown.get(values["passage_id"], 0))
+            rank = priority(
+                values["sentence"], values["auto_status"], values["repeats"], shown.get(values["passage_id"], 0)
+            )
             values["priority"], values["priority_reasons"] = rank.score, list(rank.reasons)
             if old is None:
-                added.append({"id": claim_id, "present": True, "build": build.name, "first_seen": now,
-                              "status": None, "decision_auto_status": None, "needs_second_review": False,
-                              "version": 0, **values})
+                added.append(
+                    {
+                        "id": claim_id,
+                        "present": True,
+                        "build": build.name,
+                        "first_seen": now,
+                        "status": None,
+                        "decision_auto_status": None,
+                        "needs_second_review": False,
+                        "version": 0,
+                        **values,
+                    }
+                )
             elif _unchanged(old, values):
                 if old.build != build.name:
                     kept += 1
@@ -134,7 +159,7 @@ def sync_claims(store: ReviewStore, library: Library, force: bool = False) -> Sy
 
 def _batches(rows: list, size: int = 2000):
     for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+        yield rows[i : i + size]
 
 
 def _unchanged(old, values: dict) -> bool:
@@ -150,8 +175,16 @@ def _update(conn: sa.Connection, old, values: dict, build: str, now, summary: Sy
         update["version"] = claims.c.version + 1
         if old.status is not None and old.auto_status != values["auto_status"]:
             summary.changed.append(old.id)
-            append(conn, now, "system", "automatic_status_changed", old.id, old.auto_status, values["auto_status"],
-                   note=f"a rebuild ({build}) changed the automatic status; the decision ({old.status}) needs review",
-                   details={"build": build, "rule_before": old.auto_rule, "rule_after": values["auto_rule"]})
+            append(
+                conn,
+                now,
+                "system",
+                "automatic_status_changed",
+                old.id,
+                old.auto_status,
+                values["auto_status"],
+                note=f"a rebuild ({build}) changed the automatic status; the decision ({old.status}) needs review",
+                details={"build": build, "rule_before": old.auto_rule, "rule_after": values["auto_rule"]},
+            )
     conn.execute(claims.update().where(claims.c.id == old.id).values(**update))
     summary.updated += 1
