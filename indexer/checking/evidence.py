@@ -189,6 +189,14 @@ class Checker:
         report = self.kb.special.get("report")
         return report is not None and report.occurs(line, feats)
 
+    def _voiced(self, line: str) -> bool:
+        """Whether a particular voice relays the sentence's claim as true (discourse.voices: "my acupuncturist
+        claims that ..."): then a flagging rule judges it as stated."""
+        if self._reader is None:
+            return False
+        padded = " " + line + " "
+        return self._reader.discourse.belief.regex.search(padded) is not None and self._reader.discourse.relayed(padded)
+
     def _any(self, concept: str, line: str, feats) -> bool:
         return self.kb.special[concept].occurs(line, feats)
 
@@ -247,8 +255,10 @@ class Checker:
             return None
         if rule.negation_veto and self._denied(rule, line, match, feats, debunked):
             status = rule.negated_status
-        elif rule.status != "supported" and self._relays(line, feats):
+        elif rule.status != "supported" and self._relays(line, feats) and not self._voiced(line):
             return None  # "Some websites claim that ICI is IUI": relayed, neither endorsed nor corrected
+        elif rule.status == "supported" and (self._relays(line, feats) or self._voiced(line)):
+            return None  # a relayed claim gets no green check: it is the voice's, not what we found
         elif rule.needs_no_citation and self._names_a_source(raw, line, feats):
             return None
         else:

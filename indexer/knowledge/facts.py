@@ -108,6 +108,8 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         denial_after=compile_patterns(d.denial_after, terms, f"{where}.denial_after"),
         hedge=_phrases(d.hedge, terms, f"{where}.hedge"),
         belief=_phrases(d.belief, terms, f"{where}.belief"),
+        voices=_phrases(d.voices, terms, f"{where}.voices") if d.voices else None,
+        past_beliefs=_phrases(d.past_beliefs, terms, f"{where}.past_beliefs") if d.past_beliefs else None,
         contrast=_phrases(d.contrast, terms, f"{where}.contrast"),
         modifiers=_phrases(d.modifiers, terms, f"{where}.modifiers") if d.modifiers else None,
         time_modifiers=_phrases(d.time_modifiers, terms, f"{where}.time_modifiers") if d.time_modifiers else None,

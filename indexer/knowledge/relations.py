@@ -11,13 +11,15 @@ whose subject and object kinds it mentions, which subject each object belongs to
 - a relation's breaks end its reach ("sperm swim *through* the cervix").
 
 Each reading is asserted, denied ("not", or "there is no evidence that" before it), hedged ("may"), reported as a
-belief ("many people think") or a warning ("... can bring on cramps"). A fact on the same subject, relation and
+belief ("many people think"), relayed as true by a particular voice ("my acupuncturist claims that") or a
+warning ("... can bring on cramps"). A fact on the same subject, relation and
 object (or on concepts they take their facts from: syringe insemination from home insemination) judges it:
 
     fact true        asserted or hedged: supported     denied: inaccurate (the statement is the correction)
     fact false       asserted or hedged: inaccurate    denied: supported
     unestablished    asserted: unsupported             denied: supported
                      hedged: unsupported for a relation or fact with `hedged_claims` (benefits), else no verdict
+    relayed          fact false: inaccurate; unestablished: unsupported; true: no verdict
     (a warning or a reported belief: no verdict from any fact; nor a fact whose `unless` the clause holds)
 
 The topic words are data (relations.toml, <topic>/concepts.toml); the few grammar words below (negations just
@@ -122,6 +124,15 @@ class Discourse:
     indications: Pattern | None = None  # before a condition: who a claim is for ("for guys with a low count")
     hindrances: Pattern | None = None  # "stop you from": the "from" before the object does not date it
     avoidance: Pattern | None = None  # before a subject: the reader is told to avoid it ("avoid", "cut out")
+    voices: Pattern | None = None  # before a belief cue: a particular voice relaying the claim ("my acupuncturist")
+    past_beliefs: Pattern | None = None  # a belief given up ("used to"): no voice makes it a claim
+
+    def relayed(self, before: str) -> bool:
+        """Whether the words `before` a claim relay it in a particular voice as true ("Dr Blake claims that",
+        "celebrity nutritionist Poppy Vane said that"), not as a belief given up ("doctors used to think")."""
+        if self.voices is None or not self.voices.regex.search(before):
+            return False
+        return self.past_beliefs is None or not self.past_beliefs.regex.search(before)
 
     def may_break(self, text: str) -> bool:
         """False when `text` cannot hold a clause break (most sentences: the regex need not run)."""
@@ -148,7 +159,7 @@ class Reading:
     relation: Relation
     subject: Mention
     object: Mention
-    mode: str  # "asserted", "denied", "hedged", "belief" or "warning"
+    mode: str  # "asserted", "denied", "hedged", "belief", "relayed" or "warning"
     unnamed: bool = False  # the object is left unsaid (then `object` is the subject, as for a unary relation)
 
     def describe(self) -> str:
@@ -179,6 +190,10 @@ _VERDICTS = {
     ("unestablished", "asserted"): "unsupported",
     ("unestablished", "hedged"): "unsupported",  # "may help" still offers an unproven benefit
     ("unestablished", "denied"): "supported",
+    # a particular voice relaying the claim as true ("my acupuncturist claims that ..."): a wrong or unproven claim
+    # is flagged; a true one gets no green check from us (it is the voice's, not backed by our reading of it)
+    ("false", "relayed"): "inaccurate",
+    ("unestablished", "relayed"): "unsupported",
 }
 _CONTRAST_REACH = 16  # characters before a mention in which a contrast cue makes it the contrast ("unlike IUI")
 _HINDRANCE_REACH = 48  # characters before an object in which a hindrance governs it ("prevent the embryo from")
@@ -252,6 +267,7 @@ class RelationReader:
         out = [c.names for c in self.concepts.values()]
         out += [d.denial, d.denial_before, d.hedge, d.belief, d.contrast]
         optional = (d.not_denials, d.modifiers, d.time_modifiers, d.hindrances, d.avoidance, d.indications)
+        optional += (d.voices, d.past_beliefs)
         out += [p for p in optional if p is not None] + list(d.denial_after)
         out += [p for f in self.facts for p in (*f.unless, *f.when)]
         out += [p for m in self.measures for p in m.patterns()]
@@ -552,7 +568,7 @@ class RelationReader:
         ):
             return "denied"
         if d.belief.regex.search(before):
-            return "belief"
+            return "relayed" if d.relayed(before) else "belief"
         if d.hedge.regex.search(" " + line[: last.start].strip() + " "):
             return "hedged"
         return "asserted"

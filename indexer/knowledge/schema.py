@@ -227,6 +227,15 @@ class DiscourseEntry(_Strict):
     )
     hedge: Phrases = Field(description="The claim is offered as possible, not asserted ('may', 'might').")
     belief: Phrases = Field(description="The claim is reported as someone's belief ('many people think').")
+    voices: list[Text] = Field(
+        default_factory=list,
+        description="Before a belief cue: a particular voice relaying the claim as true ('my acupuncturist *claims "
+        "that*', 'celebrity nutritionist ... said that'): the claim is judged as stated, but only a flag is given "
+        "(a relayed claim gets no green check), unless a `past_beliefs` cue makes it a belief given up.",
+    )
+    past_beliefs: list[Text] = Field(
+        default_factory=list, description="A belief given up ('doctors *used to* think'): no voice makes it a claim."
+    )
     contrast: Phrases = Field(description="Just before a concept: it is the contrast, not the subject ('unlike').")
     time_modifiers: list[Text] = Field(
         default_factory=list, description="Just before an object: it dates the claim ('after a loss'), not its object."

@@ -76,13 +76,14 @@ def test_a_later_clause_naming_a_procedure_keeps_the_sentence_from_a_green_check
     assert Checker().check("At-home ICI is a cheaper version of the procedure.").status != "unverified"
 
 
-def test_a_relayed_claim_is_neither_backed_nor_corrected_by_the_relaying():
+def test_a_relayed_claim_is_neither_backed_nor_corrected_by_the_relaying_and_a_voice_s_is_judged():
     # "claims that" relays the conflation; it does not correct it, so no green check (nor a flag)
-    for sentence in (
-        "Dr Blake claims that ICI is the same as IUI.",
-        "Some websites claim that ICI is the same as IUI.",
-    ):
-        assert Checker().check(sentence).status == "unverified"
+    assert Checker().check("Some websites claim that ICI is the same as IUI.").status == "unverified"
+    # a particular voice relays it as true: judged as stated, and only ever flagged
+    assert Checker().check("Dr Blake claims that ICI is the same as IUI.").status == "inaccurate"
+    relayed = Checker().check("My midwife friend says that ICI is a kind of artificial insemination.")
+    assert relayed.status != "supported"
+    assert Checker().check("My doctor used to think that bed rest prevents miscarriage.").status == "unverified"
     # a correction cue still corrects it
     assert Checker().check("It is a myth that ICI is the same as IUI.").status == "supported"
 
