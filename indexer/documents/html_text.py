@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from .tables import row_paragraphs
+
 _SKIP = {
     "script",
     "style",
@@ -64,6 +66,11 @@ class _Extractor(HTMLParser):
         self._heading = 0
         self._in_title = False
         self.meta: dict[str, str] = {}  # the first value of each: a page repeating a tag does not override it
+        # a table being read: its rows of cells, the row and cell being read, and whether a row is all headers
+        self._rows: list[tuple[list[str], bool]] | None = None
+        self._row: list[str] | None = None
+        self._row_headers = True
+        self._cell: list[str] | None = None
 
     def _meta(self, tag: str, attrs) -> None:
         values = {k.lower(): v for k, v in attrs if v is not None}
@@ -93,7 +100,14 @@ class _Extractor(HTMLParser):
             self._in_title = True
         if tag in _SKIP:
             self._skip.append(tag)
-        elif tag in _BLOCKS and not self._skip:
+        elif self._skip:
+            return
+        elif tag == "table" and self._rows is None:
+            self._flush()
+            self._rows = []
+        elif self._rows is not None:
+            self._table_start(tag)
+        elif tag in _BLOCKS:
             self._flush()
             self._heading += tag in _HEADINGS
 
@@ -102,15 +116,60 @@ class _Extractor(HTMLParser):
             self._in_title = False
         if self._skip and tag == self._skip[-1]:
             self._skip.pop()
-        elif tag in _BLOCKS and not self._skip:
+        elif self._skip:
+            return
+        elif self._rows is not None:
+            self._table_end(tag)
+        elif tag in _BLOCKS:
             self._flush()
             if tag in _HEADINGS and self._heading:
                 self._heading -= 1
 
+    def _table_start(self, tag: str) -> None:
+        if tag == "tr":
+            self._end_row()
+            self._row, self._row_headers = [], True
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if self._row is None:
+                self._row, self._row_headers = [], True
+            self._cell = []
+            self._row_headers = self._row_headers and tag == "th"
+        elif tag in _BLOCKS and self._cell is not None:
+            self._cell.append(" ")  # a <p> or <br> inside a cell separates words, not blocks
+
+    def _table_end(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+        elif tag == "table":
+            self._end_row()
+            rows = self._rows or []
+            self._rows = None
+            header = rows[0][0] if rows and rows[0][1] and len(rows) > 1 else []
+            body = [cells for cells, _ in (rows[1:] if header else rows)]
+            self.blocks += [("paragraph", p) for p in row_paragraphs(header, body)]
+
+    def _end_cell(self) -> None:
+        if self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+        self._cell = None
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._row and self._rows is not None:
+            self._rows.append((self._row, self._row_headers))
+        self._row = None
+
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = " ".join(((self.title or "") + " " + data).split())
-        elif not self._skip:
+        elif self._skip:
+            return
+        elif self._cell is not None:
+            self._cell.append(data)
+        elif self._rows is None:
             self._buffer.append(data)
 
 
@@ -127,6 +186,8 @@ def html_document(html: str) -> tuple[str | None, list[tuple[str, str]], dict[st
     parser = _Extractor()
     parser.feed(html)
     parser.close()
+    if parser._rows is not None:  # a table never closed: what was read of it still counts
+        parser.handle_endtag("table")
     parser._flush()
     title = parser.title
     if not title and parser.blocks and parser.blocks[0][0] == "heading":

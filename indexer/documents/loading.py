@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import DocumentError
 from .html_text import html_document
 from .provenance import MANIFEST_NAMES, Provenance, front_matter, manifest_entries, validated
+from .tables import is_markdown_row, markdown_rows, row_paragraphs
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 _KINDS = set(SUFFIXES.values())
@@ -94,8 +95,16 @@ def decode(data: bytes, path: str) -> tuple[str, list[str]]:
 
 def _plain_blocks(text: str, markdown: bool) -> list[tuple[str, str]]:
     blocks = []
-    for raw in text.splitlines():
+    table: list[str] = []  # the Markdown table rows read so far: a table ends at the first other line
+    for raw in [*text.splitlines(), ""]:
         line = raw.strip()
+        if markdown and is_markdown_row(line):
+            table.append(line)
+            continue
+        if table:
+            rows = row_paragraphs(*markdown_rows([_MD_LINK.sub(r"\1", row) for row in table]))
+            blocks += [("paragraph", _plain_line(row)) for row in rows]
+            table = []
         if not line:
             continue
         kind = ""
@@ -108,12 +117,17 @@ def _plain_blocks(text: str, markdown: bool) -> list[tuple[str, str]]:
             if line.startswith("#"):
                 line, kind = line.lstrip("#").strip(), "heading"
             line = _MD_LINK.sub(r"\1", line)
-        if "*" in line or "_" in line:  # emphasis marks are all _MARKUP removes; most lines have none
-            line = _MARKUP.sub("", line)
-        line = " ".join(line.split())
+        line = _plain_line(line)
         if line:
             blocks.append((kind or _guess_kind(line), line))
     return blocks
+
+
+def _plain_line(line: str) -> str:
+    """`line` without emphasis marks, its spaces collapsed."""
+    if "*" in line or "_" in line:  # emphasis marks are all _MARKUP removes; most lines have none
+        line = _MARKUP.sub("", line)
+    return " ".join(line.split())
 
 
 def _guess_kind(line: str) -> str:

@@ -19,6 +19,7 @@ CHECKING_MODULES = (
     "indexer.checking.evidence",
     "indexer.documents.html_text",
     "indexer.documents.loading",
+    "indexer.documents.tables",
     "indexer.engine.nltk_import",
     "indexer.engine.punkt",
     "indexer.knowledge.base",

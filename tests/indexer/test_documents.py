@@ -3,7 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer import DocumentError, document_from_text, load_corpus, load_document, split_passages
+from indexer import (
+    Checker,
+    DocumentError,
+    check_document,
+    document_from_text,
+    load_corpus,
+    load_document,
+    split_passages,
+)
 from indexer.documents import loading as documents
 from indexer.documents.loading import corpus_files, decode
 
@@ -67,6 +75,54 @@ def test_html_drops_scripts_navigation_and_takes_title(tmp_path):
     assert doc.title == "Miscarriage facts"
     assert "alert" not in doc.text and "Home | About" not in doc.text and "Copyright" not in doc.text
     assert doc.text == "How common\n\nAbout 1 in 8 known pregnancies end in miscarriage."
+
+
+TABLE_ROWS = [
+    "ICI, where sperm goes: directly into the uterus. IUI, where sperm goes: near the cervix.",
+    "ICI, success per cycle: 10-15%. IUI, success per cycle: 10-20%.",
+]
+
+
+def test_a_markdown_table_row_is_a_paragraph_whose_cells_name_their_row_and_column(tmp_path):
+    page = (
+        "# ICI or IUI\n\n| | ICI | IUI |\n|---|:---:|---|\n| Where sperm goes | directly into the **uterus** | near the"
+        " cervix |\n| Success per cycle | 10-15% | 10-20% |\n\n| Myth | Fact |\n|---|---|\n"
+        "| Stress causes miscarriage. | Stress does not cause miscarriage. |\nAfter the table.\n"
+    )
+    doc = load_document(write(tmp_path, "page.md", page))
+    assert doc.text.split("\n\n") == [
+        *TABLE_ROWS,
+        "Myth: Stress causes miscarriage. Fact: Stress does not cause miscarriage.",  # statements, not labels
+        "After the table.",
+    ]
+    assert [b.kind for b in doc.blocks] == ["paragraph"] * 4
+
+
+def test_an_html_table_row_is_a_paragraph_whose_cells_name_their_row_and_column(tmp_path):
+    html = (
+        "<html><head><title>ICI or IUI</title></head><body><p>How they compare.</p><table><thead><tr><th></th>"
+        "<th>ICI</th><th>IUI</th></tr></thead><tbody><tr><td>Where sperm goes</td><td>directly into the <b>uterus"
+        "</b></td><td>near the cervix</td></tr><tr><td>Success per cycle</td><td><p>10-15%</p></td><td>10-20%"
+        "</td></tr></tbody></table><p>After the table.</p><table><tr><td>Step one</td><td>Wash the syringe"
+    )
+    doc = load_document(write(tmp_path, "page.html", html))
+    # a table without a header row reads "label: cell"; one never closed still counts
+    assert doc.text.split("\n\n") == [
+        "How they compare.",
+        *TABLE_ROWS,
+        "After the table.",
+        "Step one: Wash the syringe.",
+    ]
+
+
+def test_a_table_cell_is_checked_with_its_row_label_and_column_header(tmp_path):
+    page = "# ICI or IUI\n\n| | ICI | IUI |\n|---|---|---|\n| Where sperm goes | into the uterus | near the cervix |\n"
+    checked = check_document(load_document(write(tmp_path, "page.md", page)), Checker())
+    statuses = {c.text: c.status for p in checked.passages for c in p.checks}
+    assert statuses == {
+        "ICI, where sperm goes: into the uterus.": "inaccurate",
+        "IUI, where sperm goes: near the cervix.": "inaccurate",
+    }
 
 
 def test_cp1252_fallback_warns(tmp_path):
