@@ -362,7 +362,7 @@ class Checker:
             return SentenceCheck(sentence, start, end, "no_claim")
         # an answer's opening "No," or "Yes," is an interjection, not a denial of what follows
         text = with_lead(lead, self.resolve(_INTERJECTION.sub("", sentence), referent))
-        best, clauses = self.judge(text, referent if about is None else about)
+        best, clauses = self._judge(text, referent if about is None else about, every_clause=False)
         if best is None:
             if self.is_claim(text) or any(c.readings for c in clauses):
                 best = self.unchecked_verdict(text)
@@ -384,20 +384,31 @@ class Checker:
         that makes a claim (a relation read, or medical and claim words) is backed; otherwise the sentence is
         `unverified`: a green check is never lent to a claim nothing checked.
         """
+        return self._judge(text, about, every_clause=True)
+
+    def _judge(self, text: str, about: str, every_clause: bool) -> tuple[Candidate | None, list[Clause]]:
+        """`judge`; without `every_clause`, the clauses of a sentence nothing was found in are left out."""
         line, feats = self.prepare(text)
-        parts = self.clauses(text)
-        candidates = self._candidates(feats) if len(parts) == 1 else None
-        if candidates == [] and (self._reader is None or self._reader.reads_nothing(line, feats)):
-            # most sentences: one clause, no rule pattern it may match, no concept named, no number: what the
-            # loop below would make of it, without the loop
-            return None, [Clause(text, (), (), False)]
+        whole = self._candidates(feats)
+        if whole == [] and (self._reader is None or self._reader.reads_nothing(line, feats)):
+            # most sentences: no rule pattern it may match, no concept named, no number, and so none in any of its
+            # clauses either (an ASCII clause's tokens are some of its sentence's): what the loop below would make
+            # of it, without the loop, and for `check`, without cutting the sentence into clauses
+            if not every_clause and text.isascii():
+                return None, []
+            parts = self.clauses(text)
+            if len(parts) == 1:
+                return None, [Clause(text, (), (), False)]
+        else:
+            parts = self.clauses(text)
+        candidates = whole if len(parts) == 1 else None
         # whether the sentence corrects a myth ("... but that is wrong"), for every clause; a single clause
         # leaves it to the rules, which look only when one matches
         debunked = self._debunks(line, feats) if len(parts) > 1 else None
         clauses: list[Clause] = []
         pool: list[Candidate] = []
         if len(parts) > 1:
-            pool += _topic_first(self._verdicts(text, line, feats, debunked), [])
+            pool += _topic_first(self._verdicts(text, line, feats, debunked, whole), [])
         carried = None
         contexts = ((line, feats), self._about(about)) if about else ((line, feats),)
         for number, part in enumerate(parts):

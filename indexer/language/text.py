@@ -200,4 +200,5 @@ class FeatureIndex:
             return claim_line(tokens), self.features(tokens)
         words = lowered.split()
         line = " " + " ".join(filter(None, map(self._word_line.__getitem__, words))) + " "
-        return line, set().union(*map(self._word_features.__getitem__, words))
+        # most words have no features (an empty frozenset, false): union() is given only the others
+        return line, set().union(*filter(None, map(self._word_features.__getitem__, words)))
