@@ -199,6 +199,8 @@ _CONTRAST_REACH = 16  # characters before a mention in which a contrast cue make
 _HINDRANCE_REACH = 48  # characters before an object in which a hindrance governs it ("prevent the embryo from")
 _MENTIONS_KEPT = 16  # lines whose mentions are kept: a sentence, its clauses and what the page is about
 _AFTER_REACH = 3  # tokens after an object in which a subject may stand ("the uterus (IUI)")
+# What may stand before a subject that opens its clause ("*Also* legs up the wall for 20 minutes"): grammar words
+_OPENING = re.compile(r"(?:(?:also|and|then|plus|next|after that|afterward|final|finally|now)\s*)?")
 
 
 class RelationReader:
@@ -402,11 +404,17 @@ class RelationReader:
             # them (an "a & b" cue is matched by its first part alone here, so it is always tried)
             cues = [p for p in relation.cues if p.together or p.possible(feats)]
             opening = any(p.regex.match(line, 1) for p in relation.openings if p.together or p.possible(feats))
-            if not opening and not cues:
+            after = [p for p in relation.after if p.together or p.possible(feats)]
+            if not opening and not cues and not after:
                 continue
             for subject in candidates:
                 before = " " + line[: subject.start].strip() + " "
-                if opening or any(p.regex.search(before) for p in cues):
+                # or the instruction without a verb: "Legs up the wall *for 20 minutes*"
+                if (
+                    opening
+                    or any(p.regex.search(before) for p in cues)
+                    or (_OPENING.fullmatch(before.strip()) and any(p.regex.match(line, subject.end) for p in after))
+                ):
                     out.append(Reading(relation, subject, subject, self._mode(line, relation, subject, subject)))
                     break
         return out

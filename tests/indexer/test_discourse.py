@@ -141,6 +141,13 @@ def test_a_benefit_left_unsaid_is_read_on_conceiving_and_judged_only_when_unprov
     assert _checks(other)["Nobody knows for sure, but yoga can only help."][0] not in FLAGGED
 
 
+def test_an_instruction_without_a_verb_is_advice():
+    check = CHECKER.check("Also legs up the wall for 20 minutes, my RE said it's the single most important thing.")
+    assert (check.status, check.rule) == ("unsupported", "lying-down-advice-not-shown")
+    # the subject must open the clause: here it is what someone did
+    assert CHECKER.check("My legs up the wall for 20 minutes.").status not in FLAGGED
+
+
 def test_a_modal_right_before_an_outcome_named_by_what_happens_states_the_relation():
     saved = CHECKER.check("Bed rest after bleeding in early pregnancy can save the pregnancy.")
     assert (saved.status, saved.rule) == ("unsupported", "bed-rest-does-not-save-pregnancy")
