@@ -202,9 +202,12 @@ class Checker:
 
     def _candidates(self, feats: set[str]) -> list[int]:
         """Numbers of the patterns a sentence with `feats` may match (`Pattern.possible`), in rule order."""
+        keys = self._index_keys.intersection(feats)
+        if not keys:
+            return []  # most sentences
         found: set[int] = set()
         index = self._index
-        for feature in self._index_keys.intersection(feats):
+        for feature in keys:
             for number, words, either, choosy in index[feature]:
                 if number in found or not words <= feats:
                     continue

@@ -640,6 +640,8 @@ class RelationReader:
         lineage = self._lineage
         named_here = set().union(*[lineage[m.concept.id] for m in self.mentions(line, feats)])  # and their sources
         for measure in self.measures:
+            if not measure.about(line, feats):  # a cue the clause lacks: most measures (and cheaper to test first)
+                continue
             named = (
                 measure.subject in named_here
                 or (measure.about_page and any(self.concepts[measure.subject].names.occurs(*c) for c in contexts))
@@ -648,7 +650,7 @@ class RelationReader:
                     and not any(p.occurs(*c) for c in contexts[1:] for p in measure.unless)  # "... after IVF"
                 )
             )
-            if not named or not measure.about(line, feats):
+            if not named:
                 continue
             padded = " " + line + " "
             if d.belief.regex.search(padded) or d.denial_before.regex.search(padded):
