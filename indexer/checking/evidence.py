@@ -420,7 +420,9 @@ class Checker:
             # pattern rules read the clause as written: they were not written for a name in place of "it")
             resolved = self.resolve(part, carried.label.split(" (")[0]) if number and carried is not None else part
             read = (part_line, part_feats) if resolved == part else self.prepare(resolved)
-            findings, readings, carried = self._read_relations(resolved, *read, carried, debunked, contexts)
+            findings, readings, carried = self._read_relations(
+                resolved, *read, carried, debunked, contexts, clauses[-1].readings if clauses else ()
+            )
             verdicts = self._verdicts(part, part_line, part_feats, debunked, candidates)
             if findings and not verdicts and self._reader.uncovered(part_line, part_feats, readings, findings):
                 # the facts back what was read, and the clause names a condition none of it is about ("... a
@@ -488,11 +490,14 @@ class Checker:
             found = self._abouts[referent] = self._features.read(referent)
         return found
 
-    def _read_relations(self, text: str, line: str, feats, carried, debunked: bool | None, contexts: tuple):
-        """Findings of the facts on the relations a clause states; the subject the next clause may carry on."""
+    def _read_relations(
+        self, text: str, line: str, feats, carried, debunked: bool | None, contexts: tuple, before: tuple = ()
+    ):
+        """Findings of the facts on the relations a clause states (or, in a clause that only repeats it of another
+        subject, what the clause `before` claimed); the subject the next clause may carry on."""
         if self._reader is None:
             return [], [], None
-        readings = self._reader.read(line, feats, carried, contexts)
+        readings = self._reader.read(line, feats, carried, contexts) or self._reader.elided(line, feats, list(before))
         findings = []
         judged = self._reader.judge(readings, line, feats)
         if any(f.status in FLAGGED for f in judged) and debunked is None:
@@ -501,9 +506,14 @@ class Checker:
             if finding.status == "unsupported" and self._names_a_source(text, line, feats):
                 continue  # "no good evidence" is not ours to say against a study the sentence names
             # "It is a myth that ...", "... is mistakenly called ...": the writer corrects the claim
+            # (a claim read from the clause before is this clause's: "It's a myth that stress causes it, but
+            # lifting can" debunks the first only)
             status = (
                 "supported"
-                if debunked and finding.reading.mode != "denied" and finding.status in FLAGGED
+                if debunked
+                and finding.reading.mode != "denied"
+                and finding.status in FLAGGED
+                and not finding.reading.elided
                 else finding.status
             )
             fact = finding.fact

@@ -53,6 +53,7 @@ _META = {
     "article:published_time": "published",
     "article:modified_time": "modified",
 }
+_QUESTION_WORDS = 3  # a button asking a question of at least this many words is an FAQ heading
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr"}
 
 
@@ -63,6 +64,7 @@ class _Extractor(HTMLParser):
         self.title: str | None = None
         self._buffer: list[str] = []
         self._skip: list[str] = []
+        self._button: list[str] = []  # the text of a <button> outside any other skipped element
         self._heading = 0
         self._in_title = False
         self.meta: dict[str, str] = {}  # the first value of each: a page repeating a tag does not override it
@@ -116,6 +118,8 @@ class _Extractor(HTMLParser):
             self._in_title = False
         if self._skip and tag == self._skip[-1]:
             self._skip.pop()
+            if tag == "button" and not self._skip:
+                self._question_button()
         elif self._skip:
             return
         elif self._rows is not None:
@@ -124,6 +128,15 @@ class _Extractor(HTMLParser):
             self._flush()
             if tag in _HEADINGS and self._heading:
                 self._heading -= 1
+
+    def _question_button(self) -> None:
+        """A button that asks a question is an FAQ accordion's heading ("Can stress cause a miscarriage?"): its
+        answer is read with it. Any other button ("Read more", "Accept") is page furniture."""
+        text = " ".join("".join(self._button).split())
+        self._button = []
+        if text.endswith("?") and len(text.split()) >= _QUESTION_WORDS and self._rows is None:
+            self._flush()
+            self.blocks.append(("heading", text))
 
     def _table_start(self, tag: str) -> None:
         if tag == "tr":
@@ -166,7 +179,8 @@ class _Extractor(HTMLParser):
         if self._in_title:
             self.title = " ".join(((self.title or "") + " " + data).split())
         elif self._skip:
-            return
+            if self._skip == ["button"]:
+                self._button.append(data)
         elif self._cell is not None:
             self._cell.append(data)
         elif self._rows is None:

@@ -109,6 +109,7 @@ def load_relations(path: Path, terms: dict[str, list[str]]) -> tuple[dict[str, R
         hedge=_phrases(d.hedge, terms, f"{where}.hedge"),
         belief=_phrases(d.belief, terms, f"{where}.belief"),
         voices=_phrases(d.voices, terms, f"{where}.voices") if d.voices else None,
+        ellipses=compile_patterns(d.ellipses, terms, f"{where}.ellipses"),
         past_beliefs=_phrases(d.past_beliefs, terms, f"{where}.past_beliefs") if d.past_beliefs else None,
         contrast=_phrases(d.contrast, terms, f"{where}.contrast"),
         modifiers=_phrases(d.modifiers, terms, f"{where}.modifiers") if d.modifiers else None,

@@ -125,6 +125,7 @@ class Discourse:
     hindrances: Pattern | None = None  # "stop you from": the "from" before the object does not date it
     avoidance: Pattern | None = None  # before a subject: the reader is told to avoid it ("avoid", "cut out")
     voices: Pattern | None = None  # before a belief cue: a particular voice relaying the claim ("my acupuncturist")
+    ellipses: tuple[Pattern, ...] = ()  # after a clause's only subject: "..., but heavy lifting *definitely can*"
     past_beliefs: Pattern | None = None  # a belief given up ("used to"): no voice makes it a claim
 
     def relayed(self, before: str) -> bool:
@@ -161,6 +162,7 @@ class Reading:
     object: Mention
     mode: str  # "asserted", "denied", "hedged", "belief", "relayed" or "warning"
     unnamed: bool = False  # the object is left unsaid (then `object` is the subject, as for a unary relation)
+    elided: bool = False  # read from the clause before ("..., but lifting can"): its words are not this clause's
 
     def describe(self) -> str:
         obj = "" if self.relation.unary else " (something unnamed)" if self.unnamed else f" {self.object.concept.label}"
@@ -418,6 +420,24 @@ class RelationReader:
                     out.append(Reading(relation, subject, subject, self._mode(line, relation, subject, subject)))
                     break
         return out
+
+    def elided(self, line: str, feats, before: list[Reading]) -> list[Reading]:
+        """What the clause before claimed, read again of this clause's only subject when the rest of the clause
+        only repeats it (discourse.ellipses: "It's a myth that stress causes miscarriage, but heavy lifting
+        *definitely can*"): asserted, or denied or hedged by the words after the subject ("..., but lifting can't")."""
+        d = self.discourse
+        if not before or not d.ellipses:
+            return []
+        subjects = [m for m in self.mentions(line, feats) if m.concept.kind in self._subject_kinds]
+        if len(subjects) != 1 or not any(p.regex.fullmatch(line, subjects[0].end) for p in d.ellipses):
+            return []
+        subject, rest = subjects[0], " " + line[subjects[0].end :].strip() + " "
+        mode = "denied" if d.denial.regex.search(rest) else "hedged" if d.hedge.regex.search(rest) else "asserted"
+        return [
+            Reading(r.relation, subject, r.object, mode, elided=True)
+            for r in before
+            if not r.relation.unary and not r.unnamed and subject.concept.kind in r.relation.subjects
+        ]
 
     def _unnamed(self, line, feats, mentions, readings, contexts) -> list[Reading]:
         """Claims of a relation whose object is left unsaid ("Lying still helps you relax, which can only help"):

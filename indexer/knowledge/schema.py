@@ -266,6 +266,12 @@ class DiscourseEntry(_Strict):
         description="Strings one of which every clause break holds (';', 'but', ','): a sentence without is not split.",
     )
     anaphors: Phrases = Field(description="Openings that refer to what the text was about ('it', 'this method').")
+    ellipses: list[Text] = Field(
+        default_factory=list,
+        description="Patterns that, right after a clause's only subject and ending it, repeat what the clause before "
+        "claimed of another subject ('It's a myth that stress causes miscarriage, but heavy lifting *definitely "
+        "can*'): the claim is read again with this subject (denied by a negation in them, hedged by a hedge).",
+    )
     not_anaphors: list[Text] = Field(
         default_factory=list, description="Openings that look like an anaphor but are not ('it is important')."
     )

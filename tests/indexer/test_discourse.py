@@ -141,6 +141,13 @@ def test_a_benefit_left_unsaid_is_read_on_conceiving_and_judged_only_when_unprov
     assert _checks(other)["Nobody knows for sure, but yoga can only help."][0] not in FLAGGED
 
 
+def test_a_risk_left_unsaid_is_read_on_a_page_about_pregnancy():
+    sentence = "And I would keep coffee to one small cup, because any more than that doubles your risk."
+    check = CHECKER.check(sentence, about="miscarriage")
+    assert (check.status, check.rule) == ("unsupported", "caffeine-risk-overstated")
+    assert CHECKER.check(sentence).status not in FLAGGED  # a risk of what? nothing on the page says
+
+
 def test_an_instruction_without_a_verb_is_advice():
     check = CHECKER.check("Also legs up the wall for 20 minutes, my RE said it's the single most important thing.")
     assert (check.status, check.rule) == ("unsupported", "lying-down-advice-not-shown")

@@ -115,6 +115,19 @@ def test_an_html_table_row_is_a_paragraph_whose_cells_name_their_row_and_column(
     ]
 
 
+def test_an_faq_button_asking_a_question_is_the_heading_its_answer_is_read_with(tmp_path):
+    html = (
+        "<html><head><title>FAQ</title></head><body><nav><button>Menu?</button></nav><div><button>Can stress"
+        " cause a miscarriage?</button><div><p>Yes, especially severe stress.</p></div><button>Read more</button>"
+        "</div></body></html>"
+    )
+    doc = load_document(write(tmp_path, "faq.html", html))
+    assert doc.text == "Can stress cause a miscarriage?\n\nYes, especially severe stress."
+    assert [b.kind for b in doc.blocks] == ["heading", "paragraph"]
+    checks = [c for p in check_document(doc, Checker()).passages for c in p.checks]
+    assert [(c.text, c.status) for c in checks] == [("Yes, especially severe stress.", "inaccurate")]
+
+
 def test_a_table_cell_is_checked_with_its_row_label_and_column_header(tmp_path):
     page = "# ICI or IUI\n\n| | ICI | IUI |\n|---|---|---|\n| Where sperm goes | into the uterus | near the cervix |\n"
     checked = check_document(load_document(write(tmp_path, "page.md", page)), Checker())

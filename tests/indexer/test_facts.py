@@ -88,6 +88,13 @@ def test_a_relayed_claim_is_neither_backed_nor_corrected_by_the_relaying_and_a_v
     assert Checker().check("It is a myth that ICI is the same as IUI.").status == "supported"
 
 
+def test_a_clause_that_only_repeats_the_claim_before_of_another_subject_makes_it_of_that_subject():
+    check = Checker().check("It's a myth that stress causes miscarriage, but heavy lifting definitely can.")
+    assert (check.status, check.rule) == ("inaccurate", "everyday-activities-do-not-cause-miscarriage")
+    # denied by the words that repeat it
+    assert Checker().check("ICI places sperm at the cervix, but IUI does not.").status == "supported"
+
+
 def test_a_denial_in_one_clause_does_not_cover_the_next():
     sentence = (
         "Nothing can promise that insemination prevents another miscarriage, "
