@@ -23,6 +23,7 @@ CHECKING_MODULES = (
     "indexer.engine.nltk_import",
     "indexer.engine.punkt",
     "indexer.knowledge.base",
+    "indexer.knowledge.claims",
     "indexer.knowledge.facts",
     "indexer.knowledge.patterns",
     "indexer.knowledge.quantities",

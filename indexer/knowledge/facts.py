@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import KnowledgeBaseError
+from .claims import Concept, Discourse, Fact, Relation
 from .patterns import Pattern, PatternError, compile_pattern
 from .quantities import UNITS, Measure
-from .relations import Concept, Discourse, Fact, Relation, RelationReader
+from .relations import RelationReader
 from .schema import ConceptsFile, FactsFile, RelationsFile
 
 RELATIONS_FILE = "relations.toml"
