@@ -526,7 +526,13 @@ class Checker:
             correction = measure.statement if status == "inaccurate" else ""
             reason = measure.reason if status in FLAGGED else measure.statement
             findings.append(Candidate(status, measure.id, reason, correction, measure.sources, measure.topic))
-        subject = next((r.subject.concept for r in readings), None) or self._reader.referent(line, feats) or carried
+        reader = self._reader
+        subject = (
+            next((r.subject.concept for r in readings), None)
+            or reader.referent(line, feats)
+            or reader.subject_named(line, feats)
+            or carried
+        )
         return findings, readings, subject
 
 

@@ -110,6 +110,8 @@ class RelationReader:
         self._binary = tuple(r for r in relations.values() if not r.unary)
         self._unaries = tuple(r for r in relations.values() if r.unary)
         self._with_unnamed = tuple(r for r in self._binary if r.unnamed)
+        # kinds only an object can be (conditions, outcomes): what a closing "it" may be when the page is about one
+        self._object_only_kinds = frozenset(k for r in self._binary for k in r.objects) - self._subject_kinds
         self._binary_by_kinds: dict[frozenset[str], tuple[Relation, ...]] = {}
         self._memo: dict[str, list[Mention]] = {}  # the last few lines' mentions: a check reads each more than once
         self._clause_mentions: list[Mention] = []  # of the clause being read (for _without_own_negations)
@@ -191,6 +193,8 @@ class RelationReader:
         mentions = self.mentions(line, feats)
         if carried is not None and not any(m.concept.kind in self._subject_kinds for m in mentions):
             mentions = [Mention(carried, 0, 0), *mentions]
+        if line.endswith(" it ") and len(contexts) > 1:
+            mentions = self._with_page_object(line, mentions, contexts[1])
         if not mentions:
             return []
         self._clause_mentions = mentions
@@ -230,6 +234,18 @@ class RelationReader:
         if denied:
             readings = [r for r in readings if not (r.relation.unary and r.subject.concept.id in denied)]
         return readings
+
+    def _with_page_object(self, line: str, mentions: list[Mention], about: tuple) -> list[Mention]:
+        """`mentions` and, for a closing "it" ("my doctor said that was probably what caused it"), what the page is
+        about that only an object can be (a condition: the miscarriage of a page about one), unless it is named."""
+        named = {m.concept.id for m in mentions}
+        for mention in self.mentions(*about):
+            concept = mention.concept
+            if concept.kind in self._object_only_kinds:
+                if concept.id in named:
+                    return mentions
+                return [*mentions, Mention(concept, len(line) - 4, len(line) - 1)]
+        return mentions
 
     def _binary_between(self, kinds: frozenset[str]) -> tuple[Relation, ...]:
         """The relations with objects whose subject and object kinds are both among `kinds`, in definition order
@@ -555,6 +571,11 @@ class RelationReader:
         """Whether the line names a concept of a kind the facts are about (discourse.topic_kinds)."""
         kinds = self.discourse.topic_kinds
         return any(m.concept.kind in kinds for m in self.mentions(line, feats))
+
+    def subject_named(self, line: str, feats) -> Concept | None:
+        """The first concept the line names that can be a relation's subject (what a clause after it that names
+        none may be about: "I had been doing spin classes, and my doctor said that was what caused it")."""
+        return next((m.concept for m in self.mentions(line, feats) if m.concept.kind in self._subject_kinds), None)
 
     def referent(self, line: str, feats) -> Concept | None:
         """The first concept the line names that a following "It" or "This method" may refer to."""

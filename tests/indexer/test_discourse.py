@@ -148,6 +148,14 @@ def test_a_risk_left_unsaid_is_read_on_a_page_about_pregnancy():
     assert CHECKER.check(sentence).status not in FLAGGED  # a risk of what? nothing on the page says
 
 
+def test_a_closing_it_is_the_condition_the_page_is_about_and_that_is_the_clause_before_s_subject():
+    told = 'She told us: "I had been doing spin classes every morning, and my doctor said that was what caused it."'
+    check = CHECKER.check(told, about="miscarriage")
+    assert (check.status, check.rule) == ("inaccurate", "everyday-activities-do-not-cause-miscarriage")
+    assert CHECKER.check("Heavy lifting caused it.").status not in FLAGGED  # caused what? the page does not say
+    assert CHECKER.check("Nobody knows what caused it.", about="miscarriage").status not in FLAGGED
+
+
 def test_an_instruction_without_a_verb_is_advice():
     check = CHECKER.check("Also legs up the wall for 20 minutes, my RE said it's the single most important thing.")
     assert (check.status, check.rule) == ("unsupported", "lying-down-advice-not-shown")
