@@ -296,11 +296,14 @@ class RelationReader:
         only repeats it (discourse.ellipses: "It's a myth that stress causes miscarriage, but heavy lifting
         *definitely can*"): asserted, or denied or hedged by the words after the subject ("..., but lifting can't")."""
         d = self.discourse
-        if not before or not d.ellipses:
+        if not before:
             return []
-        subjects = [m for m in self.mentions(line, feats) if m.concept.kind in self._subject_kinds]
-        if len(subjects) != 1 or not any(p.regex.fullmatch(line, subjects[0].end) for p in d.ellipses):
+        mentions = self.mentions(line, feats)
+        subjects = [m for m in mentions if m.concept.kind in self._subject_kinds]
+        if not subjects:
             return []
+        if len(subjects) > 1 or not d.ellipses or not any(p.regex.fullmatch(line, subjects[0].end) for p in d.ellipses):
+            return self._object_carried(line, mentions, subjects[0], before)
         subject, rest = subjects[0], " " + line[subjects[0].end :].strip() + " "
         mode = "denied" if d.denial.regex.search(rest) else "hedged" if d.hedge.regex.search(rest) else "asserted"
         return [
@@ -308,6 +311,24 @@ class RelationReader:
             for r in before
             if not r.relation.unary and not r.unnamed and subject.concept.kind in r.relation.subjects
         ]
+
+    def _object_carried(self, line: str, mentions: list[Mention], subject: Mention, before: list[Reading]):
+        """The clause before's object, for a clause that states the same relation of another subject in the passive
+        and names no object ("Most miscarriages are caused by chromosome problems, but a good number are
+        triggered by stress at work")."""
+        out = []
+        for r in before:
+            relation = r.relation
+            if relation.unary or r.unnamed or subject.concept.kind not in relation.subjects:
+                continue
+            if any(m.concept.kind in relation.objects for m in mentions):
+                continue
+            ahead = " " + line[: subject.start].strip() + " "
+            if any(p.regex.search(ahead) for p in relation.passive):
+                out.append(
+                    Reading(relation, subject, r.object, self._mode(line, relation, subject, subject), elided=True)
+                )
+        return out
 
     def _unnamed(self, line, feats, mentions, readings, contexts) -> list[Reading]:
         """Claims of a relation whose object is left unsaid ("Lying still helps you relax, which can only help"):

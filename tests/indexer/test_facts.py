@@ -91,6 +91,11 @@ def test_a_relayed_claim_is_neither_backed_nor_corrected_by_the_relaying_and_a_v
 def test_a_clause_that_only_repeats_the_claim_before_of_another_subject_makes_it_of_that_subject():
     check = Checker().check("It's a myth that stress causes miscarriage, but heavy lifting definitely can.")
     assert (check.status, check.rule) == ("inaccurate", "everyday-activities-do-not-cause-miscarriage")
+    # a passive clause naming a cause and no object: the object is the clause before's
+    carried = Checker().check(
+        "Most miscarriages are caused by chromosome problems, but a good number are triggered by stress at work."
+    )
+    assert (carried.status, carried.rule) == ("inaccurate", "stress-does-not-cause-miscarriage")
     # denied by the words that repeat it
     assert Checker().check("ICI places sperm at the cervix, but IUI does not.").status == "supported"
 
