@@ -183,19 +183,18 @@ class Checker:
         ("'Just relax' isn't entirely wrong: calm does help")."""
         return self._any("debunk", line, feats) and not _NOT_WRONG.search(line)
 
-    def _relays(self, line: str, feats) -> bool:
-        """Whether the sentence relays a claim without taking a side ("Many people believe ...", "Some sites
-        claim that ..."): terms.toml's `report` phrases, when it has them."""
+    def _relay(self, line: str, feats) -> str | None:
+        """How the sentence relays its claim: "voice" when a particular voice relays it as true (a belief cue after
+        discourse.voices: "my acupuncturist claims that ..."; a flagging rule then judges it as stated), "report"
+        when it is relayed without taking a side (terms.toml's `report` phrases: "Many people believe ...", "Some
+        sites claim that ..."), else None."""
+        if self._reader is not None:
+            padded = " " + line + " "
+            discourse = self._reader.discourse
+            if discourse.belief.regex.search(padded) and discourse.relayed(padded):
+                return "voice"
         report = self.kb.special.get("report")
-        return report is not None and report.occurs(line, feats)
-
-    def _voiced(self, line: str) -> bool:
-        """Whether a particular voice relays the sentence's claim as true (discourse.voices: "my acupuncturist
-        claims that ..."): then a flagging rule judges it as stated."""
-        if self._reader is None:
-            return False
-        padded = " " + line + " "
-        return self._reader.discourse.belief.regex.search(padded) is not None and self._reader.discourse.relayed(padded)
+        return "report" if report is not None and report.occurs(line, feats) else None
 
     def _any(self, concept: str, line: str, feats) -> bool:
         return self.kb.special[concept].occurs(line, feats)
@@ -256,12 +255,13 @@ class Checker:
             return None
         if rule.context and not any(p.occurs(line, feats) for p in rule.context):
             return None
+        relay = self._relay(line, feats)
         if rule.negation_veto and self._denied(rule, line, match, feats, debunked):
             status = rule.negated_status
-        elif rule.status != "supported" and self._relays(line, feats) and not self._voiced(line):
-            return None  # "Some websites claim that ICI is IUI": relayed, neither endorsed nor corrected
-        elif rule.status == "supported" and (self._relays(line, feats) or self._voiced(line)):
-            return None  # a relayed claim gets no green check: it is the voice's, not what we found
+        elif relay is not None and (rule.status == "supported" or relay == "report"):
+            # a relayed claim gets no green check (it is the voice's, not what we found), and one relayed without
+            # taking a side ("Some websites claim that ICI is IUI") is neither endorsed nor corrected
+            return None
         elif rule.needs_no_citation and self._names_a_source(raw, line, feats):
             return None
         else:
