@@ -294,7 +294,8 @@ class RelationReader:
     def elided(self, line: str, feats, before: list[Reading]) -> list[Reading]:
         """What the clause before claimed, read again of this clause's only subject when the rest of the clause
         only repeats it (discourse.ellipses: "It's a myth that stress causes miscarriage, but heavy lifting
-        *definitely can*"): asserted, or denied or hedged by the words after the subject ("..., but lifting can't")."""
+        *definitely can*"): asserted, or denied or hedged by the words after the subject ("..., but lifting can't");
+        otherwise the clause before's object for a passive clause that names none (`_object_carried`)."""
         d = self.discourse
         if not before:
             return []
