@@ -67,10 +67,10 @@ def test_clause_by_clause(sentence, status):
 
 
 def test_a_later_clause_naming_a_procedure_keeps_the_sentence_from_a_green_check():
-    # the second clause says the two are one procedure without a claim word the checker knows ("are simply IUI"):
-    # the first clause's backing does not cover it
+    # the second clause says they are one procedure without a claim word the checker knows ("are simply IUI"), of
+    # a subject it cannot resolve ("all of them"): the first clause's backing does not cover it
     check = Checker().check(
-        "At-home ICI is a cheaper version of the same procedure, because both are simply IUI done in different places."
+        "At-home ICI is a cheaper version of the same procedure, because all of them are simply IUI done elsewhere."
     )
     assert check.status == "unverified"
     assert Checker().check("At-home ICI is a cheaper version of the procedure.").status != "unverified"
