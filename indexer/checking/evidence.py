@@ -376,7 +376,7 @@ class Checker:
         best, clauses = self._judge(text, referent if about is None else about, every_clause=False)
         if best is None:
             if self.is_claim(text) or any(c.readings for c in clauses):
-                best = self.unchecked_verdict(text)
+                best = self.unchecked_verdict(text, clauses, referent if about is None else about)
                 if best is None:
                     return SentenceCheck(sentence, start, end, "unverified", reason=UNVERIFIED_REASON)
             else:
@@ -459,23 +459,36 @@ class Checker:
             return None, clauses  # one claim is backed, another is not: the sentence as a whole is unverified
         return best, clauses
 
-    def unchecked_verdict(self, text: str) -> Candidate | None:
+    def unchecked_verdict(self, text: str, clauses: list[Clause] | tuple = (), about: str = "") -> Candidate | None:
         """What the `only_unchecked` rules say of a claim no fact or topic rule judged (None: nothing).
 
-        Only for a sentence on a topic the facts cover (it names a concept of a `topic_kinds` kind): there a
-        claim their sources do not back is unsupported; on another topic we cannot say what the sources back.
+        Only for a sentence on a topic the facts cover (it, or what its page or section is about, `about`, names a
+        concept of a `topic_kinds` kind: "Experts agree that fertility drops at 35" on a page on insemination): there a
+        claim their sources do not back is unsupported; on another topic we cannot say what the sources back. In a
+        sentence of several `clauses`, what a rule matched must also lie in a clause nothing judged: "... have been
+        shown to reduce sperm motility" is backed by a fact, and the unbacked ", so couples ... may want to avoid
+        them" after it leans on nobody.
         """
         line, feats = self.prepare(text)
-        if self._reader is None or not self._reader.on_topic(line, feats):
+        if self._reader is None or not (self._reader.on_topic(line, feats) or self._on_topic_page(about)):
             return None
+        unjudged = [self.prepare(c.text) for c in clauses if not c.found] if len(clauses) > 1 else None
         for rule in self._unchecked_rules:
-            match = next((m for p in rule.patterns if p.possible(feats) and (m := p.find(line))), None)
-            if match is None:
-                continue
-            verdict = self._verdict(rule, match, line, feats, text)
-            if verdict is not None and verdict.status == rule.status:
-                return _topic_first([verdict], [])[0]
+            for pattern in rule.patterns:
+                match = pattern.possible(feats) and pattern.find(line)
+                if not match:
+                    continue
+                if unjudged is not None and not any(pattern.find(part) for part, _ in unjudged):
+                    continue  # what it leans on is in a clause a fact or rule judged
+                verdict = self._verdict(rule, match, line, feats, text)
+                if verdict is not None and verdict.status == rule.status:
+                    return _topic_first([verdict], [])[0]
+                break  # as before: a rule's first matching pattern decides it
         return None
+
+    def _on_topic_page(self, about: str) -> bool:
+        """Whether what the page or section is about (`about`: concept names) is a topic the facts cover."""
+        return bool(about) and self._reader is not None and self._reader.on_topic(*self._about(about))
 
     def is_claim(self, text: str) -> bool:
         """Whether `text` makes a checkable medical claim (health vocabulary and a claim predicate)."""

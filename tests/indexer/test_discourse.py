@@ -210,3 +210,31 @@ Is stress bad for you? It can be, in many ways.
     # the answer's "No," denies the question, not what the answer goes on to say
     assert checks["No, it places sperm at the cervix."][0] == "supported"
     assert checks["It can be, in many ways."][0] == "no_claim"  # not a yes or no: nothing is read into it
+
+
+def test_both_opening_a_later_clause_is_the_clause_before_s_procedure():
+    sentence = "At-home ICI is a cheaper version of the same procedure, because both are simply IUI done elsewhere."
+    check = CHECKER.check(sentence)
+    assert (check.status, check.rule) == ("inaccurate", "home-insemination-is-not-iui")
+    # "both" before a name is not an anaphor: the two are named
+    assert CHECKER.check("Both ICI and IUI can be done with donor sperm.").status not in FLAGGED
+
+
+def test_an_attributed_claim_is_unsupported_on_a_page_about_a_topic_the_facts_cover():
+    sentence = "Our trainers swear that saving up for ten days before her fertile window triples your odds."
+    assert CHECKER.check(sentence).status == "unverified"  # odds of what? the sentence names no topic
+    check = CHECKER.check(sentence, about="intracervical insemination")
+    assert (check.status, check.rule) == ("unsupported", "attributed-unchecked-claim")
+    assert CHECKER.check(sentence, about="asthma").status == "unverified"
+
+
+def test_an_attribution_in_a_clause_a_fact_backs_does_not_flag_the_clause_after_it():
+    sentence = (
+        "Many common vaginal lubricants have been shown to reduce sperm motility, "
+        "so couples trying to conceive may want to avoid them."
+    )
+    assert CHECKER.check(sentence, about="intracervical insemination").status not in FLAGGED
+    # a finding of no effect, reported as careful pages do, leans on no one
+    assert CHECKER.check("Newer studies found no extra risk in conceiving sooner.", about="miscarriage").status not in (
+        FLAGGED
+    )

@@ -67,10 +67,10 @@ def test_clause_by_clause(sentence, status):
 
 
 def test_a_later_clause_naming_a_procedure_keeps_the_sentence_from_a_green_check():
-    # the second clause says the two are one procedure without a claim word the checker knows ("are simply IUI"):
-    # the first clause's backing does not cover it
+    # the second clause says they are one procedure without a claim word the checker knows ("are simply IUI"), of
+    # a subject it cannot resolve ("all of them"): the first clause's backing does not cover it
     check = Checker().check(
-        "At-home ICI is a cheaper version of the same procedure, because both are simply IUI done in different places."
+        "At-home ICI is a cheaper version of the same procedure, because all of them are simply IUI done elsewhere."
     )
     assert check.status == "unverified"
     assert Checker().check("At-home ICI is a cheaper version of the procedure.").status != "unverified"
@@ -179,3 +179,21 @@ def test_a_fact_with_when_judges_only_its_case_and_the_general_fact_the_rest():
 )
 def test_an_attributed_claim_the_facts_do_not_cover_is_unsupported_on_their_topics_only(sentence, status):
     assert CHECKER.check(sentence).status == status
+
+
+def test_the_chance_of_a_harm_is_not_the_chance_of_pregnancy():
+    # "chance" names the chance of pregnancy only when nothing follows that says of what: a green check from
+    # "IUI raises the chance of pregnancy" on a claim about miscarriage is the worst failure there is
+    assert Checker().check("IUI increases the chance of a miscarriage.").status != "supported"
+    check = Checker().check("Fertility drugs raise the chance of having twins or triplets.")
+    assert (check.status, check.rule) == ("supported", "fertility-drugs-raise-multiples")
+    assert Checker().check("Women over 35 face a higher chance of miscarriage.").status == "supported"
+    assert Checker().check("IUI raises the chance of pregnancy.").rule == "iui-raises-pregnancy-chance"
+
+
+def test_a_wrong_figure_for_the_risk_after_one_loss_and_a_wrong_threshold_for_recurrent_loss_are_inaccurate():
+    check = Checker().check("Once you've had a miscarriage, your chance of having another is about 50 percent.")
+    assert (check.status, check.rule) == ("inaccurate", "recurrence-after-one-loss")
+    assert Checker().check("After one miscarriage, the risk of another is about 14 percent.").status == "supported"
+    check = Checker().check("You're only classed as having recurrent miscarriage after five losses.")
+    assert (check.status, check.rule) == ("inaccurate", "rpl-wrong-definition")
