@@ -218,6 +218,14 @@ class Checker:
                         found.add(number)
         return sorted(found)
 
+    def _narrowed(self, whole: list[int], feats: set[str], part_feats: set[str]) -> list[int] | None:
+        """A clause's candidates (`_candidates`) from its sentence's, `whole`: a clause with no feature its sentence
+        lacks may match only patterns the sentence may (`Pattern.possible` only gains by more features). None: the
+        clause has other features (not ASCII), and its candidates are looked up."""
+        if not part_feats <= feats:
+            return None
+        return [number for number in whole if self._patterns[number][1].possible(part_feats)]
+
     def _denied(self, rule: Rule, line: str, match: re.Match[str] | Span, feats, debunked: bool | None) -> bool:
         """True when a negation (or, for a flagging rule, a contrast or a debunking cue) takes back the match."""
         if isinstance(match, Span):  # "a & b" parts may sit anywhere, so may what denies them
@@ -423,7 +431,8 @@ class Checker:
             findings, readings, carried = self._read_relations(
                 resolved, *read, carried, debunked, contexts, clauses[-1].readings if clauses else ()
             )
-            verdicts = self._verdicts(part, part_line, part_feats, debunked, candidates)
+            among = candidates if candidates is not None else self._narrowed(whole, feats, part_feats)
+            verdicts = self._verdicts(part, part_line, part_feats, debunked, among)
             if findings and not verdicts and self._reader.uncovered(part_line, part_feats, readings, findings):
                 # the facts back what was read, and the clause names a condition none of it is about ("... a
                 # syringe at home can be the answer" for unexplained infertility): the rest is unchecked

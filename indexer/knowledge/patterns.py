@@ -117,6 +117,8 @@ class Pattern:
                 return False
         if self.choices:
             by_key = self._choices_by_key
+            if by_key.keys().isdisjoint(features):
+                return False  # the sentence has no phrase's rarest word: most sentences
             for key in by_key.keys() & features:  # only the phrases whose rarest word the sentence has
                 for words, either in by_key[key]:
                     if words <= features and all(not need.isdisjoint(features) for need in either):

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..language.text import stem, words
-from .patterns import Pattern
+from .patterns import Pattern, cost
 
 _WORDS = {
     "a": 1,
@@ -237,6 +238,12 @@ class Measure:
         if self.when and not any(p.occurs(line, feats) for p in self.when):
             return False
         return not any(p.occurs(line, feats) for p in self.unless)
+
+    @cached_property
+    def cue_keys(self) -> frozenset[str]:
+        """One need of each cue: a clause with none of these features has no cue (a cue occurs only where each of
+        its needs does: `Pattern.possible`), and is not the measure's case (`about`)."""
+        return frozenset().union(*(min(p.needs, key=cost) for p in self.cues))
 
     def verdict(self, text: str) -> tuple[str, Quantity] | None:
         """The status the first quantity of this measure's unit in `text` gets, with it (None: no verdict).

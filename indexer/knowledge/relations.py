@@ -93,6 +93,7 @@ class RelationReader:
             self._by_kind[concept.kind].append(concept)
         self._lineage = {cid: self._closure(cid) for cid in concepts}
         self._measure_ids = frozenset(m.id for m in measures)
+        self._cued_measures = tuple((m, m.cue_keys if m.cues else None) for m in measures)
         # Feature -> the concepts a sentence with it may name (as the checker indexes rule patterns): a sentence
         # is matched against the few concepts whose words it has, not against every concept. Each name is keyed
         # by its rarest word ("low" alone is no "low sperm count") with the features the rest of it needs, split
@@ -554,10 +555,14 @@ class RelationReader:
         out: list[tuple[Measure, str]] = []
         if not self.measures or QUANTITY_FEATURES.isdisjoint(feats):
             return out  # no number: most sentences (the features hold QUANTITY_FEATURES: see `features`)
+        # a cue the clause lacks: most measures (one set test each, before `about` tests the cues themselves)
+        cued = [m for m, keys in self._cued_measures if keys is None or not keys.isdisjoint(feats)]
+        if not cued:
+            return out
         d = self.discourse
         lineage = self._lineage
         named_here = set().union(*[lineage[m.concept.id] for m in self.mentions(line, feats)])  # and their sources
-        for measure in self.measures:
+        for measure in cued:
             if not measure.about(line, feats):  # a cue the clause lacks: most measures (and cheaper to test first)
                 continue
             named = (
