@@ -57,6 +57,12 @@ _MENTIONS_KEPT = 16  # lines whose mentions are kept: a sentence, its clauses an
 _AFTER_REACH = 3  # tokens after an object in which a subject may stand ("the uterus (IUI)")
 # What may stand before a subject that opens its clause ("*Also* legs up the wall for 20 minutes"): grammar words
 _OPENING = re.compile(r"(?:(?:also|and|then|plus|next|after that|afterward|final|finally|now)\s*)?")
+# An opening phrase of time before an instruction, on a claim line (stemmed words, the comma a token): "After
+# using the kit, lie back ..." is an instruction as "Lie back ..." is.
+_TIME_OPENING = re.compile(
+    r" (?:after|befor|onc|when|then|afterward|next|as soon as|immedi after|straight after|right after|follow)"
+    r"\b[^,;]{0,60} , "
+)
 
 
 class RelationReader:
@@ -279,7 +285,7 @@ class RelationReader:
             # the words before a subject are some of the line's: a cue the line's features rule out is in none of
             # them (an "a & b" cue is matched by its first part alone here, so it is always tried)
             cues = [p for p in relation.cues if p.together or p.possible(feats)]
-            opening = any(p.regex.match(line, 1) for p in relation.openings if p.together or p.possible(feats))
+            opening = _opens_with(line, [p for p in relation.openings if p.together or p.possible(feats)])
             after = [p for p in relation.after if p.together or p.possible(feats)]
             if not opening and not cues and not after:
                 continue
@@ -683,3 +689,15 @@ def _token_starts(line: str) -> list[int]:
 def _distance(starts: list[int], start: int, end: int) -> int:
     """Tokens of the line between character offsets `start` and `end`."""
     return bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)
+
+
+def _opens_with(line: str, openings: list) -> bool:
+    """Whether the clause's line opens with one of the `openings` (an imperative), or does after an opening phrase
+    of time ("after using the kit , lie back")."""
+    if not openings:
+        return False
+    starts = [1]
+    timed = _TIME_OPENING.match(line)
+    if timed is not None:
+        starts.append(timed.end())
+    return any(p.regex.match(line, start) for p in openings for start in starts)

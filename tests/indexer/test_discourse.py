@@ -238,3 +238,10 @@ def test_an_attribution_in_a_clause_a_fact_backs_does_not_flag_the_clause_after_
     assert CHECKER.check("Newer studies found no extra risk in conceiving sooner.", about="miscarriage").status not in (
         FLAGGED
     )
+
+
+def test_an_instruction_after_an_opening_phrase_of_time_is_advice():
+    check = CHECKER.check("After inseminating, lie back with your hips on a cushion for half an hour.")
+    assert (check.status, check.rule) == ("unsupported", "lying-down-advice-not-shown")
+    # a clause that only opens with a time phrase and gives no instruction advises nothing
+    assert CHECKER.check("After inseminating, many women lie back and relax.").rule != "lying-down-advice-not-shown"
