@@ -320,6 +320,9 @@ def compile_pattern(pattern: str, concepts: Mapping[str, list[str]]) -> Pattern:
         elif piece == "$":
             out.append("$")
             continue
+        elif piece == "^":
+            out.append("(?<=^ )")  # the text searched starts with a space: only its first token follows it
+            continue
         else:
             regex, need = _word(piece)
             regex += _SKIP

@@ -378,9 +378,26 @@ class RelationReader:
             if relation.cues and not any(p.regex.search(between) for p in relation.cues):
                 if self._stated_after(line, relation, obj) or self._avoided(line, relation, subject, between):
                     return Reading(relation, subject, obj, self._mode(line, relation, subject, obj))
+                earlier = self._named_earlier(line, relation, before, subject, obj, starts)
+                if earlier is not None:
+                    return Reading(relation, earlier, obj, self._mode(line, relation, earlier, obj))
                 return self._passive(line, relation, subjects, obj, starts)
             return Reading(relation, subject, obj, self._mode(line, relation, subject, obj))
         return self._passive(line, relation, subjects, obj, starts)
+
+    def _named_earlier(self, line, relation, before, subject, obj, starts) -> Mention | None:
+        """The same subject named earlier in the clause, when the claim is stated from there and the nearer naming
+        only describes someone ("Stress shuts down the reproductive system, which is why so many *stressed* women
+        cannot conceive"); None otherwise."""
+        for earlier in reversed([s for s in before if s.concept.id == subject.concept.id and s.end <= subject.start]):
+            if _distance(starts, earlier.end, obj.start) > relation.window:
+                return None
+            between = " " + line[earlier.end : obj.start].strip() + " "
+            if any(p.regex.search(_last_destination(between)) for p in relation.breaks):
+                return None
+            if any(p.regex.search(between) for p in relation.cues):
+                return earlier
+        return None
 
     @staticmethod
     def _stated_after(line: str, relation: Relation, obj: Mention) -> bool:

@@ -245,3 +245,17 @@ def test_an_instruction_after_an_opening_phrase_of_time_is_advice():
     assert (check.status, check.rule) == ("unsupported", "lying-down-advice-not-shown")
     # a clause that only opens with a time phrase and gives no instruction advises nothing
     assert CHECKER.check("After inseminating, many women lie back and relax.").rule != "lying-down-advice-not-shown"
+
+
+def test_an_outcome_named_by_what_is_done_to_it_then_the_means_is_a_benefit_claim():
+    check = CHECKER.check('She told fans she "healed her womb" with a daily vaginal steam.')
+    assert (check.status, check.rule) == ("unsupported", "remedies-womb-recovery-not-shown")
+    # "with" far from the outcome names no means of it
+    assert CHECKER.check("The resulting damage can cause migraines, often with visual auras.").status not in FLAGGED
+
+
+def test_a_subject_named_again_as_a_description_does_not_hide_the_claim_made_of_it_earlier():
+    check = CHECKER.check(
+        "Stress shuts down the reproductive system, which is why so many stressed women cannot conceive."
+    )
+    assert (check.status, check.rule) == ("unsupported", "stress-infertility-not-shown")

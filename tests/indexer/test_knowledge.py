@@ -127,6 +127,8 @@ def test_source_urls_must_be_web_addresses(kb_dir):
         ("{iui} <,> or {ici} <,>", "IUI, or ICI, is", "IUI or ICI is"),
         ("(a ..2 b|c)", "a x y b", "a x y z b"),
         ("{iui} & place* & womb", "the womb: IUI places sperm there", "IUI places sperm there"),
+        ("^ with (a|the)? $", "with a", "often with a"),
+        ("can $", "it can", "it can help"),
     ],
 )
 def test_pattern_language(pattern, matches, misses):
