@@ -197,3 +197,11 @@ def test_a_wrong_figure_for_the_risk_after_one_loss_and_a_wrong_threshold_for_re
     assert Checker().check("After one miscarriage, the risk of another is about 14 percent.").status == "supported"
     check = Checker().check("You're only classed as having recurrent miscarriage after five losses.")
     assert (check.status, check.rule) == ("inaccurate", "rpl-wrong-definition")
+
+
+def test_a_harm_named_with_its_risk_word_is_what_the_verb_before_it_causes():
+    check = Checker().check("Stimulated IUI carries no extra risk of twins compared with a natural cycle.")
+    assert (check.status, check.rule) == ("inaccurate", "fertility-drugs-raise-multiples")
+    check = Checker().check("Getting pregnant too soon after a loss puts the next baby at risk.")
+    assert (check.status, check.rule) == ("inaccurate", "conceiving-soon-does-not-raise-risk")
+    assert Checker().check("Stimulated IUI carries a higher risk of twins.").status == "supported"
