@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import Checker, KnowledgeBaseError, default_knowledge_base, load_knowledge_base
+from indexer import FLAGGED, Checker, KnowledgeBaseError, default_knowledge_base, load_knowledge_base
 from indexer.checking.explain import ASSERTED  # what a fact gives a sentence asserting its relation
 from indexer.knowledge.base import DEFAULT_DIR
 
@@ -205,3 +205,12 @@ def test_a_harm_named_with_its_risk_word_is_what_the_verb_before_it_causes():
     check = Checker().check("Getting pregnant too soon after a loss puts the next baby at risk.")
     assert (check.status, check.rule) == ("inaccurate", "conceiving-soon-does-not-raise-risk")
     assert Checker().check("Stimulated IUI carries a higher risk of twins.").status == "supported"
+
+
+def test_an_apposition_names_what_a_procedure_is():
+    check = Checker().check("She conceived through intrauterine insemination, the ICI method she did on her sofa.")
+    assert (check.status, check.rule) == ("inaccurate", "iui-is-not-ici")
+    check = Checker().check("We offer IUI, the most affordable assisted reproductive technology treatment.")
+    assert (check.status, check.rule) == ("inaccurate", "insemination-not-art")
+    # a plain list names several procedures, not one
+    assert Checker().check("We offer ICI, IUI and IVF.").status not in FLAGGED
