@@ -214,3 +214,9 @@ def test_an_apposition_names_what_a_procedure_is():
     assert (check.status, check.rule) == ("inaccurate", "insemination-not-art")
     # a plain list names several procedures, not one
     assert Checker().check("We offer ICI, IUI and IVF.").status not in FLAGGED
+
+
+def test_the_condition_first_and_the_procedure_called_the_answer_last_is_what_it_is_for():
+    sentence = "If you've been told your infertility is 'unexplained', a syringe at home can be the answer."
+    check = Checker().check(sentence)
+    assert (check.status, check.rule) == ("unsupported", "home-insemination-not-for-infertility")
