@@ -220,3 +220,14 @@ def test_the_condition_first_and_the_procedure_called_the_answer_last_is_what_it
     sentence = "If you've been told your infertility is 'unexplained', a syringe at home can be the answer."
     check = Checker().check(sentence)
     assert (check.status, check.rule) == ("unsupported", "home-insemination-not-for-infertility")
+
+
+def test_her_own_loss_is_a_pregnancy_loss_and_a_miscarriage_after_a_procedure_called_rare_is_corrected():
+    sentence = 'The star claimed her own loss was caused by "carrying my heavy camera bag at a festival."'
+    check = Checker().check(sentence)
+    assert (check.status, check.rule) == ("inaccurate", "everyday-activities-do-not-cause-miscarriage")
+    check = Checker().check("Another says miscarriage after IUI is so rare that it is not worth covering tests.")
+    assert (check.status, check.rule) == ("inaccurate", "miscarriage-rare")
+    # "your loss of smell" is no pregnancy loss
+    sentence = "See your doctor if you think something serious has caused your loss of smell."
+    assert Checker().check(sentence).status not in FLAGGED
