@@ -117,6 +117,9 @@ class RelationReader:
         self._binary = tuple(r for r in relations.values() if not r.unary)
         self._unaries = tuple(r for r in relations.values() if r.unary)
         self._with_unnamed = tuple(r for r in self._binary if r.unnamed)
+        # with one need of every pattern that may state the relation: a clause with none of them states it in no way
+        self._unaries_keyed = tuple((r, _one_need_each((*r.cues, *r.openings, *r.after))) for r in self._unaries)
+        self._unnamed_keyed = tuple((r, _one_need_each(r.unnamed)) for r in self._with_unnamed)
         # kinds only an object can be (conditions, outcomes): what a closing "it" may be when the page is about one
         self._object_only_kinds = frozenset(k for r in self._binary for k in r.objects) - self._subject_kinds
         self._binary_by_kinds: dict[frozenset[str], tuple[Relation, ...]] = {}
@@ -214,7 +217,7 @@ class RelationReader:
             named = [m for m in mentions if m.concept.kind in relation.subjects]
             objects = [m for m in mentions if m.concept.kind in relation.objects]
             if starts is None:
-                starts = [m.start() for m in _tokens(line)]
+                starts = _token_starts(line)
             for obj in objects:
                 if obj.start not in dated:
                     dated[obj.start] = self.dated(line, obj, governed=True)
@@ -273,11 +276,11 @@ class RelationReader:
         imperative naming none of the relation's subjects is about the clause before's ("A fertility lubricant
         helps, so add a dab")."""
         out = []
-        for relation in self._unaries:
+        for relation, keys in self._unaries_keyed:
             candidates = [m for m in mentions if m.concept.kind in relation.subjects]
             if not candidates and carried is not None and carried.kind in relation.subjects:
                 candidates = [Mention(carried, 0, 0)]
-            if not candidates:
+            if not candidates or (keys is not None and keys.isdisjoint(feats)):
                 continue
             # the words before a subject are some of the line's: a cue the line's features rule out is in none of
             # them (an "a & b" cue is matched by its first part alone here, so it is always tried)
@@ -344,7 +347,9 @@ class RelationReader:
         try yoga"), when the clause reads no other claim of the relation and the sentence or page holds one of the
         relation's `unnamed_context`."""
         out = []
-        for relation in self._with_unnamed:
+        for relation, keys in self._unnamed_keyed:
+            if keys is not None and keys.isdisjoint(feats):
+                continue
             cues = [p for p in relation.unnamed if p.together or p.possible(feats)]
             if not cues or any(r.relation is relation for r in readings):
                 continue
@@ -636,12 +641,21 @@ class RelationReader:
 
 
 _TOKEN = re.compile(r"\S+")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace other than a space
 _OWN_NEGATIONS = (" not ", " n't ", " no ", " never ")
 # What may stand between an object and the subject after it ("washed sperm for IUI", "the uterus (IUI)").
 _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|use|call) )*")
 # What may stand between the items of a list after its head ("kinds of X: A, B and C").
 _LISTING = re.compile(r" (?:(?:,|:|-|\(|\)|and|or|name|call|the|a|an) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
+
+
+def _one_need_each(patterns) -> frozenset[str] | None:
+    """One need of each pattern (`Pattern.possible` holds only where each of its needs does): a line with none of
+    these features is possible for none of them. None when one is an "a & b" pattern, which is always tried."""
+    if any(p.together for p in patterns):
+        return None
+    return frozenset().union(*(min(p.needs, key=cost) for p in patterns))
 
 
 def _part_start(line: str, end: int) -> int:
@@ -676,8 +690,17 @@ def _trimmed(line: str, end: int) -> int:
 _TRAILING = frozenset(",;:()-")
 
 
-def _tokens(line: str) -> list[re.Match[str]]:
-    return list(_TOKEN.finditer(line))
+def _token_starts(line: str) -> list[int]:
+    """Where each token (a run of non-spaces, `_TOKEN`) of the line starts: counted along its spaces, cheaper than a
+    match object per token (a line holding other whitespace, which no claim line does, is read by `_TOKEN`)."""
+    if _OTHER_SPACE.search(line):
+        return [m.start() for m in _TOKEN.finditer(line)]
+    starts, at = [], 0
+    for token in line.split(" "):
+        if token:
+            starts.append(at)
+        at += len(token) + 1
+    return starts
 
 
 def _distance(starts: list[int], start: int, end: int) -> int:
