@@ -370,10 +370,8 @@ class RelationReader:
             subject = self._subject_before(line, before, obj)
             if subject is None:
                 return None
-            if _distance(starts, subject.end, obj.start) > relation.window:
-                return None
-            between = " " + line[subject.end : obj.start].strip() + " "
-            if any(p.regex.search(_last_destination(between)) for p in relation.breaks):
+            between = self._between(line, relation, subject, obj, starts)
+            if between is None:
                 return None
             if relation.cues and not any(p.regex.search(between) for p in relation.cues):
                 if self._stated_after(line, relation, obj) or self._avoided(line, relation, subject, between):
@@ -390,14 +388,23 @@ class RelationReader:
         only describes someone ("Stress shuts down the reproductive system, which is why so many *stressed* women
         cannot conceive"); None otherwise."""
         for earlier in reversed([s for s in before if s.concept.id == subject.concept.id and s.end <= subject.start]):
-            if _distance(starts, earlier.end, obj.start) > relation.window:
-                return None
-            between = " " + line[earlier.end : obj.start].strip() + " "
-            if any(p.regex.search(_last_destination(between)) for p in relation.breaks):
+            between = self._between(line, relation, earlier, obj, starts)
+            if between is None:
                 return None
             if any(p.regex.search(between) for p in relation.cues):
                 return earlier
         return None
+
+    @staticmethod
+    def _between(line: str, relation: Relation, subject: Mention, obj: Mention, starts: list[int]) -> str | None:
+        """The words from a subject to its object after it, when they may state the relation: within its window
+        and holding none of its breaks; None otherwise."""
+        if _distance(starts, subject.end, obj.start) > relation.window:
+            return None
+        between = " " + line[subject.end : obj.start].strip() + " "
+        if any(p.regex.search(_last_destination(between)) for p in relation.breaks):
+            return None
+        return between
 
     @staticmethod
     def _stated_after(line: str, relation: Relation, obj: Mention) -> bool:
