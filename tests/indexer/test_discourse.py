@@ -259,3 +259,11 @@ def test_a_subject_named_again_as_a_description_does_not_hide_the_claim_made_of_
         "Stress shuts down the reproductive system, which is why so many stressed women cannot conceive."
     )
     assert (check.status, check.rule) == ("unsupported", "stress-infertility-not-shown")
+
+
+def test_a_remedy_vouched_for_by_its_result_is_a_benefit_claim():
+    check = CHECKER.check("Honestly, relaxing is exactly what got us our BFP.")
+    assert (check.status, check.rule) == ("unsupported", "relaxation-not-shown")
+    check = CHECKER.check("I relaxed and got my BFP, so relaxing really does work.")
+    assert (check.status, check.rule) == ("unsupported", "relaxation-not-shown")
+    assert CHECKER.check("Yoga really does work.").status not in FLAGGED  # works for what? nothing says
