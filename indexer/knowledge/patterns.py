@@ -163,6 +163,14 @@ class Pattern:
         return self.search(line, features) is not None
 
 
+def one_need_each(patterns) -> frozenset[str] | None:
+    """One need of each of `patterns` (`Pattern.possible` holds only where each of its needs does): a line with none
+    of these features is possible for none of them. None when one is an "a & b" pattern, which is always tried."""
+    if any(p.together for p in patterns):
+        return None
+    return frozenset().union(*(min(p.needs, key=cost) for p in patterns))
+
+
 def split_needs(needs: tuple[frozenset[str], ...]) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     """Needs as the features a sentence must all have (one subset test) and the needs met by any one of theirs."""
     words = frozenset(f for need in needs if len(need) == 1 for f in need)

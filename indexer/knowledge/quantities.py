@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..language.text import stem, words
-from .patterns import Pattern, cost
+from .patterns import Pattern, one_need_each
 
 _WORDS = {
     "a": 1,
@@ -240,10 +240,10 @@ class Measure:
         return not any(p.occurs(line, feats) for p in self.unless)
 
     @cached_property
-    def cue_keys(self) -> frozenset[str]:
-        """One need of each cue: a clause with none of these features has no cue (a cue occurs only where each of
-        its needs does: `Pattern.possible`), and is not the measure's case (`about`)."""
-        return frozenset().union(*(min(p.needs, key=cost) for p in self.cues))
+    def cue_keys(self) -> frozenset[str] | None:
+        """One need of each cue (`one_need_each`): a clause with none of these features has no cue, and is not the
+        measure's case (`about`); None when a cue is an "a & b" pattern, always tried."""
+        return one_need_each(self.cues)
 
     def verdict(self, text: str) -> tuple[str, Quantity] | None:
         """The status the first quantity of this measure's unit in `text` gets, with it (None: no verdict).

@@ -33,7 +33,7 @@ import re
 from collections import defaultdict
 
 from .claims import Concept, Discourse, Fact, Finding, Mention, Reading, Relation
-from .patterns import Pattern, cost, split_needs
+from .patterns import Pattern, cost, one_need_each, split_needs
 from .quantities import QUANTITY_FEATURES, Measure
 
 _VERDICTS = {
@@ -118,8 +118,8 @@ class RelationReader:
         self._unaries = tuple(r for r in relations.values() if r.unary)
         self._with_unnamed = tuple(r for r in self._binary if r.unnamed)
         # with one need of every pattern that may state the relation: a clause with none of them states it in no way
-        self._unaries_keyed = tuple((r, _one_need_each((*r.cues, *r.openings, *r.after))) for r in self._unaries)
-        self._unnamed_keyed = tuple((r, _one_need_each(r.unnamed)) for r in self._with_unnamed)
+        self._unaries_keyed = tuple((r, one_need_each((*r.cues, *r.openings, *r.after))) for r in self._unaries)
+        self._unnamed_keyed = tuple((r, one_need_each(r.unnamed)) for r in self._with_unnamed)
         # kinds only an object can be (conditions, outcomes): what a closing "it" may be when the page is about one
         self._object_only_kinds = frozenset(k for r in self._binary for k in r.objects) - self._subject_kinds
         self._binary_by_kinds: dict[frozenset[str], tuple[Relation, ...]] = {}
@@ -655,14 +655,6 @@ _JOINING = re.compile(r" (?:(?:\(|,|-|:|for|in|with|dure|of|the|a|an|at|via|by|u
 # What may stand between the items of a list after its head ("kinds of X: A, B and C").
 _LISTING = re.compile(r" (?:(?:,|:|-|\(|\)|and|or|name|call|the|a|an) )*")
 _RELATIVE = re.compile(r" (?:which|that|who|where|whose|as it|becaus) ")
-
-
-def _one_need_each(patterns) -> frozenset[str] | None:
-    """One need of each pattern (`Pattern.possible` holds only where each of its needs does): a line with none of
-    these features is possible for none of them. None when one is an "a & b" pattern, which is always tried."""
-    if any(p.together for p in patterns):
-        return None
-    return frozenset().union(*(min(p.needs, key=cost) for p in patterns))
 
 
 def _part_start(line: str, end: int) -> int:
